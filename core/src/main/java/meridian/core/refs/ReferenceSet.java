@@ -1,0 +1,124 @@
+package meridian.core.refs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import meridian.core.index.NearestIndex;
+
+/**
+ * A named, immutable set of places stored by column (ids, names, coordinates, and one column per extra
+ * attribute such as country or population), with its {@link NearestIndex} built once at construction.
+ * Positions {@code 0..size()-1} are the order the places were given in; the index answers in positions.
+ */
+public final class ReferenceSet {
+    private final String name;
+    private final String[] ids;
+    private final String[] names;
+    private final double[] lat;
+    private final double[] lon;
+    private final List<String> attributeNames;
+    private final String[][] attributes; // [attribute][position]
+    private final NearestIndex index;
+
+    ReferenceSet(
+            String name,
+            String[] ids,
+            String[] names,
+            double[] lat,
+            double[] lon,
+            List<String> attributeNames,
+            String[][] attributes) {
+        this.name = name;
+        this.ids = ids;
+        this.names = names;
+        this.lat = lat;
+        this.lon = lon;
+        this.attributeNames = List.copyOf(attributeNames);
+        this.attributes = attributes;
+        this.index = NearestIndex.build(lat, lon);
+    }
+
+    /** Builds a set from place values, for callers that assemble places in code. */
+    public static ReferenceSet of(String name, List<Place> places) {
+        int n = places.size();
+        String[] ids = new String[n];
+        String[] names = new String[n];
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        List<String> attrNames = places.stream()
+                .flatMap(p -> p.attributes().keySet().stream())
+                .distinct()
+                .toList();
+        String[][] attrs = new String[attrNames.size()][n];
+        for (int i = 0; i < n; i++) {
+            Place p = places.get(i);
+            ids[i] = p.id();
+            names[i] = p.name();
+            lat[i] = p.lat();
+            lon[i] = p.lon();
+            for (int a = 0; a < attrNames.size(); a++) {
+                attrs[a][i] = p.attributes().get(attrNames.get(a));
+            }
+        }
+        ReferenceSetReader.checkUniqueIds(ids, name);
+        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs);
+    }
+
+    /** The same places under another name. */
+    public ReferenceSet withName(String newName) {
+        return new ReferenceSet(newName, ids, names, lat, lon, attributeNames, attributes);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return ids.length;
+    }
+
+    public NearestIndex index() {
+        return index;
+    }
+
+    public String id(int position) {
+        return ids[position];
+    }
+
+    public String placeName(int position) {
+        return names[position];
+    }
+
+    public double lat(int position) {
+        return lat[position];
+    }
+
+    public double lon(int position) {
+        return lon[position];
+    }
+
+    public List<String> attributeNames() {
+        return attributeNames;
+    }
+
+    /** Value of attribute column {@code attribute} (see {@link #attributeNames()}) at a position, or null. */
+    public String attribute(int position, int attribute) {
+        return attributes[attribute][position];
+    }
+
+    public Place place(int position) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        for (int a = 0; a < attributeNames.size(); a++) {
+            String v = attributes[a][position];
+            if (v != null) {
+                attrs.put(attributeNames.get(a), v);
+            }
+        }
+        return new Place(ids[position], names[position], lat[position], lon[position], attrs);
+    }
+
+    @Override
+    public String toString() {
+        return "ReferenceSet[" + name + ", " + size() + " places, attributes " + attributeNames + "]";
+    }
+}
