@@ -1,0 +1,105 @@
+package meridian.core.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import meridian.core.geo.Earth;
+import meridian.core.refs.Place;
+import meridian.core.refs.ReferenceSet;
+import org.junit.jupiter.api.Test;
+
+class EnricherTest {
+    static final ReferenceSet SF_LA = ReferenceSet.of(
+            "sf-la",
+            List.of(
+                    new Place("1", "San Francisco", 37.7749, -122.4194, Map.of()),
+                    new Place("2", "Los Angeles", 34.0522, -118.2437, Map.of())));
+
+    @Test
+    void referenceCase() {
+        RecordBatch batch = new RecordBatch();
+        batch.add(1, 37.7749, -122.4194, new double[] {1.0, 2.0}, 0, 2);
+        batch.add(2, 35.0, -120.0, new double[] {1.0}, 0, 1);
+        Matches m = new Matches();
+        new Enricher(SF_LA.index()).enrich(batch, EnrichOptions.NEAREST, m);
+
+        assertThat(m.place(0, 0)).isZero();
+        assertThat(m.distanceKm(0, 0)).isZero();
+        assertThat(batch.payload(0, 0)).isZero();
+        assertThat(batch.payload(0, 1)).isZero();
+
+        assertThat(SF_LA.placeName(m.place(1, 0))).isEqualTo("Los Angeles");
+        assertThat(m.distanceKm(1, 0)).isCloseTo(192.33, within(0.005));
+        // the reference design's answer for this record, as printed in its README
+        assertThat(batch.payload(1, 0)).isCloseTo(192.3334276712751, within(1e-12));
+    }
+
+    @Test
+    void enrich10kMatchesAnIndependentComputation() {
+        RecordBatch batch = enrich10k();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            new Enricher(SF_LA.index()).enrich(batch, EnrichOptions.NEAREST, new Matches(), pool, 3);
+        } finally {
+            pool.shutdown();
+        }
+        for (int id = 0; id < 10_000; id++) {
+            double lat = 35.0 + id % 10, lon = -120.0 + id % 5;
+            double expected = Math.min(
+                    Earth.haversineKm(lat, lon, 37.7749, -122.4194), Earth.haversineKm(lat, lon, 34.0522, -118.2437));
+            for (int j = 0; j < 64; j++) {
+                assertThat(batch.payload(id, j)).isCloseTo(expected, within(expected * 1e-12));
+            }
+        }
+    }
+
+    @Test
+    void parallelEqualsSequential() {
+        Random r = new Random(7);
+        RecordBatch a = new RecordBatch();
+        for (int i = 0; i < 20_000; i++) {
+            double z = 2 * r.nextDouble() - 1;
+            a.add(i, Math.toDegrees(Math.asin(z)), 360 * r.nextDouble() - 180, new double[] {1, i}, 0, 2);
+        }
+        RecordBatch b = a.copy();
+        Enricher e = new Enricher(SF_LA.index());
+        Matches ma = new Matches();
+        Matches mb = new Matches();
+        e.enrich(a, EnrichOptions.NEAREST, ma);
+        mb.reset(b.size(), 1);
+        e.enrichRange(b, 0, b.size(), EnrichOptions.NEAREST, mb);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(ma.place(i, 0)).isEqualTo(mb.place(i, 0));
+            assertThat(ma.distanceKm(i, 0)).isEqualTo(mb.distanceKm(i, 0));
+            assertThat(a.payload(i, 1)).isEqualTo(b.payload(i, 1));
+        }
+    }
+
+    @Test
+    void kNearestAndRadius() {
+        RecordBatch batch = new RecordBatch();
+        batch.add(1, 36.0, -120.0, new double[] {2.0}, 0, 1);
+        batch.add(2, 0.0, 0.0);
+        Matches m = new Matches();
+        new Enricher(SF_LA.index()).enrich(batch, new EnrichOptions(2, 400), m);
+        assertThat(m.count(0)).isEqualTo(2);
+        assertThat(m.distanceKm(0, 0)).isLessThanOrEqualTo(m.distanceKm(0, 1));
+        assertThat(batch.payload(0, 0)).isCloseTo(2 * m.distanceKm(0, 0), within(1e-9));
+        assertThat(m.count(1)).as("nothing within 400 km of (0, 0)").isZero();
+    }
+
+    static RecordBatch enrich10k() {
+        RecordBatch batch = new RecordBatch(10_000);
+        double[] ones = new double[64];
+        java.util.Arrays.fill(ones, 1.0);
+        for (int id = 0; id < 10_000; id++) {
+            batch.add(id, 35.0 + id % 10, -120.0 + id % 5, ones, 0, 64);
+        }
+        return batch;
+    }
+}
