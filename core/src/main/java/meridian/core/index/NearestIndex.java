@@ -7,24 +7,28 @@ import meridian.core.geo.Earth;
 /**
  * Exact nearest-place search on the sphere.
  *
- * <p>Points are stored as unit vectors in a static 3-d k-d tree with an implicit layout (as in kdbush):
- * one flat {@code double[]} of coordinates sorted so that every range {@code [left, right]} is a subtree
- * whose median element splits it, and one {@code byte[]} holding the split axis at each median. There is
- * no object per point and no pointer per node. Straight-line (chord) distance between unit vectors is a
- * monotonic function of great-circle distance, so ranking by chord is exact everywhere on the sphere: at
- * the poles, across the antimeridian, in the open ocean. Reported distances are haversine kilometres.
+ * <p>Points are stored as unit vectors in a static 3-d k-d tree laid out in flat arrays: the coordinates
+ * in one {@code double[]}, reordered so that every subtree owns a contiguous range, and the nodes in
+ * pre-order (a node's left child is the next node) with the tight bounding box of their points. There is
+ * no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
+ * function of great-circle distance, so ranking by chord is exact everywhere on the sphere: at the poles,
+ * across the antimeridian, in the open ocean. Tight boxes (rather than split planes) matter for the last
+ * case: a query far out at sea touches only the few coastal boxes near its answer. Reported distances are
+ * haversine kilometres.
  *
  * <p>Invariants: immutable after {@link #build}; safe to share across threads. Queries go through a
  * {@link Searcher}, one per thread, which reuses its buffers so that steady-state queries do not allocate.
  */
 public final class NearestIndex {
-    /** Ranges this small are scanned linearly: measured best among 4, 8, 16 and 32 on the cities set. */
-    static final int LEAF_SIZE = 8;
+    /** Points per leaf (tunable for benchmarks with -Dmeridian.index.leafSize); see BENCHMARKS.md. */
+    static final int LEAF_SIZE = Math.max(2, Integer.getInteger("meridian.index.leafSize", 8));
 
     private final int size;
     final double[] xyz; // 3 per point, tree order
     final int[] order; // tree position -> caller's index
-    final byte[] axis; // split axis at each median position
+    final float[] box; // 6 per node: min x, y, z, max x, y, z of its points, rounded outwards
+    final int[] link; // 3 per node: right child (-1 for a leaf; the left child is node + 1), first point, end
+    private int nodeCount;
     private final double[] lat; // caller's order, for haversine
     private final double[] lon;
     private final double[] cosLat;
@@ -36,7 +40,9 @@ public final class NearestIndex {
         this.cosLat = new double[size];
         this.xyz = new double[3 * size];
         this.order = new int[size];
-        this.axis = new byte[size];
+        int maxNodes = 4 * (size / Math.max(1, LEAF_SIZE / 2) + 1);
+        this.box = new float[6 * maxNodes];
+        this.link = new int[3 * maxNodes];
         for (int i = 0; i < size; i++) {
             double la = lat[i];
             double lo = lon[i];
@@ -55,7 +61,7 @@ public final class NearestIndex {
             xyz[3 * i + 2] = Math.sin(phi);
             order[i] = i;
         }
-        sortRange(0, size - 1);
+        buildNode(0, size);
     }
 
     /**
@@ -108,27 +114,27 @@ public final class NearestIndex {
 
     // --- construction: recursive median split on the axis of widest spread ---
 
-    private void sortRange(int left, int right) {
-        while (right - left + 1 > LEAF_SIZE) {
-            int a = widestAxis(left, right);
-            int m = (left + right) >>> 1;
-            select(m, left, right, a);
-            axis[m] = (byte) a;
-            // recurse into the smaller half, loop on the larger: bounded stack depth
-            if (m - left < right - m) {
-                sortRange(left, m - 1);
-                left = m + 1;
-            } else {
-                sortRange(m + 1, right);
-                right = m - 1;
-            }
+    private int buildNode(int lo, int hi) {
+        int node = nodeCount++;
+        link[3 * node + 1] = lo;
+        link[3 * node + 2] = hi;
+        int axis = fitBox(node, lo, hi);
+        if (hi - lo <= LEAF_SIZE) {
+            link[3 * node] = -1;
+            return node;
         }
+        int mid = (lo + hi) >>> 1;
+        select(mid, lo, hi - 1, axis);
+        buildNode(lo, mid);
+        link[3 * node] = buildNode(mid, hi);
+        return node;
     }
 
-    private int widestAxis(int left, int right) {
+    /** Stores the tight box of points [lo, hi) for the node; returns its widest axis. */
+    private int fitBox(int node, int lo, int hi) {
         double minX = Double.POSITIVE_INFINITY, minY = minX, minZ = minX;
         double maxX = Double.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
-        for (int i = left; i <= right; i++) {
+        for (int i = lo; i < hi; i++) {
             double x = xyz[3 * i], y = xyz[3 * i + 1], z = xyz[3 * i + 2];
             minX = Math.min(minX, x);
             maxX = Math.max(maxX, x);
@@ -137,8 +143,29 @@ public final class NearestIndex {
             minZ = Math.min(minZ, z);
             maxZ = Math.max(maxZ, z);
         }
+        int b = 6 * node;
+        box[b] = floatBelow(minX);
+        box[b + 1] = floatBelow(minY);
+        box[b + 2] = floatBelow(minZ);
+        box[b + 3] = floatAbove(maxX);
+        box[b + 4] = floatAbove(maxY);
+        box[b + 5] = floatAbove(maxZ);
         double dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ;
         return dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2);
+    }
+
+    /*
+     * Boxes are kept as floats, half the memory of doubles, rounded outwards so that a box always contains
+     * its points: the distance to a box stays a lower bound and the search stays exact.
+     */
+    private static float floatBelow(double v) {
+        float f = (float) v;
+        return f > v ? Math.nextDown(f) : f;
+    }
+
+    private static float floatAbove(double v) {
+        float f = (float) v;
+        return f < v ? Math.nextUp(f) : f;
     }
 
     /** Floyd-Rivest selection: after it, element k is in its sorted place along axis a within [left, right]. */

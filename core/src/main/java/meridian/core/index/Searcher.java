@@ -8,17 +8,20 @@ import meridian.core.geo.Earth;
  * A query cursor over one {@link NearestIndex}, for one thread at a time. It keeps the query state and
  * the k-nearest heap in fields so that repeated queries allocate nothing.
  *
- * <p>The descent prunes with the incremental region distance of Arya and Mount: the squared distance
- * from the query to the far child's box is tracked per axis, a tighter bound than the split plane alone.
+ * <p>The descent visits the child whose box is nearer first and skips any box whose squared distance
+ * from the query is no less than the current bound. Floating-point rounding is monotonic, so a box's
+ * computed distance never exceeds the computed distance of a point inside it: pruning is exact.
  */
 public final class Searcher {
     private final NearestIndex index;
     private final double[] xyz;
-    private final byte[] axis;
     private final int[] order;
+    private final float[] box;
+    private final int[] link;
 
-    private final double[] q = new double[3];
-    private final double[] off = new double[3];
+    private double qx;
+    private double qy;
+    private double qz;
     private double qLat;
     private double qLon;
     private double qCosLat;
@@ -34,8 +37,9 @@ public final class Searcher {
     Searcher(NearestIndex index) {
         this.index = index;
         this.xyz = index.xyz;
-        this.axis = index.axis;
         this.order = index.order;
+        this.box = index.box;
+        this.link = index.link;
     }
 
     public NearestIndex index() {
@@ -47,7 +51,7 @@ public final class Searcher {
         setQuery(lat, lon);
         best = Double.POSITIVE_INFINITY;
         bestPos = -1;
-        nearestIn(0, index.size() - 1, 0.0);
+        nearestIn(0);
         return order[bestPos];
     }
 
@@ -82,7 +86,7 @@ public final class Searcher {
         // filter below decides membership exactly.
         double limit = Earth.chordSquaredForKm(maxKm);
         best = limit < 4.0 ? limit * (1 + 1e-9) + 1e-18 : Double.POSITIVE_INFINITY;
-        knnIn(0, index.size() - 1, 0.0);
+        knnIn(0);
         return out.fill(this, heapPos, heapDist, heapSize, maxKm);
     }
 
@@ -100,19 +104,17 @@ public final class Searcher {
         qLat = lat;
         qLon = lon;
         qCosLat = c;
-        q[0] = c * Math.cos(lambda);
-        q[1] = c * Math.sin(lambda);
-        q[2] = Math.sin(phi);
-        off[0] = 0;
-        off[1] = 0;
-        off[2] = 0;
+        qx = c * Math.cos(lambda);
+        qy = c * Math.sin(lambda);
+        qz = Math.sin(phi);
     }
 
-    private void nearestIn(int left, int right, double regionDist) {
-        final double qx = q[0], qy = q[1], qz = q[2];
-        if (right - left + 1 <= NearestIndex.LEAF_SIZE) {
-            for (int i = left; i <= right; i++) {
-                double dx = xyz[3 * i] - qx, dy = xyz[3 * i + 1] - qy, dz = xyz[3 * i + 2] - qz;
+    private void nearestIn(int node) {
+        int r = link[3 * node];
+        if (r < 0) {
+            final double x = qx, y = qy, z = qz;
+            for (int i = link[3 * node + 1], e = link[3 * node + 2]; i < e; i++) {
+                double dx = xyz[3 * i] - x, dy = xyz[3 * i + 1] - y, dz = xyz[3 * i + 2] - z;
                 double d = dx * dx + dy * dy + dz * dz;
                 if (d < best) {
                     best = d;
@@ -121,67 +123,66 @@ public final class Searcher {
             }
             return;
         }
-        int m = (left + right) >>> 1;
-        double dx = xyz[3 * m] - qx, dy = xyz[3 * m + 1] - qy, dz = xyz[3 * m + 2] - qz;
-        double dm = dx * dx + dy * dy + dz * dz;
-        if (dm < best) {
-            best = dm;
-            bestPos = m;
-        }
-        int a = axis[m];
-        double diff = q[a] - xyz[3 * m + a];
-        double old = off[a];
-        double farDist = regionDist - old * old + diff * diff;
-        if (diff < 0) {
-            nearestIn(left, m - 1, regionDist);
-            if (farDist < best) {
-                off[a] = diff;
-                nearestIn(m + 1, right, farDist);
-                off[a] = old;
+        int l = node + 1;
+        double dl = boxDistance(l);
+        double dr = boxDistance(r);
+        if (dl <= dr) {
+            if (dl < best) {
+                nearestIn(l);
+            }
+            if (dr < best) {
+                nearestIn(r);
             }
         } else {
-            nearestIn(m + 1, right, regionDist);
-            if (farDist < best) {
-                off[a] = diff;
-                nearestIn(left, m - 1, farDist);
-                off[a] = old;
+            if (dr < best) {
+                nearestIn(r);
+            }
+            if (dl < best) {
+                nearestIn(l);
             }
         }
     }
 
-    private void knnIn(int left, int right, double regionDist) {
-        if (right - left + 1 <= NearestIndex.LEAF_SIZE) {
-            for (int i = left; i <= right; i++) {
+    private void knnIn(int node) {
+        int r = link[3 * node];
+        if (r < 0) {
+            for (int i = link[3 * node + 1], e = link[3 * node + 2]; i < e; i++) {
                 offer(i);
             }
             return;
         }
-        int m = (left + right) >>> 1;
-        offer(m);
-        int a = axis[m];
-        double diff = q[a] - xyz[3 * m + a];
-        double old = off[a];
-        double farDist = regionDist - old * old + diff * diff;
-        if (diff < 0) {
-            knnIn(left, m - 1, regionDist);
-            if (farDist < best) {
-                off[a] = diff;
-                knnIn(m + 1, right, farDist);
-                off[a] = old;
+        int l = node + 1;
+        double dl = boxDistance(l);
+        double dr = boxDistance(r);
+        if (dl <= dr) {
+            if (dl < best) {
+                knnIn(l);
+            }
+            if (dr < best) {
+                knnIn(r);
             }
         } else {
-            knnIn(m + 1, right, regionDist);
-            if (farDist < best) {
-                off[a] = diff;
-                knnIn(left, m - 1, farDist);
-                off[a] = old;
+            if (dr < best) {
+                knnIn(r);
+            }
+            if (dl < best) {
+                knnIn(l);
             }
         }
     }
 
+    /** Squared distance from the query to the node's box (0 inside it). */
+    private double boxDistance(int node) {
+        int b = 6 * node;
+        double dx = Math.max(0.0, Math.max(box[b] - qx, qx - box[b + 3]));
+        double dy = Math.max(0.0, Math.max(box[b + 1] - qy, qy - box[b + 4]));
+        double dz = Math.max(0.0, Math.max(box[b + 2] - qz, qz - box[b + 5]));
+        return dx * dx + dy * dy + dz * dz;
+    }
+
     /** Max-heap of the k best so far; {@code best} is the admission bound. */
     private void offer(int pos) {
-        double dx = xyz[3 * pos] - q[0], dy = xyz[3 * pos + 1] - q[1], dz = xyz[3 * pos + 2] - q[2];
+        double dx = xyz[3 * pos] - qx, dy = xyz[3 * pos + 1] - qy, dz = xyz[3 * pos + 2] - qz;
         double d = dx * dx + dy * dy + dz * dz;
         if (!(d < best)) {
             return;
