@@ -61,7 +61,7 @@ public final class NearestIndex {
             xyz[3 * i + 2] = Math.sin(phi);
             order[i] = i;
         }
-        buildNode(0, size);
+        buildNode(0, size, new double[] {-1, -1, -1, 1, 1, 1});
     }
 
     /**
@@ -114,24 +114,43 @@ public final class NearestIndex {
 
     // --- construction: recursive median split on the axis of widest spread ---
 
-    private int buildNode(int lo, int hi) {
+    /**
+     * Builds the subtree of points [lo, hi). The split axis is the widest side of the node's region (its
+     * parent's box cut at the split), known before the points are scanned; the tight box is then the union
+     * of the children's, so each level costs time in nodes, not points.
+     */
+    private int buildNode(int lo, int hi, double[] region) {
         int node = nodeCount++;
         link[3 * node + 1] = lo;
         link[3 * node + 2] = hi;
-        int axis = fitBox(node, lo, hi);
         if (hi - lo <= LEAF_SIZE) {
             link[3 * node] = -1;
+            fitLeafBox(node, lo, hi);
             return node;
         }
+        double dx = region[3] - region[0], dy = region[4] - region[1], dz = region[5] - region[2];
+        int axis = dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2);
         int mid = (lo + hi) >>> 1;
         select(mid, lo, hi - 1, axis);
-        buildNode(lo, mid);
-        link[3 * node] = buildNode(mid, hi);
+        double split = xyz[3 * mid + axis];
+        double saved = region[3 + axis];
+        region[3 + axis] = split;
+        int left = buildNode(lo, mid, region);
+        region[3 + axis] = saved;
+        saved = region[axis];
+        region[axis] = split;
+        int right = buildNode(mid, hi, region);
+        region[axis] = saved;
+        link[3 * node] = right;
+        int b = 6 * node, l = 6 * left, r = 6 * right;
+        for (int c = 0; c < 3; c++) {
+            box[b + c] = Math.min(box[l + c], box[r + c]);
+            box[b + 3 + c] = Math.max(box[l + 3 + c], box[r + 3 + c]);
+        }
         return node;
     }
 
-    /** Stores the tight box of points [lo, hi) for the node; returns its widest axis. */
-    private int fitBox(int node, int lo, int hi) {
+    private void fitLeafBox(int node, int lo, int hi) {
         double minX = Double.POSITIVE_INFINITY, minY = minX, minZ = minX;
         double maxX = Double.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
         for (int i = lo; i < hi; i++) {
@@ -150,8 +169,6 @@ public final class NearestIndex {
         box[b + 3] = floatAbove(maxX);
         box[b + 4] = floatAbove(maxY);
         box[b + 5] = floatAbove(maxZ);
-        double dx = maxX - minX, dy = maxY - minY, dz = maxZ - minZ;
-        return dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2);
     }
 
     /*

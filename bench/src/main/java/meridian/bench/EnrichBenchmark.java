@@ -1,0 +1,57 @@
+package meridian.bench;
+
+import java.util.concurrent.TimeUnit;
+import meridian.core.enrich.EnrichOptions;
+import meridian.core.enrich.Enricher;
+import meridian.core.enrich.Matches;
+import meridian.core.enrich.RecordBatch;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * enrich_10k, the reference design's micro-benchmark: 10,000 records with a payload of 64 ones against
+ * San Francisco and Los Angeles; each operation copies the records (as the reference clones them) and
+ * enriches the copy. {@code parallel} uses every core, like the reference's rayon loop.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
+public class EnrichBenchmark {
+    private RecordBatch records;
+    private Enricher enricher;
+    private final Matches matches = new Matches();
+
+    @Setup
+    public void setUp() {
+        records = Workloads.enrichRecords(10_000);
+        enricher = new Enricher(Workloads.sanFranciscoAndLosAngeles().index());
+    }
+
+    @Benchmark
+    public RecordBatch enrich_10k_parallel() {
+        RecordBatch copy = records.copy();
+        enricher.enrich(copy, EnrichOptions.NEAREST, matches);
+        return copy;
+    }
+
+    @Benchmark
+    public RecordBatch enrich_10k_one_thread() {
+        RecordBatch copy = records.copy();
+        matches.reset(copy.size(), 1);
+        enricher.enrichRange(copy, 0, copy.size(), EnrichOptions.NEAREST, matches);
+        return copy;
+    }
+}
