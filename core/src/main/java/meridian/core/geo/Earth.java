@@ -25,11 +25,20 @@ public final class Earth {
     /** Same as {@link #haversineKm} with both cosines of latitude already known. */
     public static double haversineKm(
             double lat1, double lon1, double cosLat1, double lat2, double lon2, double cosLat2) {
+        return kmFromHaversineTerm(haversineTerm(lat1, lon1, cosLat1, lat2, lon2, cosLat2));
+    }
+
+    /** The term h under the square root; it grows with distance, so it ranks points as distance does. */
+    public static double haversineTerm(
+            double lat1, double lon1, double cosLat1, double lat2, double lon2, double cosLat2) {
         double dLat = Math.toRadians(lat2 - lat1);
         double dLon = Math.toRadians(lon2 - lon1);
         double sinLat = Math.sin(dLat / 2.0);
         double sinLon = Math.sin(dLon / 2.0);
-        double h = sinLat * sinLat + cosLat1 * cosLat2 * sinLon * sinLon;
+        return sinLat * sinLat + cosLat1 * cosLat2 * sinLon * sinLon;
+    }
+
+    public static double kmFromHaversineTerm(double h) {
         return 2.0 * RADIUS_KM * Math.asin(Math.sqrt(h));
     }
 

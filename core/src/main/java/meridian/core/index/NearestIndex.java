@@ -98,6 +98,10 @@ public final class NearestIndex {
         return Earth.haversineKm(queryLat, queryLon, lat[index], lon[index]);
     }
 
+    double cosLat(int index) {
+        return cosLat[index];
+    }
+
     double distanceKm(double queryLat, double queryLon, double queryCosLat, int index) {
         return Earth.haversineKm(queryLat, queryLon, queryCosLat, lat[index], lon[index], cosLat[index]);
     }
