@@ -65,6 +65,15 @@ public final class Main implements Runnable {
         cmd.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExitCodeExceptionMapper(Main::exitCode);
+        cmd.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter w = c.getErr();
+            w.println("meridian: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, w);
+            w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            w.flush();
+            return ExitCode.USAGE;
+        });
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = exitCode(ex);
             PrintWriter w = commandLine.getErr();

@@ -196,14 +196,25 @@ final class ProcessCommand implements Callable<Integer> {
                 var batch = new RecordBatch(chunk);
                 var matches = new Matches();
                 codec.start(sink);
-                while (codec.read(batch, chunk)) {
+                long tr = 0, te = 0, tw = 0;
+                while (true) {
+                    long t0 = System.nanoTime();
+                    if (!codec.read(batch, chunk)) break;
+                    long t1 = System.nanoTime();
                     enricher.enrich(batch, options, matches);
+                    long t2 = System.nanoTime();
                     codec.write(batch, matches, sink);
+                    long t3 = System.nanoTime();
+                    tr += t1 - t0;
+                    te += t2 - t1;
+                    tw += t3 - t2;
                     rows += batch.size();
                     if (progress != null) {
                         progress.update(rows, raw.count());
                     }
                 }
+                if (System.getenv("MERIDIAN_TIMING") != null)
+                    err.printf("read %.2f enrich %.2f write %.2f%n", tr / 1e9, te / 1e9, tw / 1e9);
                 codec.finish(sink);
                 sink.drain();
             } finally {
