@@ -12,11 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import meridian.cli.io.BadRows;
 import meridian.cli.io.ByteSink;
 import meridian.cli.io.CountingInputStream;
-import meridian.cli.io.CsvCodec;
+import meridian.cli.io.CsvPipeline;
 import meridian.cli.io.Format;
 import meridian.cli.io.Inputs;
 import meridian.cli.io.JsonCodec;
@@ -172,12 +173,6 @@ final class ProcessCommand implements Callable<Integer> {
                 f = Format.sniff(decompressed);
             }
             plain = new CountingInputStream(decompressed);
-            RecordCodec codec =
-                    switch (f) {
-                        case CSV -> new CsvCodec(plain, bad, k, set);
-                        case NDJSON -> new JsonCodec(plain, false, bad, k, set);
-                        case JSON -> new JsonCodec(plain, true, bad, k, set);
-                    };
             OutputStream sinkStream;
             if (out == null) {
                 sinkStream = new NonClosing(main.stdout);
@@ -190,33 +185,22 @@ final class ProcessCommand implements Callable<Integer> {
                 }
             }
             Progress progress = !noProgress && Progress.terminalAttached() ? new Progress(err, totalBytes) : null;
+            LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
-                var sink = new ByteSink(os);
-                var enricher = new Enricher(set.index());
-                var batch = new RecordBatch(chunk);
-                var matches = new Matches();
-                codec.start(sink);
-                long tr = 0, te = 0, tw = 0;
-                while (true) {
-                    long t0 = System.nanoTime();
-                    if (!codec.read(batch, chunk)) break;
-                    long t1 = System.nanoTime();
-                    enricher.enrich(batch, options, matches);
-                    long t2 = System.nanoTime();
-                    codec.write(batch, matches, sink);
-                    long t3 = System.nanoTime();
-                    tr += t1 - t0;
-                    te += t2 - t1;
-                    tw += t3 - t2;
-                    rows += batch.size();
-                    if (progress != null) {
-                        progress.update(rows, raw.count());
-                    }
-                }
-                if (System.getenv("MERIDIAN_TIMING") != null)
-                    err.printf("read %.2f enrich %.2f write %.2f%n", tr / 1e9, te / 1e9, tw / 1e9);
-                codec.finish(sink);
-                sink.drain();
+                rows = switch (f) {
+                    case CSV ->
+                        CsvPipeline.run(
+                                plain,
+                                bad,
+                                options,
+                                set,
+                                os,
+                                chunk,
+                                Runtime.getRuntime().availableProcessors(),
+                                onChunk);
+                    case NDJSON -> streamJson(new JsonCodec(plain, false, bad, k, set), set, options, os, onChunk);
+                    case JSON -> streamJson(new JsonCodec(plain, true, bad, k, set), set, options, os, onChunk);
+                };
             } finally {
                 if (progress != null) {
                     progress.done();
@@ -261,6 +245,27 @@ final class ProcessCommand implements Callable<Integer> {
         }
         err.flush();
         return ExitCode.OK;
+    }
+
+    /** The JSON path: read a chunk, enrich it (in parallel when large), write it, repeat. */
+    private long streamJson(
+            RecordCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            throws IOException {
+        var sink = new ByteSink(os);
+        var enricher = new Enricher(set.index());
+        var batch = new RecordBatch(chunk);
+        var matches = new Matches();
+        long rows = 0;
+        codec.start(sink);
+        while (codec.read(batch, chunk)) {
+            enricher.enrich(batch, options, matches);
+            codec.write(batch, matches, sink);
+            rows += batch.size();
+            onChunk.accept(rows);
+        }
+        codec.finish(sink);
+        sink.drain();
+        return rows;
     }
 
     /** Standard output must stay open after the command: only flush it. */

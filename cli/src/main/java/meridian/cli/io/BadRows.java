@@ -26,6 +26,10 @@ public final class BadRows {
         this.skip = skip;
     }
 
+    public boolean skipping() {
+        return skip;
+    }
+
     public String source() {
         return source;
     }

@@ -505,10 +505,10 @@ public final class JsonCodec implements RecordCodec {
                     limit -= pos;
                     pos = 0;
                 } else if (limit == buf.length) {
-                    if (buf.length >= CsvCodec.MAX_ROW_BYTES) {
+                    if (buf.length >= CsvChunk.MAX_ROW_BYTES) {
                         throw new InvalidInputException(
                                 "row_too_long",
-                                "line " + (line + 1) + " is longer than " + CsvCodec.MAX_ROW_BYTES + " bytes",
+                                "line " + (line + 1) + " is longer than " + CsvChunk.MAX_ROW_BYTES + " bytes",
                                 Map.of("line", line + 1));
                     }
                     buf = Arrays.copyOf(buf, buf.length * 2);

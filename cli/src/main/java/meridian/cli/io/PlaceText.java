@@ -1,43 +1,44 @@
 package meridian.cli.io;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import meridian.core.refs.ReferenceSet;
 
 /**
  * Encoded text of reference places for the writers, built on first use and kept: a chunk typically
  * names the same places many times, and escaping them once keeps the write loop to array copies.
- * One instance per writer thread.
+ * Thread-safe: two threads may both encode a place the first time; either result is the same bytes.
  */
 final class PlaceText {
     private final ReferenceSet refs;
-    private final byte[][] csv;
-    private final byte[][] json;
+    private final AtomicReferenceArray<byte[]> csv;
+    private final AtomicReferenceArray<byte[]> json;
 
     PlaceText(ReferenceSet refs) {
         this.refs = refs;
-        this.csv = new byte[refs.size()][];
-        this.json = new byte[refs.size()][];
+        this.csv = new AtomicReferenceArray<>(refs.size());
+        this.json = new AtomicReferenceArray<>(refs.size());
     }
 
     /** {@code id,name,} escaped per RFC 4180. */
     byte[] csv(int place) {
-        byte[] b = csv[place];
+        byte[] b = csv.getAcquire(place);
         if (b == null) {
             b = (csvField(refs.id(place)) + "," + csvField(refs.placeName(place)) + ",")
                     .getBytes(StandardCharsets.UTF_8);
-            csv[place] = b;
+            csv.setRelease(place, b);
         }
         return b;
     }
 
     /** {@code {"id":"..","name":"..","distance_km":} escaped as JSON. */
     byte[] json(int place) {
-        byte[] b = json[place];
+        byte[] b = json.getAcquire(place);
         if (b == null) {
             b = ("{\"id\":" + jsonString(refs.id(place)) + ",\"name\":" + jsonString(refs.placeName(place))
                             + ",\"distance_km\":")
                     .getBytes(StandardCharsets.UTF_8);
-            json[place] = b;
+            json.setRelease(place, b);
         }
         return b;
     }
