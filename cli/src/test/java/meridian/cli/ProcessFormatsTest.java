@@ -195,6 +195,38 @@ class ProcessFormatsTest {
         assertThat(arrWhole.lines().filter(l -> l.startsWith("{"))).hasSize(50);
     }
 
+    @Test
+    void rowsLongerThanABlockAndNoFinalNewline() throws IOException {
+        Path refs = Cli.twoCities(dir);
+        String big = "x".repeat(3 << 20); // longer than one block of the CSV path
+        Path in = Cli.write(
+                dir.resolve("in.csv"), "id,lat,lon,blob\n1,35,-120,\"" + big + "\"\n2,35,-120,\"a\nb\"\n3,35,-120,z");
+        var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "--chunk", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        String tail = ",la,Los Angeles," + LA_192 + "\n";
+        assertThat(r.out())
+                .isEqualTo("id,lat,lon,blob,nearest_id,nearest_name,distance_km\n" + "1,35,-120,\"" + big + "\"" + tail
+                        + "2,35,-120,\"a\nb\"" + tail + "3,35,-120,z" + tail);
+    }
+
+    @Test
+    void lineNumbersStayRightAcrossChunks() throws IOException {
+        Path refs = Cli.twoCities(dir);
+        var text = new StringBuilder("id,lat,lon,note\n");
+        for (int i = 0; i < 40; i++) {
+            text.append(i).append(",35,-120,\"two\nlines\"\n");
+        }
+        text.append("40,35,oops,x\n");
+        Path in = Cli.write(dir.resolve("in.csv"), text.toString());
+        for (String chunk : new String[] {"1", "7", "16384"}) {
+            var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "--chunk", chunk);
+            assertThat(r.code()).isEqualTo(ExitCode.BAD_DATA);
+            assertThat(r.err())
+                    .as("chunk " + chunk)
+                    .contains("in.csv line 82, field 'lon': 'oops' is not a decimal number");
+        }
+    }
+
     private static String gunzip(Path file) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             var b = new ByteArrayOutputStream();
