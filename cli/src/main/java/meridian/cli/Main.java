@@ -88,6 +88,10 @@ public final class Main implements Runnable {
         });
         try {
             return cmd.execute(args);
+        } catch (OutOfMemoryError oom) {
+            e.println("meridian: out of memory (" + oom.getMessage() + "): the reference set and the chunks in"
+                    + " flight need more heap; try MERIDIAN_JAVA_OPTS=-Xmx512m, or a smaller --chunk");
+            return ExitCode.INTERNAL;
         } finally {
             o.flush();
             e.flush();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,13 @@ import meridian.core.refs.ReferenceSet;
  * the run, because the parser cannot know where the next record starts.
  */
 public final class JsonCodec implements RecordCodec {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
+    /** Field names repeat from record to record: keep their encoded form (bounded). */
+    private static final int MAX_CACHED_NAMES = 4096;
+
+    private final java.util.HashMap<String, byte[]> names = new java.util.HashMap<>();
 
     private final boolean array;
     private final BadRows bad;
@@ -334,8 +341,15 @@ public final class JsonCodec implements RecordCodec {
     }
 
     private void writeName(String name) {
-        writeString(name);
-        data.put((byte) ':');
+        byte[] encoded = names.get(name);
+        if (encoded == null) {
+            encoded = ('"' + new String(JsonStringEncoder.getInstance().quoteAsString(name)) + "\":")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (names.size() < MAX_CACHED_NAMES) {
+                names.put(name, encoded);
+            }
+        }
+        data.put(encoded);
     }
 
     private void writeString(String s) {
