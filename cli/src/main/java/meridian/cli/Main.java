@@ -1,29 +1,122 @@
 package meridian.cli;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import meridian.core.error.ConflictException;
+import meridian.core.error.InvalidInputException;
+import meridian.core.error.MeridianException;
+import meridian.core.error.NotFoundException;
+import meridian.core.error.UnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code meridian} command: wires the subcommands, maps errors to exit codes. */
+/**
+ * Entry point of the {@code meridian} command: wires the subcommands, maps errors to exit codes.
+ *
+ * <p>The standard streams are fields so that tests (and embedding programs) can run a command in-process
+ * with their own streams; {@link #main} passes the process's streams.
+ */
 @Command(
         name = "meridian",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Nearest-place enrichment and per-user event analytics.",
-        subcommands = {CommandLine.HelpCommand.class})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCode.LIST_OK,
+            ExitCode.LIST_BAD_DATA,
+            ExitCode.LIST_USAGE,
+            ExitCode.LIST_IO,
+            ExitCode.LIST_INTERNAL
+        },
+        subcommands = {ProcessCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    final InputStream stdin;
+    final PrintStream stdout;
+    final PrintStream stderr;
+
+    Main(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return run(System.in, System.out, System.err, args);
+    }
+
+    /** Runs one command with the given standard streams; returns the exit code (see {@link ExitCode}). */
+    public static int run(InputStream in, OutputStream out, OutputStream err, String... args) {
+        PrintStream o = out instanceof PrintStream p ? p : new PrintStream(out, false, StandardCharsets.UTF_8);
+        PrintStream e = err instanceof PrintStream p ? p : new PrintStream(err, true, StandardCharsets.UTF_8);
+        var cmd = new CommandLine(new Main(in, o, e));
+        cmd.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
+        cmd.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExitCodeExceptionMapper(Main::exitCode);
+        cmd.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter w = c.getErr();
+            w.println("meridian: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, w);
+            w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            w.flush();
+            return ExitCode.USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            int code = exitCode(ex);
+            PrintWriter w = commandLine.getErr();
+            if (code == ExitCode.INTERNAL) {
+                w.println("meridian: internal error: " + ex);
+                ex.printStackTrace(w);
+            } else {
+                w.println("meridian: " + ex.getMessage());
+            }
+            w.flush();
+            return code;
+        });
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError oom) {
+            e.println("meridian: out of memory (" + oom.getMessage() + "): the reference set and the chunks in"
+                    + " flight need more heap; try MERIDIAN_JAVA_OPTS=-Xmx512m, or a smaller --chunk");
+            return ExitCode.INTERNAL;
+        } finally {
+            o.flush();
+            e.flush();
+        }
+    }
+
+    /** The exit code for an exception that escaped a command. */
+    static int exitCode(Throwable ex) {
+        return switch (ex) {
+            case CommandLine.ParameterException p -> ExitCode.USAGE;
+            case NotFoundException n -> ExitCode.IO;
+            case InvalidInputException i when i.code().equals("invalid_option") -> ExitCode.USAGE;
+            case InvalidInputException i when i.code().equals("unreadable_file") -> ExitCode.IO;
+            case InvalidInputException i -> ExitCode.BAD_DATA;
+            case ConflictException c -> ExitCode.BAD_DATA;
+            case UnavailableException u -> ExitCode.IO;
+            case UncheckedIOException u -> ExitCode.IO;
+            case java.io.IOException i -> ExitCode.IO;
+            case MeridianException m -> ExitCode.INTERNAL;
+            default -> ExitCode.INTERNAL;
+        };
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -1,0 +1,287 @@
+package meridian.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPOutputStream;
+import meridian.cli.io.BadRows;
+import meridian.cli.io.ByteSink;
+import meridian.cli.io.CountingInputStream;
+import meridian.cli.io.CsvPipeline;
+import meridian.cli.io.Format;
+import meridian.cli.io.Inputs;
+import meridian.cli.io.JsonCodec;
+import meridian.cli.io.RecordCodec;
+import meridian.core.enrich.EnrichOptions;
+import meridian.core.enrich.Enricher;
+import meridian.core.enrich.Matches;
+import meridian.core.enrich.RecordBatch;
+import meridian.core.error.NotFoundException;
+import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.RowError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code meridian process}: enriches a CSV, NDJSON or JSON-array file with the nearest reference places,
+ * streaming: a chunk of records is read, enriched in parallel, written, and the buffers are reused for
+ * the next chunk, so memory depends on the chunk size, never on the input size.
+ */
+@Command(
+        name = "process",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Enrich a file of records with their nearest reference places.",
+            "",
+            "CSV: columns found by header (id, lat|latitude, lon|longitude required; the others pass through"
+                    + " unchanged); each row gets nearest_id,nearest_name,distance_km (for -k N > 1:"
+                    + " nearest_id_1,nearest_name_1,distance_km_1 ... distance_km_N); fields are empty when no"
+                    + " place lies within --max-km.",
+            "NDJSON / JSON array: each record keeps all its fields and gets \"nearest\": {\"id\",\"name\","
+                    + "\"distance_km\"} (an array of them for -k N > 1; null when none within --max-km);"
+                    + " coordinates from \"point\": {\"lat\",\"lon\"} or top-level lat/lon; \"payload\" values"
+                    + " are multiplied by the nearest distance.",
+            "Distances are great-circle km with at least 6 decimals. Gzip input is detected; output is"
+                    + " gzipped when --out ends in .gz.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCode.LIST_OK,
+            ExitCode.LIST_BAD_DATA,
+            ExitCode.LIST_USAGE,
+            ExitCode.LIST_IO,
+            ExitCode.LIST_INTERNAL
+        })
+final class ProcessCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "the input file, or - for standard input")
+    String input;
+
+    @Option(names = "--refs", paramLabel = "FILE|cities", defaultValue = "cities", description = References.DESCRIPTION)
+    String refs;
+
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "FILE",
+            description = "output file (gzipped if it ends in .gz); default: standard output")
+    Path out;
+
+    @Option(
+            names = {"-f", "--format"},
+            paramLabel = "csv|ndjson|json",
+            description = "input (and output) format; default: from the file extension, else sniffed")
+    Format format;
+
+    @Option(
+            names = "-k",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "report the N nearest places (default: 1)")
+    int k;
+
+    @Option(
+            names = "--max-km",
+            paramLabel = "D",
+            description = "only places within D km count as near (default: no limit)")
+    Double maxKm;
+
+    @Option(
+            names = "--skip-bad",
+            description = "skip bad rows (count and report them) instead of stopping at the first")
+    boolean skipBad;
+
+    @Option(
+            names = "--chunk",
+            paramLabel = "ROWS",
+            defaultValue = "16384",
+            description = "records per chunk (memory vs parallelism; default: ${DEFAULT-VALUE})")
+    int chunk;
+
+    @Option(names = "--no-progress", description = "no progress bar, even on a terminal")
+    boolean noProgress;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "no summary on standard error")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        if (k < 1 || k > EnrichOptions.MAX_K) {
+            throw new ParameterException(
+                    spec.commandLine(), "-k must be between 1 and " + EnrichOptions.MAX_K + ", got " + k);
+        }
+        if (maxKm != null && (maxKm.isNaN() || maxKm < 0)) {
+            throw new ParameterException(spec.commandLine(), "--max-km must be a distance >= 0, got " + maxKm);
+        }
+        if (chunk < 1 || chunk > 1 << 20) {
+            throw new ParameterException(spec.commandLine(), "--chunk must be between 1 and 1048576, got " + chunk);
+        }
+        var options = new EnrichOptions(k, maxKm == null ? Double.POSITIVE_INFINITY : maxKm);
+        PrintStream err = main.stderr;
+        boolean stdin = input.equals("-");
+        String source = stdin ? "<stdin>" : input;
+        long totalBytes = -1;
+        if (!stdin) {
+            Path p = Path.of(input);
+            if (!Files.exists(p)) {
+                throw new NotFoundException("file_not_found", "no such file: " + input, Map.of("file", input));
+            }
+            if (Files.isDirectory(p)) {
+                throw new NotFoundException(
+                        "file_not_found", input + " is a directory, not a file", Map.of("file", input));
+            }
+            totalBytes = Files.size(p);
+        }
+
+        long loadStart = System.nanoTime();
+        ReferenceSet set = References.load(refs);
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+
+        long start = System.nanoTime();
+        var bad = new BadRows(source, skipBad);
+        var raw = new CountingInputStream(stdin ? main.stdin : Files.newInputStream(Path.of(input)));
+        Path tmp = null;
+        boolean ok = false;
+        long rows = 0;
+        CountingInputStream plain;
+        try (InputStream closeRaw = stdin ? null : raw) {
+            InputStream decompressed = Inputs.decompressed(raw);
+            Format f = format != null ? format : stdin ? null : Format.fromName(input);
+            if (f == null) {
+                f = Format.sniff(decompressed);
+            }
+            plain = new CountingInputStream(decompressed);
+            OutputStream sinkStream;
+            if (out == null) {
+                sinkStream = new NonClosing(main.stdout);
+            } else {
+                Path target = out.toAbsolutePath();
+                tmp = target.resolveSibling("." + target.getFileName() + ".partial");
+                sinkStream = Files.newOutputStream(tmp);
+                if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
+                    sinkStream = new GZIPOutputStream(sinkStream, 1 << 16);
+                }
+            }
+            Progress progress = !noProgress && Progress.terminalAttached() ? new Progress(err, totalBytes) : null;
+            LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
+            try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
+                rows = switch (f) {
+                    case CSV ->
+                        CsvPipeline.run(
+                                plain,
+                                bad,
+                                options,
+                                set,
+                                os,
+                                chunk,
+                                Runtime.getRuntime().availableProcessors(),
+                                onChunk);
+                    case NDJSON -> streamJson(new JsonCodec(plain, false, bad, k, set), set, options, os, onChunk);
+                    case JSON -> streamJson(new JsonCodec(plain, true, bad, k, set), set, options, os, onChunk);
+                };
+            } finally {
+                if (progress != null) {
+                    progress.done();
+                }
+            }
+            if (tmp != null) {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            ok = true;
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException(
+                    "file_not_found", "no such file or directory: " + e.getFile(), Map.of("file", e.getFile()));
+        } finally {
+            if (!ok && tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        if (!quiet) {
+            double mb = plain.count() / 1e6;
+            err.printf(
+                    Locale.ROOT,
+                    "meridian: %,d rows, %.1f MB in %.2f s: %,.0f rows/s, %.1f MB/s (%s: %,d places, loaded in %.2f s)%n",
+                    rows,
+                    mb,
+                    seconds,
+                    rows / seconds,
+                    mb / seconds,
+                    set.name(),
+                    set.size(),
+                    loadSeconds);
+        }
+        if (bad.count() > 0) {
+            err.printf(
+                    Locale.ROOT,
+                    "meridian: skipped %,d bad row(s)%s%n",
+                    bad.count(),
+                    bad.count() > BadRows.REPORTED ? ", the first " + BadRows.REPORTED + ":" : ":");
+            for (RowError e : bad.first()) {
+                err.println("  " + e);
+            }
+        }
+        err.flush();
+        return ExitCode.OK;
+    }
+
+    /** The JSON path: read a chunk, enrich it (in parallel when large), write it, repeat. */
+    private long streamJson(
+            RecordCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            throws IOException {
+        var sink = new ByteSink(os);
+        var enricher = new Enricher(set.index());
+        var batch = new RecordBatch(chunk);
+        var matches = new Matches();
+        long rows = 0;
+        codec.start(sink);
+        while (codec.read(batch, chunk)) {
+            enricher.enrich(batch, options, matches);
+            codec.write(batch, matches, sink);
+            rows += batch.size();
+            onChunk.accept(rows);
+        }
+        codec.finish(sink);
+        sink.drain();
+        return rows;
+    }
+
+    /** Standard output must stay open after the command: only flush it. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package meridian.cli;
+
+import java.io.PrintStream;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import meridian.cli.io.Decimals;
+import meridian.core.index.Neighbors;
+import meridian.core.index.Searcher;
+import meridian.core.refs.ReferenceSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code meridian search}: places of a reference set by name (case- and accent-insensitive substring, or
+ * a regular expression), or the k nearest to a point. Prints a tab-separated table with a header:
+ * {@code id, name, <attributes...>, lat, lon} and, for {@code --near}, {@code distance_km}.
+ */
+@Command(
+        name = "search",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Find places in a reference set by name, or near a point.",
+            "",
+            "By name: PATTERN matches anywhere in the name, ignoring case and accents ('sao paulo' finds"
+                    + " 'São Paulo'); with --regex it is a regular expression (case-insensitive, tried on the name"
+                    + " and on its accent-free form). Exact matches come first, then prefixes, then the rest;"
+                    + " larger population first within each.",
+            "Near a point: --near LAT,LON lists the -k nearest places with their distance in km.",
+            "Output: tab-separated, with a header: id, name, the set's attributes (country, population...),"
+                    + " lat, lon[, distance_km].",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCode.LIST_OK,
+            ExitCode.LIST_BAD_DATA,
+            ExitCode.LIST_USAGE,
+            ExitCode.LIST_IO,
+            ExitCode.LIST_INTERNAL
+        })
+final class SearchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    Main main;
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "PATTERN",
+            description = "text (or --regex) to find in place names")
+    String pattern;
+
+    @Option(names = "--refs", paramLabel = "FILE|cities", defaultValue = "cities", description = References.DESCRIPTION)
+    String refs;
+
+    @Option(names = "--regex", description = "PATTERN is a regular expression")
+    boolean regex;
+
+    @Option(
+            names = {"-n", "--limit"},
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "print at most N places (default: ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--near", paramLabel = "LAT,LON", description = "list the places nearest to this point")
+    String near;
+
+    @Option(names = "-k", paramLabel = "N", description = "with --near: how many places (default: 10)")
+    Integer k;
+
+    @Option(names = "--max-km", paramLabel = "D", description = "with --near: only places within D km")
+    Double maxKm;
+
+    @Override
+    public Integer call() {
+        if ((pattern == null) == (near == null)) {
+            throw new ParameterException(spec.commandLine(), "give either a PATTERN or --near LAT,LON (not both)");
+        }
+        if (limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+        }
+        if (near == null && (k != null || maxKm != null)) {
+            throw new ParameterException(spec.commandLine(), "-k and --max-km only apply to --near");
+        }
+        Pattern compiled = null;
+        if (regex) {
+            try {
+                compiled = Pattern.compile(pattern, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+            } catch (PatternSyntaxException e) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "invalid regular expression: " + e.getDescription() + " in '" + pattern + "'");
+            }
+        }
+        double[] point = near == null ? null : parsePoint(near);
+        int count = k == null ? 10 : k;
+        if (count < 1 || count > 1000) {
+            throw new ParameterException(spec.commandLine(), "-k must be between 1 and 1000, got " + count);
+        }
+        if (maxKm != null && (maxKm.isNaN() || maxKm < 0)) {
+            throw new ParameterException(spec.commandLine(), "--max-km must be a distance >= 0, got " + maxKm);
+        }
+        ReferenceSet set = References.load(refs);
+        PrintStream out = main.stdout;
+        if (point != null) {
+            printNear(set, point[0], point[1], count, maxKm == null ? Double.POSITIVE_INFINITY : maxKm, out);
+        } else {
+            List<Integer> found = byName(set, pattern, compiled);
+            header(set, out, false);
+            for (int i = 0; i < Math.min(limit, found.size()); i++) {
+                row(set, found.get(i), out);
+                out.println();
+            }
+            if (found.isEmpty()) {
+                main.stderr.println("meridian: no place in " + set.name() + " matches '" + pattern + "'");
+            } else if (found.size() > limit) {
+                main.stderr.printf(
+                        Locale.ROOT,
+                        "meridian: %,d places match; showing the first %d (--limit)%n",
+                        found.size(),
+                        limit);
+            }
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private double[] parsePoint(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length == 2) {
+            double lat = Decimals.parse(parts[0].strip());
+            double lon = Decimals.parse(parts[1].strip());
+            if (!Double.isNaN(lat) && !Double.isNaN(lon)) {
+                if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--near: lat must be in [-90, 90] and lon in [-180, 180], got " + text);
+                }
+                return new double[] {lat, lon};
+            }
+        }
+        throw new ParameterException(
+                spec.commandLine(), "--near expects LAT,LON in degrees (e.g. 48.8566,2.3522), got '" + text + "'");
+    }
+
+    private void printNear(ReferenceSet set, double lat, double lon, int count, double max, PrintStream out) {
+        Searcher searcher = set.index().searcher();
+        var neighbors = new Neighbors();
+        int found = searcher.nearest(lat, lon, count, max, neighbors);
+        header(set, out, true);
+        for (int j = 0; j < found; j++) {
+            row(set, neighbors.index(j), out);
+            out.print('\t');
+            out.println(Decimals.distance(neighbors.distanceKm(j)));
+        }
+        if (found == 0) {
+            main.stderr.println("meridian: no place within " + max + " km of " + lat + "," + lon);
+        }
+    }
+
+    /** Positions of the matching places, best first. */
+    static List<Integer> byName(ReferenceSet set, String pattern, Pattern regex) {
+        String needle = regex == null ? fold(pattern) : null;
+        int popAttr = set.attributeNames().indexOf("population");
+        List<Integer> exact = new ArrayList<>();
+        List<Integer> prefix = new ArrayList<>();
+        List<Integer> other = new ArrayList<>();
+        for (int i = 0; i < set.size(); i++) {
+            String name = set.placeName(i);
+            String folded = fold(name);
+            if (regex != null) {
+                if (regex.matcher(name).find() || regex.matcher(folded).find()) {
+                    (folded.equals(fold(pattern)) ? exact : other).add(i);
+                }
+                continue;
+            }
+            int at = folded.indexOf(needle);
+            if (at < 0) {
+                continue;
+            }
+            (folded.length() == needle.length() ? exact : at == 0 ? prefix : other).add(i);
+        }
+        Comparator<Integer> order = Comparator.<Integer>comparingLong(i -> -population(set, i, popAttr))
+                .thenComparing(set::placeName)
+                .thenComparing(set::id);
+        var all = new ArrayList<Integer>(exact.size() + prefix.size() + other.size());
+        for (List<Integer> group : List.of(exact, prefix, other)) {
+            group.sort(order);
+            all.addAll(group);
+        }
+        return all;
+    }
+
+    private static long population(ReferenceSet set, int i, int attr) {
+        if (attr < 0) {
+            return 0;
+        }
+        String v = set.attribute(i, attr);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Lower case without accents: NFD, combining marks removed ("São Paulo" -> "sao paulo"). */
+    static String fold(String s) {
+        boolean ascii = true;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii) {
+            s = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        }
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    private static void header(ReferenceSet set, PrintStream out, boolean distance) {
+        var h = new StringBuilder("id\tname");
+        for (String a : set.attributeNames()) {
+            h.append('\t').append(a);
+        }
+        h.append("\tlat\tlon");
+        if (distance) {
+            h.append("\tdistance_km");
+        }
+        out.println(h);
+    }
+
+    private static void row(ReferenceSet set, int i, PrintStream out) {
+        var r = new StringBuilder();
+        r.append(clean(set.id(i))).append('\t').append(clean(set.placeName(i)));
+        for (int a = 0; a < set.attributeNames().size(); a++) {
+            String v = set.attribute(i, a);
+            r.append('\t').append(v == null ? "" : clean(v));
+        }
+        r.append('\t').append(set.lat(i)).append('\t').append(set.lon(i));
+        out.print(r);
+    }
+
+    /** Tabs and line breaks inside a value would break the table. */
+    private static String clean(String s) {
+        return s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0
+                ? s
+                : s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    }
+}

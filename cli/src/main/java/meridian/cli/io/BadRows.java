@@ -1,0 +1,63 @@
+package meridian.cli.io;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import meridian.core.error.InvalidInputException;
+import meridian.core.refs.RowError;
+
+/**
+ * What to do with a bad input row: stop at the first one with an {@link InvalidInputException} whose
+ * message names the input, line and field, or (with {@code skip}) count it and keep the first few for
+ * the final report.
+ */
+public final class BadRows {
+    /** How many skipped rows are described in the final report. */
+    public static final int REPORTED = 10;
+
+    private final String source;
+    private final boolean skip;
+    private final List<RowError> first = new ArrayList<>();
+    private long count;
+
+    public BadRows(String source, boolean skip) {
+        this.source = source;
+        this.skip = skip;
+    }
+
+    public boolean skipping() {
+        return skip;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Records a bad row; throws unless skipping. {@code field} may be null for whole-row problems. */
+    public void reject(long line, String field, String reason) {
+        RowError e = new RowError(source, line, field, reason);
+        if (!skip) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("file", source);
+            detail.put("line", line);
+            if (field != null) {
+                detail.put("field", field);
+            }
+            detail.put("reason", reason);
+            throw new InvalidInputException("invalid_row", e.toString(), detail);
+        }
+        count++;
+        if (first.size() < REPORTED) {
+            first.add(e);
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public List<RowError> first() {
+        return List.copyOf(first);
+    }
+}

@@ -1,0 +1,87 @@
+package meridian.cli.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A growable byte buffer in front of an output stream: writers append encoded bytes here, and the
+ * buffer goes to the stream in large blocks ({@link #flushIfOver}), so the hot loops never call into
+ * the stream per field. Not thread-safe.
+ */
+public final class ByteSink {
+    private final OutputStream out;
+    private byte[] a = new byte[1 << 16];
+    private int n;
+
+    public ByteSink(OutputStream out) {
+        this.out = out;
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public byte[] array() {
+        return a;
+    }
+
+    public void put(byte b) {
+        if (n == a.length) {
+            grow(1);
+        }
+        a[n++] = b;
+    }
+
+    public void put(byte[] src) {
+        put(src, 0, src.length);
+    }
+
+    public void put(byte[] src, int off, int len) {
+        if (n + len > a.length) {
+            grow(len);
+        }
+        System.arraycopy(src, off, a, n, len);
+        n += len;
+    }
+
+    /** Appends a string known to be ASCII (numbers, literals). */
+    public void putAscii(String s) {
+        int len = s.length();
+        if (n + len > a.length) {
+            grow(len);
+        }
+        for (int i = 0; i < len; i++) {
+            a[n++] = (byte) s.charAt(i);
+        }
+    }
+
+    public void putUtf8(String s) {
+        put(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Drops everything after {@code size}; used to roll back a record that turned out to be bad. */
+    public void truncate(int size) {
+        n = size;
+    }
+
+    /** Writes the buffer out when it holds more than {@code threshold} bytes. */
+    public void flushIfOver(int threshold) throws IOException {
+        if (n > threshold) {
+            drain();
+        }
+    }
+
+    /** Writes the buffered bytes to the stream (without flushing the stream). */
+    public void drain() throws IOException {
+        if (n > 0) {
+            out.write(a, 0, n);
+            n = 0;
+        }
+    }
+
+    private void grow(int extra) {
+        long want = Math.max((long) a.length * 2, (long) n + extra);
+        a = java.util.Arrays.copyOf(a, Math.toIntExact(Math.min(want, Integer.MAX_VALUE - 8)));
+    }
+}

@@ -1,0 +1,260 @@
+package meridian.cli.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import meridian.core.error.InvalidInputException;
+
+/**
+ * Cuts a CSV stream into blocks of whole rows for parallel processing. The header is read first. Then each
+ * block ends after a row's line end, found by tracking RFC 4180 quote parity (a newline inside quotes does
+ * not end a row), and holds at most a given number of rows and about a given number of bytes; the bytes of
+ * an unfinished row are carried over to the next block. Each block knows the physical line it starts on,
+ * so errors found in it can name absolute lines. Only the reading thread uses this class.
+ */
+final class CsvBlocks {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long QUOTES = 0x2222222222222222L;
+    private final InputStream in;
+    private final String source;
+    private final CsvLayout layout;
+    private byte[] carry = new byte[1 << 16];
+    private int carryLen;
+    private boolean eof;
+    private long nextLine = 1;
+
+    CsvBlocks(InputStream in, String source) throws IOException {
+        this.in = in;
+        this.source = source;
+        this.layout = readHeader();
+    }
+
+    CsvLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Fills {@code chunk} with the next block of at most {@code maxRows} rows and about
+     * {@code blockBytes} bytes (more only for a single longer row). Returns false at the end of input.
+     */
+    boolean next(CsvChunk chunk, int maxRows, int blockBytes) throws IOException {
+        byte[] b = chunk.buffer(Math.max(blockBytes, carryLen));
+        System.arraycopy(carry, 0, b, 0, carryLen);
+        int len = carryLen;
+        carryLen = 0;
+        int scanned = 0;
+        int rows = 0;
+        int cut = -1;
+        boolean quoted = false;
+        long lines = 0;
+        long linesAtCut = 0;
+        while (true) {
+            len = fill(b, len, b.length);
+            int i = scanned;
+            while (i < len && rows < maxRows) {
+                // eight bytes at a time: most words hold neither a quote nor a line end
+                if (i + 8 <= len) {
+                    long w = (long) LONGS.get(b, i);
+                    if (!hasByte(w, NEWLINES) && !hasByte(w, QUOTES)) {
+                        i += 8;
+                        continue;
+                    }
+                }
+                byte c = b[i++];
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (c == '\n') {
+                    lines++;
+                    if (!quoted) {
+                        cut = i;
+                        linesAtCut = lines;
+                        rows++;
+                    }
+                }
+            }
+            scanned = i;
+            if (rows == maxRows) {
+                break;
+            }
+            if (eof) {
+                if (len == 0) {
+                    return false;
+                }
+                cut = len; // the last row may have no line end
+                linesAtCut = lines;
+                break;
+            }
+            if (cut >= 0) {
+                break; // the buffer is full: the unfinished row goes to the next block
+            }
+            if (b.length >= CsvChunk.MAX_ROW_BYTES) {
+                throw new InvalidInputException(
+                        "row_too_long",
+                        source + " line " + nextLine + ": row is longer than " + CsvChunk.MAX_ROW_BYTES
+                                + " bytes (an unclosed quote?)",
+                        Map.of("file", source, "line", nextLine));
+            }
+            b = chunk.grow(Math.min(CsvChunk.MAX_ROW_BYTES, b.length * 2));
+        }
+        int rest = len - cut;
+        if (rest > carry.length) {
+            carry = new byte[Math.max(rest, carry.length * 2)];
+        }
+        System.arraycopy(b, cut, carry, 0, rest);
+        carryLen = rest;
+        chunk.setBlock(cut, nextLine);
+        nextLine += linesAtCut;
+        return true;
+    }
+
+    /** True when one of the eight bytes of {@code word} equals the byte repeated in {@code pattern}. */
+    private static boolean hasByte(long word, long pattern) {
+        long x = word ^ pattern;
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
+    }
+
+    /** Reads into b[len..want) until it is filled or the input ends; returns the new length. */
+    private int fill(byte[] b, int len, int want) throws IOException {
+        int target = Math.min(want, b.length);
+        while (!eof && len < target) {
+            int r = in.read(b, len, target - len);
+            if (r < 0) {
+                eof = true;
+            } else {
+                len += r;
+            }
+        }
+        return len;
+    }
+
+    private CsvLayout readHeader() throws IOException {
+        while (true) {
+            // find the end of the first row
+            int end = -1;
+            boolean quoted = false;
+            int scanned = 0;
+            while (true) {
+                carryLen = fill(carry, carryLen, carry.length);
+                for (int i = scanned; i < carryLen; i++) {
+                    byte c = carry[i];
+                    if (c == '"') {
+                        quoted = !quoted;
+                    } else if (c == '\n' && !quoted) {
+                        end = i;
+                        break;
+                    }
+                }
+                scanned = carryLen;
+                if (end >= 0 || eof) {
+                    break;
+                }
+                if (carryLen == carry.length) {
+                    if (carry.length >= CsvChunk.MAX_ROW_BYTES) {
+                        throw new InvalidInputException(
+                                "row_too_long",
+                                source + " line 1: header is longer than " + CsvChunk.MAX_ROW_BYTES + " bytes",
+                                Map.of("file", source, "line", 1));
+                    }
+                    carry = Arrays.copyOf(carry, carry.length * 2);
+                }
+            }
+            if (carryLen == 0) {
+                throw new InvalidInputException(
+                        "missing_header",
+                        source + " is empty: expected a header line with id,lat,lon",
+                        Map.of("file", source, "line", 1));
+            }
+            int next = end < 0 ? carryLen : end + 1;
+            int rowEnd = end < 0 ? carryLen : (end > 0 && carry[end - 1] == '\r' ? end - 1 : end);
+            int start = 0;
+            if (rowEnd >= 3 && (carry[0] & 0xFF) == 0xEF && (carry[1] & 0xFF) == 0xBB && (carry[2] & 0xFF) == 0xBF) {
+                start = 3; // UTF-8 byte order mark
+            }
+            List<String> header = decodeFields(carry, start, rowEnd);
+            byte[] headerBytes = Arrays.copyOfRange(carry, start, rowEnd);
+            System.arraycopy(carry, next, carry, 0, carryLen - next);
+            carryLen -= next;
+            nextLine++;
+            if (header.size() == 1 && header.getFirst().isBlank()) {
+                continue; // blank lines before the header
+            }
+            int idCol = column(header, "id");
+            int latCol = column(header, "lat", "latitude");
+            int lonCol = column(header, "lon", "longitude", "lng");
+            List<String> missing = new ArrayList<>();
+            if (idCol < 0) missing.add("id");
+            if (latCol < 0) missing.add("lat");
+            if (lonCol < 0) missing.add("lon");
+            if (!missing.isEmpty()) {
+                throw new InvalidInputException(
+                        "missing_columns",
+                        source + " line " + (nextLine - 1) + ": missing required column(s) "
+                                + String.join(", ", missing) + " (header is: " + String.join(",", header) + ")",
+                        Map.of("file", source, "line", nextLine - 1, "missing", missing));
+            }
+            return new CsvLayout(
+                    headerBytes,
+                    header.size(),
+                    idCol,
+                    latCol,
+                    lonCol,
+                    header.get(latCol).strip(),
+                    header.get(lonCol).strip());
+        }
+    }
+
+    /** Decodes the fields of one row (the header) to strings, unquoting them. */
+    private static List<String> decodeFields(byte[] b, int start, int end) {
+        List<String> fields = new ArrayList<>();
+        var f = new StringBuilder();
+        String text = new String(b, start, end - start, StandardCharsets.UTF_8);
+        boolean quoted = false;
+        boolean fieldStart = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        f.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    f.append(c);
+                }
+            } else if (c == '"' && fieldStart) {
+                quoted = true;
+                fieldStart = false;
+            } else if (c == ',') {
+                fields.add(f.toString());
+                f.setLength(0);
+                fieldStart = true;
+            } else {
+                f.append(c);
+                fieldStart = false;
+            }
+        }
+        fields.add(f.toString());
+        return fields;
+    }
+
+    private static int column(List<String> header, String... names) {
+        for (String n : names) {
+            for (int c = 0; c < header.size(); c++) {
+                if (header.get(c).strip().equalsIgnoreCase(n)) {
+                    return c;
+                }
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,136 @@
+package meridian.cli.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+import meridian.core.enrich.EnrichOptions;
+import meridian.core.enrich.Enricher;
+import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.RowError;
+
+/**
+ * The CSV path of {@code process}: the calling thread cuts the input into blocks of whole rows
+ * ({@link CsvBlocks}) and writes finished blocks in input order; a bounded pool of worker threads (one per
+ * core) scans, enriches and formats whole blocks ({@link CsvChunk}). Parsing and formatting thus scale with
+ * the cores just as the nearest-place search does.
+ *
+ * <p>Memory is bounded: at most {@code threads + 1} blocks are in flight, each of about {@code chunkRows}
+ * rows, and their buffers are reused. Bad rows are reported in input order, so the first bad row of the
+ * file is the one that stops a run, whichever worker met it first.
+ */
+public final class CsvPipeline {
+    /** Upper bound on the bytes of one block (a block ends earlier when it has {@code chunkRows} rows). */
+    static final int BLOCK_BYTES = 2 << 20;
+
+    private CsvPipeline() {}
+
+    /**
+     * Enriches CSV from {@code in} to {@code out}; returns the number of rows written. {@code onChunk}
+     * receives the running row count after each block.
+     */
+    public static long run(
+            InputStream in,
+            BadRows bad,
+            EnrichOptions options,
+            ReferenceSet refs,
+            OutputStream out,
+            int chunkRows,
+            int threads,
+            LongConsumer onChunk)
+            throws IOException {
+        var blocks = new CsvBlocks(in, bad.source());
+        CsvLayout layout = blocks.layout();
+        var header = new ByteSink(out);
+        header.put(layout.headerBytes());
+        int k = options.k();
+        if (k == 1) {
+            header.putAscii(",nearest_id,nearest_name,distance_km");
+        } else {
+            for (int j = 1; j <= k; j++) {
+                header.putAscii(",nearest_id_" + j + ",nearest_name_" + j + ",distance_km_" + j);
+            }
+        }
+        header.put((byte) '\n');
+        header.drain();
+
+        var enricher = new Enricher(refs.index());
+        var places = new PlaceText(refs);
+        boolean failFast = !bad.skipping();
+        int inFlight = threads + 1;
+        var free = new ArrayDeque<CsvChunk>();
+        for (int i = 0; i < inFlight; i++) {
+            free.add(new CsvChunk());
+        }
+        var pending = new ArrayDeque<Future<CsvChunk>>();
+        long rows = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "meridian-csv-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            boolean more = true;
+            while (true) {
+                while (more && !free.isEmpty()) {
+                    CsvChunk c = free.poll();
+                    if (!blocks.next(c, chunkRows, BLOCK_BYTES)) {
+                        more = false;
+                        free.add(c);
+                        break;
+                    }
+                    pending.add(pool.submit(() -> {
+                        c.process(layout, bad.source(), enricher, options, places, failFast);
+                        return c;
+                    }));
+                }
+                if (pending.isEmpty()) {
+                    break;
+                }
+                CsvChunk done = await(pending.poll());
+                for (RowError e : done.errors()) {
+                    bad.reject(e.line(), e.field(), e.reason());
+                }
+                ByteSink o = done.output();
+                out.write(o.array(), 0, o.size());
+                rows += done.goodRows();
+                onChunk.accept(rows);
+                free.add(done);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return rows;
+    }
+
+    private static CsvChunk await(Future<CsvChunk> f) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (cause instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package meridian.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad rows name the input, line and field; each kind of failure has its documented exit code. */
+class ProcessErrorsTest {
+    @TempDir
+    Path dir;
+
+    private Cli.Result process(String name, String content, String... extra) throws IOException {
+        Path refs = Cli.twoCities(dir);
+        Path in = Cli.write(dir.resolve(name), content);
+        var args = new java.util.ArrayList<>(java.util.List.of("process", in.toString(), "--refs", refs.toString()));
+        args.addAll(java.util.List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void badCsvRowsStopWithLineAndField() throws IOException {
+        var notNumber = process("in.csv", "id,lat,lon\n1,35,-120\n2,abc,-120\n");
+        assertThat(notNumber.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(notNumber.err())
+                .contains(dir.resolve("in.csv") + " line 3, field 'lat': 'abc' is not a decimal number");
+        assertThat(notNumber.err()).doesNotContain("Exception").doesNotContain("\tat ");
+
+        var range = process("in.csv", "id,latitude,longitude\n1,35,-190\n");
+        assertThat(range.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(range.err()).contains("line 2, field 'longitude': longitude -190 is out of range [-180, 180]");
+
+        var missing = process("in.csv", "id,lat,lon\n1,,-120\n");
+        assertThat(missing.err()).contains("line 2, field 'lat': value is missing");
+
+        var count = process("in.csv", "id,lat,lon\n1,35\n");
+        assertThat(count.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(count.err()).contains("line 2: expected 3 fields as in the header, found 2");
+
+        var nan = process("in.csv", "id,lat,lon\n1,NaN,3\n");
+        assertThat(nan.err()).contains("line 2, field 'lat': 'NaN' is not a decimal number");
+
+        // a quoted field spanning lines: the error names the physical line where the bad row starts
+        var multiline = process("in.csv", "id,lat,lon,note\n1,35,-120,\"a\nb\nc\"\n2,35,x,d\n");
+        assertThat(multiline.err()).contains("line 5, field 'lon': 'x' is not a decimal number");
+
+        var header = process("in.csv", "id,x,y\n1,2,3\n");
+        assertThat(header.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(header.err()).contains("line 1: missing required column(s) lat, lon");
+    }
+
+    @Test
+    void badJsonRecordsStopWithLineAndField() throws IOException {
+        var malformed = process("in.ndjson", "{\"id\":1,\"lat\":35,\"lon\":-120}\n{\"id\":2,\"lat\":35,\n");
+        assertThat(malformed.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(malformed.err()).contains("in.ndjson line 2: malformed JSON");
+
+        var noPoint = process("in.ndjson", "{\"id\":1}\n");
+        assertThat(noPoint.err()).contains("line 1, field 'point': coordinates are missing");
+
+        var pointLat = process("in.ndjson", "\n{\"id\":1,\"point\":{\"lat\":\"x\",\"lon\":2}}\n");
+        assertThat(pointLat.err()).contains("line 2, field 'point.lat': must be a number, found a string \"x\"");
+
+        var range = process("in.json", "[\n{\"id\":1,\n \"lat\":91,\"lon\":0}]");
+        assertThat(range.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(range.err()).contains("in.json line 2, field 'lat': latitude 91.0 is out of range [-90, 90]");
+
+        var payload = process("in.ndjson", "{\"lat\":1,\"lon\":2,\"payload\":[1,\"a\"]}\n");
+        assertThat(payload.err()).contains("line 1, field 'payload': element 1 must be a number");
+
+        var brokenArray = process("in.json", "[{\"lat\":1,\"lon\":2},\n{\"lat\":1,,}]");
+        assertThat(brokenArray.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(brokenArray.err()).contains("in.json line 2: malformed JSON");
+    }
+
+    @Test
+    void skipBadCountsAndReportsTheFirstBadRows() throws IOException {
+        var r = process("in.csv", "id,lat,lon\n1,35,-120\n2,x,1\n3,1\n4,37.7749,-122.4194\n", "--skip-bad");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .isEqualTo("id,lat,lon,nearest_id,nearest_name,distance_km\n"
+                        + "1,35,-120,la,Los Angeles,192.3334276712751\n"
+                        + "4,37.7749,-122.4194,sf,San Francisco,0.000000\n");
+        assertThat(r.err())
+                .contains("skipped 2 bad row(s)")
+                .contains("line 3, field 'lat': 'x' is not a decimal number")
+                .contains("line 4: expected 3 fields as in the header, found 2");
+
+        var json = process("in.ndjson", "{\"lat\":1,\"lon\":2}\nnot json\n{\"lat\":95,\"lon\":2}\n", "--skip-bad");
+        assertThat(json.code()).isZero();
+        assertThat(json.out().lines()).hasSize(1);
+        assertThat(json.err()).contains("skipped 2 bad row(s)").contains("line 2: malformed JSON");
+    }
+
+    @Test
+    void exitCodesForUsageAndFiles() throws IOException {
+        Path refs = Cli.twoCities(dir);
+        Path in = Cli.write(dir.resolve("in.csv"), "id,lat,lon\n1,35,-120\n");
+        assertThat(Cli.run("process", dir.resolve("nope.csv").toString()).code())
+                .isEqualTo(ExitCode.IO);
+        var noRefs = Cli.run(
+                "process", in.toString(), "--refs", dir.resolve("nope.csv").toString());
+        assertThat(noRefs.code()).isEqualTo(ExitCode.IO);
+        assertThat(noRefs.err()).contains("no such file");
+        assertThat(Cli.run("process", in.toString(), "-k", "0").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("process", in.toString(), "--max-km", "-1").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("process", in.toString(), "--format", "xml").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("process").code()).isEqualTo(ExitCode.USAGE);
+        var unknown = Cli.run("process", in.toString(), "--bogus");
+        assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("--bogus").contains("--help");
+        var outDir = Cli.run(
+                "process",
+                in.toString(),
+                "--refs",
+                refs.toString(),
+                "--out",
+                dir.resolve("no/such/dir/o.csv").toString());
+        assertThat(outDir.code()).isEqualTo(ExitCode.IO);
+        Path badRefs = Cli.write(dir.resolve("bad-refs.csv"), "id,name,lat,lon\nx,X,100,0\n");
+        var bad = Cli.run("process", in.toString(), "--refs", badRefs.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(bad.err()).contains("bad-refs.csv line 2, field 'lat'");
+    }
+
+    @Test
+    void failedRunLeavesNoPartialOutput() throws IOException {
+        Path out = dir.resolve("out.csv");
+        var r = process("in.csv", "id,lat,lon\n1,35,-120\n2,x,0\n", "--out", out.toString());
+        assertThat(r.code()).isEqualTo(ExitCode.BAD_DATA);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("out.csv", ".out.csv.partial");
+        }
+    }
+
+    @Test
+    void helpOnEveryCommand() {
+        for (String[] args : new String[][] {{"--help"}, {"process", "--help"}, {"search", "--help"}}) {
+            var r = Cli.run(args);
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: meridian").contains("Exit codes:");
+        }
+        assertThat(Cli.run("process", "--help").out())
+                .contains("--skip-bad")
+                .contains("--max-km")
+                .contains("nearest_id_1");
+    }
+}

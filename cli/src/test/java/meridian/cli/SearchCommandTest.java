@@ -1,0 +1,68 @@
+package meridian.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void substringIgnoresCaseAndAccents() {
+        var r = Cli.run("search", "sao paulo", "--limit", "3");
+        assertThat(r.code()).as(r.err()).isZero();
+        var lines = r.out().lines().toList();
+        assertThat(lines.getFirst()).isEqualTo("id\tname\tcountry\tpopulation\tlat\tlon");
+        assertThat(lines.get(1)).contains("\tSão Paulo\tBR\t");
+        assertThat(lines).hasSize(4);
+        assertThat(Cli.run("search", "SÃO PAULO", "--limit", "1").out())
+                .isEqualTo(r.out().lines().limit(2).map(l -> l + "\n").reduce("", String::concat));
+        assertThat(SearchCommand.fold("Zürich Ærø São")).isEqualTo("zurich ærø sao");
+    }
+
+    @Test
+    void regexAndNoMatch() throws IOException {
+        Path refs = Cli.twoCities(dir);
+        var r = Cli.run("search", "--regex", "^(san|los) ", "--refs", refs.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .contains("sf\tSan Francisco\t37.7749\t-122.4194")
+                .contains("la\tLos Angeles\t34.0522\t-118.2437");
+        var none = Cli.run("search", "paris", "--refs", refs.toString());
+        assertThat(none.code()).isZero();
+        assertThat(none.out().lines()).hasSize(1);
+        assertThat(none.err()).contains("no place");
+        var bad = Cli.run("search", "--regex", "(", "--refs", refs.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("invalid regular expression");
+    }
+
+    @Test
+    void nearListsTheKNearestWithDistances() throws IOException {
+        Path refs = Cli.twoCities(dir);
+        var r = Cli.run("search", "--near", "35,-120", "-k", "2", "--refs", refs.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .isEqualTo("id\tname\tlat\tlon\tdistance_km\n"
+                        + "la\tLos Angeles\t34.0522\t-118.2437\t192.3334276712751\n"
+                        + "sf\tSan Francisco\t37.7749\t-122.4194\t376.93862759741245\n");
+        var within = Cli.run("search", "--near=35,-120", "--max-km", "200", "--refs", refs.toString());
+        assertThat(within.out().lines()).hasSize(2);
+        var sydney = Cli.run("search", "--near", "-33.8688,151.2093", "-k", "1");
+        assertThat(sydney.out()).contains("\tSydney\tAU\t");
+    }
+
+    @Test
+    void usageErrors() {
+        assertThat(Cli.run("search").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("search", "x", "--near", "1,2").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("search", "--near", "91,0").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("search", "--near", "abc").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("search", "x", "-k", "3").code()).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.run("search", "x", "--refs", "/no/such/file.csv").code()).isEqualTo(ExitCode.IO);
+    }
+}

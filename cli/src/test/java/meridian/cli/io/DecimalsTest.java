@@ -1,0 +1,69 @@
+package meridian.cli.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The byte-level number parser and the distance format, against the JDK on random and edge inputs. */
+class DecimalsTest {
+    private static double parse(String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        return Decimals.parse(b, 0, b.length);
+    }
+
+    @Test
+    void parsesLikeTheJdkOnRandomCoordinates() {
+        long seed = Long.getLong("meridian.seed", System.nanoTime());
+        System.out.println("Decimals random check, seed " + seed);
+        var rnd = new Random(seed);
+        for (int i = 0; i < 200_000; i++) {
+            double v = (rnd.nextDouble() * 2 - 1) * Math.pow(10, rnd.nextInt(6) - 2);
+            String[] texts = {
+                Double.toString(v),
+                String.format(Locale.ROOT, "%." + rnd.nextInt(12) + "f", v),
+                String.format(Locale.ROOT, "%.17g", v),
+                String.format(Locale.ROOT, "%e", v),
+            };
+            for (String t : texts) {
+                assertThat(parse(t)).as("%s (seed %d)", t, seed).isEqualTo(Double.parseDouble(t));
+            }
+        }
+    }
+
+    @Test
+    void edgeCases() {
+        assertThat(parse("0")).isEqualTo(0.0);
+        assertThat(parse("-0.0")).isEqualTo(-0.0);
+        assertThat(parse(" 12.5 ")).isEqualTo(12.5);
+        assertThat(parse("+1.")).isEqualTo(1.0);
+        assertThat(parse(".5")).isEqualTo(0.5);
+        assertThat(parse("1e2")).isEqualTo(100.0);
+        assertThat(parse("123456789012345678901234")).isEqualTo(123456789012345678901234.0);
+        assertThat(parse("0.000000000000000000000000001")).isEqualTo(1e-27);
+        for (String bad : new String[] {
+            "", " ", "-", ".", "abc", "1,5", "NaN", "Infinity", "0x10", "1d", "1f", "1e", "--1", "1.2.3"
+        }) {
+            assertThat(parse(bad)).as("'%s'", bad).isNaN();
+        }
+    }
+
+    @Test
+    void distancesHaveAtLeastSixDecimalsAndRoundTrip() {
+        assertThat(Decimals.distance(0.0)).isEqualTo("0.000000");
+        assertThat(Decimals.distance(192.3334276712751)).isEqualTo("192.3334276712751");
+        assertThat(Decimals.distance(1.5)).isEqualTo("1.500000");
+        assertThat(Decimals.distance(1e-5)).isEqualTo("0.000010");
+        assertThat(Decimals.distance(1.2345e-9)).isEqualTo("0.0000000012345");
+        assertThat(Decimals.distance(20015.086796020572)).isEqualTo("20015.086796020572");
+        var rnd = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            double km = rnd.nextDouble() * Math.pow(10, rnd.nextInt(12) - 7);
+            String s = Decimals.distance(km);
+            assertThat(s).matches("\\d+\\.\\d{6,}");
+            assertThat(Double.parseDouble(s)).isEqualTo(km);
+        }
+    }
+}
