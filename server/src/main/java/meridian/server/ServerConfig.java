@@ -24,7 +24,8 @@ import meridian.core.refs.ReferenceSetReader;
  * @param host address to bind; {@code 127.0.0.1} by default so that a laptop run does not expose the
  *     unauthenticated reference-set endpoints; containers set {@code MERIDIAN_HOST=0.0.0.0}
  * @param port HTTP port (0 = any free port)
- * @param tcpPort newline-delimited JSON port (0 = any free port, -1 = off)
+ * @param tcpPort newline-delimited JSON port; in files, variables and options 0 means off (stored as -1 here,
+ *     where 0 means any free port, for tests and embedding)
  * @param refs default reference set: a CSV/GeoJSON file, or the name of the bundled set
  * @param cpuPermits requests allowed in the CPU stage at once; also the number of CPU threads
  * @param maxInFlight requests admitted at once (each holds a reusable workspace: bounds memory)
@@ -71,7 +72,7 @@ public record ServerConfig(
             throw bad("port", port, "must be 0..65535");
         }
         if (tcpPort < -1 || tcpPort > 65535) {
-            throw bad("tcp-port", tcpPort, "must be 0..65535, or -1 for off");
+            throw bad("tcp-port", tcpPort, "must be 0..65535 (0 = off)");
         }
         positive("cpu-permits", cpuPermits);
         positive("max-in-flight", maxInFlight);
@@ -148,7 +149,7 @@ public record ServerConfig(
         return new ServerConfig(
                 v.get("host"),
                 (int) number(v, "port"),
-                (int) number(v, "tcp-port"),
+                (int) number(v, "tcp-port") == 0 ? -1 : (int) number(v, "tcp-port"),
                 v.get("refs"),
                 (int) number(v, "cpu-permits"),
                 (int) number(v, "max-in-flight"),

@@ -17,10 +17,10 @@ import meridian.server.metrics.Metrics;
  *
  * <p>Two bounded stages: {@link #admit} hands out one of {@code maxInFlight} reusable {@link Workspace}s
  * (the request's batch and result buffers, which bounds memory), and {@link #enrich} takes one of the
- * {@link CpuPool}'s permits and runs the batch in chunks on the pool under a {@link RequestScope}. Each
- * stage waits at most the admission wait (and never past the request's deadline), then gives up with an
- * {@link UnavailableException}: {@code overloaded} (answered 503 + Retry-After) or {@code deadline_exceeded}
- * (504). The caller's thread only waits; it never runs enrichment itself.
+ * {@link CpuPool}'s permits and runs the batch in chunks on the pool under a {@link RequestScope}.
+ * Admission waits at most the admission wait, then gives up with {@code overloaded} (answered 503 +
+ * Retry-After); an admitted request waits for a CPU permit up to its deadline ({@code deadline_exceeded},
+ * 504). The caller's thread only waits; it never runs enrichment itself.
  */
 public final class EnrichService {
     /** Records enriched between two cancellation checks. */
@@ -127,14 +127,17 @@ public final class EnrichService {
         long t0 = System.nanoTime();
         boolean permit;
         try {
-            permit = pool.tryAcquire(waitNanos(t0, deadlineNanos));
+            // Admitted work has been parsed already: it waits for the CPU up to its deadline (504), not
+            // the admission wait, so that a burst does not throw away work it has already paid for.
+            permit = pool.tryAcquire(deadlineNanos - t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw overloaded("interrupted while waiting for a CPU permit");
         }
         metrics.queueWait(System.nanoTime() - t0);
         if (!permit) {
-            throw refusal(deadlineNanos, "all " + pool.permits() + " CPU permits are busy");
+            metrics.rejected(Metrics.Rejection.DEADLINE);
+            throw deadline();
         }
         try (RequestScope scope = new RequestScope(pool, deadlineNanos)) {
             int chunks = Math.max(1, Math.min(pool.maxChunks(), n / STEP));

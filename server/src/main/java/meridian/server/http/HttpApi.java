@@ -135,7 +135,13 @@ public final class HttpApi {
             metrics.rejected(Metrics.Rejection.CLIENT_GONE);
             LOG.log(System.Logger.Level.DEBUG, "client went away: " + e);
             if (!res.isSent()) {
-                res.status(499);
+                res.status(499); // recorded in metrics; the client is no longer there to read it
+                res.header(HeaderNames.CONNECTION, "close");
+                try {
+                    res.send();
+                } catch (RuntimeException ignored) {
+                    // the connection is gone
+                }
             }
             return;
         }

@@ -1,6 +1,7 @@
 package meridian.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -49,7 +50,8 @@ public final class RecordCodec {
     private final JsonFactory factory;
 
     public RecordCodec() {
-        this.factory = JsonFactory.builder()
+        this.factory = new JsonFactoryBuilder()
+                .rootValueSeparator((String) null) // NDJSON lines must not start with a space
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
