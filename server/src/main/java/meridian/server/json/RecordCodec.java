@@ -142,8 +142,23 @@ public final class RecordCodec {
             g.writeFieldName(PAYLOAD);
             g.writeStartArray();
             double[] values = batch.payloadValues();
+            // One-entry cache of the last value's text: every value of a payload is scaled by the same
+            // distance, so equal inputs give equal outputs, and formatting a double is the costliest step
+            // of writing. Same bits, same text: the output is unchanged.
+            long lastBits = 0;
+            String lastText = null;
             for (int j = batch.payloadStart(i), end = batch.payloadEnd(i); j < end; j++) {
-                g.writeNumber(values[j]);
+                double v = values[j];
+                long bits = Double.doubleToRawLongBits(v);
+                if (lastText != null && bits == lastBits) {
+                    g.writeNumber(lastText);
+                } else if (Double.isFinite(v)) {
+                    lastBits = bits;
+                    lastText = Double.toString(v);
+                    g.writeNumber(lastText);
+                } else {
+                    g.writeNumber(v);
+                }
             }
             g.writeEndArray();
         }
