@@ -33,7 +33,12 @@ import picocli.CommandLine.Command;
             ExitCode.LIST_IO,
             ExitCode.LIST_INTERNAL
         },
-        subcommands = {ProcessCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            ProcessCommand.class,
+            SearchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

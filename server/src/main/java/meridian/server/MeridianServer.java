@@ -1,0 +1,199 @@
+package meridian.server;
+
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import meridian.core.error.InvalidInputException;
+import meridian.core.refs.ErrorPolicy;
+import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.ReferenceSetReader;
+import meridian.server.exec.CpuPool;
+import meridian.server.exec.EnrichService;
+import meridian.server.http.HttpApi;
+import meridian.server.json.RecordCodec;
+import meridian.server.metrics.Metrics;
+import meridian.server.refs.RefSetRegistry;
+import meridian.server.tcp.TcpServer;
+
+/**
+ * The running service: builds the object graph in one place (registry, CPU pool, admission, metrics, the
+ * HTTP and TCP listeners) from a {@link ServerConfig}, starts it, and stops it gracefully.
+ *
+ * <p>Lifecycle: {@link #start} binds both ports and returns; {@link #stop} marks the service not ready,
+ * stops accepting (TCP listener closed, HTTP listener stopped after in-flight requests drain or the grace
+ * period passes), lets admitted work finish, then stops the CPU threads. Safe to call {@code stop} twice.
+ */
+public final class MeridianServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MeridianServer.class.getName());
+
+    private final ServerConfig config;
+    private final RefSetRegistry registry;
+    private final Metrics metrics = new Metrics();
+    private final CpuPool pool;
+    private final EnrichService service;
+    private final WebServer http;
+    private final TcpServer tcp;
+    private volatile boolean draining;
+    private boolean stopped;
+
+    private MeridianServer(ServerConfig config, ReferenceSet defaultSet) throws IOException {
+        this.config = config;
+        this.registry = new RefSetRegistry(defaultSet);
+        this.pool = new CpuPool(config.cpuPermits(), config.cpuPermits());
+        RecordCodec codec = new RecordCodec();
+        this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
+        metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
+        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version());
+        this.http = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .backlog(1024)
+                .shutdownHook(false)
+                .shutdownGracePeriod(Duration.ofMillis(Math.max(1, config.graceMs())))
+                .writeBufferSize(64 * 1024)
+                .routing(api::routing)
+                .build()
+                .start();
+        TcpServer t = null;
+        if (config.tcpPort() >= 0) {
+            try {
+                t = new TcpServer(
+                        config.host(),
+                        config.tcpPort(),
+                        registry,
+                        service,
+                        codec,
+                        metrics,
+                        config.tcpMaxLineBytes(),
+                        config.requestDeadlineMs());
+            } catch (IOException | RuntimeException e) {
+                http.stop();
+                pool.close();
+                throw e;
+            }
+        }
+        this.tcp = t;
+    }
+
+    /** Loads the default reference set named by the configuration and starts listening. */
+    public static MeridianServer start(ServerConfig config) throws IOException {
+        return start(config, loadRefs(config.refs()));
+    }
+
+    /** Starts with the given default reference set (tests and embedding). */
+    public static MeridianServer start(ServerConfig config, ReferenceSet defaultSet) throws IOException {
+        return new MeridianServer(config, defaultSet);
+    }
+
+    /** {@code cities} (the bundled set) or a CSV/GeoJSON file; a bad row stops the start with its line. */
+    public static ReferenceSet loadRefs(String refs) {
+        if (refs.equals(ReferenceSetReader.BUNDLED_NAME)) {
+            return ReferenceSetReader.bundled();
+        }
+        Path p = Path.of(refs);
+        if (!Files.isRegularFile(p)) {
+            throw new InvalidInputException(
+                    "unknown_refs",
+                    "--refs: '" + refs + "' is neither a file nor a bundled set (bundled: "
+                            + ReferenceSetReader.BUNDLED_NAME + ")",
+                    Map.of("field", "refs", "value", refs));
+        }
+        return ReferenceSetReader.load(p, ErrorPolicy.FAIL_FAST).set();
+    }
+
+    public static String version() {
+        String v = MeridianServer.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The TCP port, or -1 when the TCP endpoint is off. */
+    public int tcpPort() {
+        return tcp == null ? -1 : tcp.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public EnrichService service() {
+        return service;
+    }
+
+    public RefSetRegistry registry() {
+        return registry;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    public void printBanner(PrintStream out) {
+        var set = registry.get(null).set();
+        out.println(
+                "meridian " + version() + " serving reference set '" + set.name() + "' (" + set.size() + " places)");
+        out.println("  HTTP  http://" + config.host() + ":" + httpPort() + "/  (POST /enrich, GET /health, /metrics)");
+        if (tcp != null) {
+            out.println("  TCP   " + config.host() + ":" + tcpPort() + "  (newline-delimited JSON records)");
+        }
+        out.println("  cpu-permits=" + config.cpuPermits() + " max-in-flight=" + config.maxInFlight()
+                + " admission-wait-ms=" + config.admissionWaitMs() + " request-deadline-ms="
+                + config.requestDeadlineMs() + " max-body-bytes=" + config.maxBodyBytes());
+        out.flush();
+    }
+
+    /** Graceful stop: not ready, stop accepting, drain in-flight work within the grace period, release. */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        draining = true;
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.graceMs());
+        if (tcp != null) {
+            tcp.shutdown(config.graceMs());
+        }
+        // Let requests already being handled finish before the listener closes their connections.
+        while (metrics.httpActive() > 0 && System.nanoTime() - end < 0) {
+            try {
+                Thread.sleep(5); // a drain loop with a deadline, not a wait for an event we could subscribe to
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (metrics.httpActive() > 0) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    metrics.httpActive() + " request(s) still running after the grace period");
+        }
+        try {
+            http.stop();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "HTTP listener stop failed: " + e);
+        }
+        pool.shutdown(Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

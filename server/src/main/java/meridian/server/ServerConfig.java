@@ -1,0 +1,219 @@
+package meridian.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import meridian.core.error.InvalidInputException;
+import meridian.core.error.NotFoundException;
+import meridian.core.refs.ReferenceSetReader;
+
+/**
+ * Everything tunable about the service. Values come from, in increasing precedence: the defaults here, a
+ * properties file ({@code --config FILE}), environment variables ({@code MERIDIAN_PORT}, ...), and
+ * command-line options. Each setting has one property key; its variable is {@code MERIDIAN_} plus the key
+ * upper-cased with dots and dashes as underscores ({@code admission-wait-ms -> MERIDIAN_ADMISSION_WAIT_MS}).
+ *
+ * @param host address to bind; {@code 127.0.0.1} by default so that a laptop run does not expose the
+ *     unauthenticated reference-set endpoints; containers set {@code MERIDIAN_HOST=0.0.0.0}
+ * @param port HTTP port (0 = any free port)
+ * @param tcpPort newline-delimited JSON port; in files, variables and options 0 means off (stored as -1 here,
+ *     where 0 means any free port, for tests and embedding)
+ * @param refs default reference set: a CSV/GeoJSON file, or the name of the bundled set
+ * @param cpuPermits requests allowed in the CPU stage at once; also the number of CPU threads
+ * @param maxInFlight requests admitted at once (each holds a reusable workspace: bounds memory)
+ * @param admissionWaitMs how long a request waits for admission or a CPU permit before 503
+ * @param maxBodyBytes largest request body (413 above)
+ * @param requestDeadlineMs time a request may take from arrival to its enriched answer (504 after)
+ * @param graceMs how long shutdown waits for in-flight work
+ * @param tcpMaxLineBytes longest line accepted on the TCP endpoint
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        int tcpPort,
+        String refs,
+        int cpuPermits,
+        int maxInFlight,
+        long admissionWaitMs,
+        long maxBodyBytes,
+        long requestDeadlineMs,
+        long graceMs,
+        int tcpMaxLineBytes) {
+
+    /** Property keys with their defaults, in documentation order. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("host", "127.0.0.1");
+        d.put("port", "8080");
+        d.put("tcp-port", "9090");
+        d.put("refs", ReferenceSetReader.BUNDLED_NAME);
+        d.put("cpu-permits", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        d.put("max-in-flight", "64");
+        d.put("admission-wait-ms", "2000");
+        d.put("max-body-bytes", String.valueOf(64L << 20));
+        d.put("request-deadline-ms", "30000");
+        d.put("grace-ms", "10000");
+        d.put("tcp-max-line-bytes", String.valueOf(1 << 20));
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    public ServerConfig {
+        if (port < 0 || port > 65535) {
+            throw bad("port", port, "must be 0..65535");
+        }
+        if (tcpPort < -1 || tcpPort > 65535) {
+            throw bad("tcp-port", tcpPort, "must be 0..65535 (0 = off)");
+        }
+        positive("cpu-permits", cpuPermits);
+        positive("max-in-flight", maxInFlight);
+        positive("max-body-bytes", maxBodyBytes);
+        positive("request-deadline-ms", requestDeadlineMs);
+        positive("tcp-max-line-bytes", tcpMaxLineBytes);
+        if (admissionWaitMs < 0) {
+            throw bad("admission-wait-ms", admissionWaitMs, "must not be negative");
+        }
+        if (graceMs < 0) {
+            throw bad("grace-ms", graceMs, "must not be negative");
+        }
+    }
+
+    /** The defaults alone. */
+    public static ServerConfig defaultConfig() {
+        return fromMap(DEFAULTS);
+    }
+
+    /**
+     * Resolves the configuration: defaults, then {@code configFile} (may be null), then the environment,
+     * then {@code overrides} (command-line values, keyed like the properties; null values ignored).
+     */
+    public static ServerConfig load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        if (configFile != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (NoSuchFileException e) {
+                throw new NotFoundException(
+                        "file_not_found", "no such config file: " + configFile, Map.of("file", configFile.toString()));
+            } catch (IOException e) {
+                throw new InvalidInputException(
+                        "unreadable_file",
+                        "cannot read config file " + configFile + ": " + e.getMessage(),
+                        Map.of("file", configFile.toString()));
+            }
+            for (String key : p.stringPropertyNames()) {
+                String k = key.strip().replace('.', '-').replace('_', '-').toLowerCase(Locale.ROOT);
+                if (!DEFAULTS.containsKey(k)) {
+                    throw new InvalidInputException(
+                            "unknown_setting",
+                            configFile + ": unknown setting '" + key + "' (known: "
+                                    + String.join(", ", DEFAULTS.keySet()) + ")",
+                            Map.of("file", configFile.toString(), "field", key));
+                }
+                values.put(k, p.getProperty(key).strip());
+            }
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String v = env.get(envName(key));
+            if (v != null && !v.isBlank()) {
+                values.put(key, v.strip());
+            }
+        }
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                if (!DEFAULTS.containsKey(k)) {
+                    throw new IllegalArgumentException("unknown setting " + k);
+                }
+                values.put(k, v);
+            }
+        });
+        return fromMap(values);
+    }
+
+    /** {@code admission-wait-ms -> MERIDIAN_ADMISSION_WAIT_MS}. */
+    public static String envName(String key) {
+        return "MERIDIAN_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    private static ServerConfig fromMap(Map<String, String> v) {
+        return new ServerConfig(
+                v.get("host"),
+                (int) number(v, "port"),
+                (int) number(v, "tcp-port") == 0 ? -1 : (int) number(v, "tcp-port"),
+                v.get("refs"),
+                (int) number(v, "cpu-permits"),
+                (int) number(v, "max-in-flight"),
+                number(v, "admission-wait-ms"),
+                number(v, "max-body-bytes"),
+                number(v, "request-deadline-ms"),
+                number(v, "grace-ms"),
+                (int) number(v, "tcp-max-line-bytes"));
+    }
+
+    private static long number(Map<String, String> v, String key) {
+        String s = v.get(key);
+        try {
+            return Long.parseLong(s.strip().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(
+                    "invalid_setting",
+                    "setting '" + key + "' (" + envName(key) + ") must be an integer, got '" + s + "'",
+                    Map.of("field", key, "value", s));
+        }
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) {
+            throw bad(key, value, "must be positive");
+        }
+    }
+
+    private static InvalidInputException bad(String key, Object value, String why) {
+        return new InvalidInputException(
+                "invalid_setting",
+                "setting '" + key + "' (" + envName(key) + ") " + why + ", got " + value,
+                Map.of("field", key, "value", String.valueOf(value)));
+    }
+
+    /** A copy with other ports (tests use 0 for ephemeral ports). */
+    public ServerConfig withPorts(int http, int tcp) {
+        return new ServerConfig(
+                host,
+                http,
+                tcp,
+                refs,
+                cpuPermits,
+                maxInFlight,
+                admissionWaitMs,
+                maxBodyBytes,
+                requestDeadlineMs,
+                graceMs,
+                tcpMaxLineBytes);
+    }
+
+    /** The settings as key = value lines, for the startup banner and docs. */
+    public List<String> describe() {
+        return List.of(
+                "host=" + host,
+                "port=" + port,
+                "tcp-port=" + tcpPort,
+                "refs=" + refs,
+                "cpu-permits=" + cpuPermits,
+                "max-in-flight=" + maxInFlight,
+                "admission-wait-ms=" + admissionWaitMs,
+                "max-body-bytes=" + maxBodyBytes,
+                "request-deadline-ms=" + requestDeadlineMs,
+                "grace-ms=" + graceMs,
+                "tcp-max-line-bytes=" + tcpMaxLineBytes);
+    }
+}

@@ -1,0 +1,128 @@
+package meridian.server.exec;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bounded pool all CPU work (enrichment) runs on, separate from the threads that do network I/O.
+ *
+ * <p>Invariants: at most {@link #permits()} requests are in the CPU stage at once (a request holds one
+ * permit while its chunks run); the pool has {@link #threads()} platform threads and a bounded queue
+ * sized so that admitted work never overflows it ({@code permits * maxChunks}); a task that cannot be
+ * queued would be a bug and is rejected loudly rather than run on the caller's thread.
+ */
+public final class CpuPool implements AutoCloseable {
+    private final int permits;
+    private final int threads;
+    private final int maxChunks;
+    private final Semaphore semaphore;
+    private final ThreadPoolExecutor executor;
+    private final AtomicInteger runningTasks = new AtomicInteger();
+    private final AtomicLong rejected = new AtomicLong();
+
+    public CpuPool(int permits, int threads) {
+        if (permits < 1 || threads < 1) {
+            throw new IllegalArgumentException("permits and threads must be positive: " + permits + ", " + threads);
+        }
+        this.permits = permits;
+        this.threads = threads;
+        this.maxChunks = threads;
+        this.semaphore = new Semaphore(permits, true);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(permits * maxChunks + threads),
+                r -> {
+                    Thread t = new Thread(r, "meridian-cpu-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                },
+                new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    public int permits() {
+        return permits;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Most chunks one request may split into (one per pool thread). */
+    public int maxChunks() {
+        return maxChunks;
+    }
+
+    /** Waits up to {@code nanos} for a permit; true if one was taken (release it with {@link #release()}). */
+    public boolean tryAcquire(long nanos) throws InterruptedException {
+        return semaphore.tryAcquire(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    public void release() {
+        semaphore.release();
+    }
+
+    /** Permits currently held: requests in the CPU stage. */
+    public int permitsInUse() {
+        return permits - semaphore.availablePermits();
+    }
+
+    /** Requests waiting for a permit. */
+    public int waiting() {
+        return semaphore.getQueueLength();
+    }
+
+    /** Chunks executing right now. */
+    public int runningTasks() {
+        return runningTasks.get();
+    }
+
+    public int queuedTasks() {
+        return executor.getQueue().size();
+    }
+
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    boolean remove(Runnable task) {
+        return executor.remove(task);
+    }
+
+    void taskStarted() {
+        runningTasks.incrementAndGet();
+    }
+
+    void taskFinished() {
+        runningTasks.decrementAndGet();
+    }
+
+    long rejected() {
+        return rejected.get();
+    }
+
+    /** Stops the threads once queued work is done, waiting up to {@code millis}. */
+    public void shutdown(long millis) {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(0);
+    }
+}

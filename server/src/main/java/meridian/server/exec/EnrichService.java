@@ -1,0 +1,196 @@
+package meridian.server.exec;
+
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import meridian.core.enrich.EnrichOptions;
+import meridian.core.enrich.Enricher;
+import meridian.core.enrich.Matches;
+import meridian.core.enrich.RecordBatch;
+import meridian.core.error.UnavailableException;
+import meridian.server.json.RecordCodec;
+import meridian.server.metrics.Metrics;
+
+/**
+ * Admission and CPU offload for enrichment, shared by the HTTP and TCP endpoints.
+ *
+ * <p>Two bounded stages: {@link #admit} hands out one of {@code maxInFlight} reusable {@link Workspace}s
+ * (the request's batch and result buffers, which bounds memory), and {@link #enrich} takes one of the
+ * {@link CpuPool}'s permits and runs the batch in chunks on the pool under a {@link RequestScope}.
+ * Admission waits at most the admission wait, then gives up with {@code overloaded} (answered 503 +
+ * Retry-After); an admitted request waits for a CPU permit up to its deadline ({@code deadline_exceeded},
+ * 504). The caller's thread only waits; it never runs enrichment itself.
+ */
+public final class EnrichService {
+    /** Records enriched between two cancellation checks. */
+    static final int STEP = 1024;
+
+    /** Workspaces that grew past this many payload values are dropped rather than pooled. */
+    private static final int MAX_POOLED_PAYLOAD = 4 << 20;
+
+    private final CpuPool pool;
+    private final Metrics metrics;
+    private final ArrayBlockingQueue<Workspace> workspaces;
+    private final int maxInFlight;
+    private final long admissionWaitNanos;
+    private volatile ChunkListener chunkListener = ChunkListener.NONE;
+
+    /** Reusable per-request buffers; owned by one request at a time. */
+    public static final class Workspace {
+        public final RecordBatch batch = new RecordBatch(1024);
+        public final Matches matches = new Matches();
+        public final RecordCodec.Reader reader;
+
+        Workspace(RecordCodec codec) {
+            this.reader = codec.reader();
+        }
+    }
+
+    /** Called on a CPU thread before each chunk step; tests use it to hold work in the CPU stage. */
+    @FunctionalInterface
+    public interface ChunkListener {
+        ChunkListener NONE = () -> {};
+
+        void beforeStep() throws InterruptedException;
+    }
+
+    public EnrichService(CpuPool pool, Metrics metrics, RecordCodec codec, int maxInFlight, long admissionWaitMs) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.maxInFlight = maxInFlight;
+        this.admissionWaitNanos = TimeUnit.MILLISECONDS.toNanos(admissionWaitMs);
+        this.workspaces = new ArrayBlockingQueue<>(maxInFlight);
+        for (int i = 0; i < maxInFlight; i++) {
+            workspaces.add(new Workspace(codec));
+        }
+        this.codec = codec;
+    }
+
+    private final RecordCodec codec;
+
+    public CpuPool pool() {
+        return pool;
+    }
+
+    public void chunkListener(ChunkListener listener) {
+        this.chunkListener = listener == null ? ChunkListener.NONE : listener;
+    }
+
+    /** Requests admitted right now. */
+    public int admitted() {
+        return maxInFlight - workspaces.size();
+    }
+
+    /** Waits (bounded) for a free workspace; give it back with {@link #release}. */
+    public Workspace admit(long deadlineNanos) {
+        long t0 = System.nanoTime();
+        Workspace ws = workspaces.poll();
+        if (ws == null) {
+            try {
+                ws = workspaces.poll(waitNanos(t0, deadlineNanos), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw overloaded("interrupted while waiting for admission");
+            }
+        }
+        metrics.queueWait(System.nanoTime() - t0);
+        if (ws == null) {
+            throw refusal(deadlineNanos, "all " + maxInFlight + " request slots are busy");
+        }
+        ws.batch.clear();
+        return ws;
+    }
+
+    public void release(Workspace ws) {
+        if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD || ws.batch.size() > MAX_POOLED_PAYLOAD / 16) {
+            ws = new Workspace(codec);
+        } else {
+            ws.batch.clear();
+        }
+        workspaces.offer(ws);
+    }
+
+    /**
+     * Enriches the workspace's batch into its matches on the CPU pool, split into up to one chunk per pool
+     * thread. Returns when done; throws {@code overloaded} or {@code deadline_exceeded}; cancels the
+     * subtasks and releases the permit on every way out (including the caller being interrupted).
+     */
+    public void enrich(Workspace ws, Enricher enricher, EnrichOptions options, long deadlineNanos) {
+        RecordBatch batch = ws.batch;
+        Matches matches = ws.matches;
+        int n = batch.size();
+        matches.reset(n, options.k());
+        if (n == 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        boolean permit;
+        try {
+            // Admitted work has been parsed already: it waits for the CPU up to its deadline (504), not
+            // the admission wait, so that a burst does not throw away work it has already paid for.
+            permit = pool.tryAcquire(deadlineNanos - t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw overloaded("interrupted while waiting for a CPU permit");
+        }
+        metrics.queueWait(System.nanoTime() - t0);
+        if (!permit) {
+            metrics.rejected(Metrics.Rejection.DEADLINE);
+            throw deadline();
+        }
+        try (RequestScope scope = new RequestScope(pool, deadlineNanos)) {
+            int chunks = Math.max(1, Math.min(pool.maxChunks(), n / STEP));
+            for (int c = 0; c < chunks; c++) {
+                int from = (int) ((long) n * c / chunks);
+                int to = (int) ((long) n * (c + 1) / chunks);
+                scope.fork(() -> {
+                    ChunkListener listener = chunkListener;
+                    for (int i = from; i < to && !scope.isCancelled(); i += STEP) {
+                        listener.beforeStep();
+                        enricher.enrichRange(batch, i, Math.min(to, i + STEP), options, matches);
+                    }
+                });
+            }
+            try {
+                scope.join();
+            } catch (TimeoutException e) {
+                metrics.rejected(Metrics.Rejection.DEADLINE);
+                throw deadline();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("cancelled", "the request was cancelled while enriching", Map.of(), e);
+            }
+        } finally {
+            pool.release();
+        }
+        metrics.enriched(n);
+    }
+
+    private long waitNanos(long now, long deadlineNanos) {
+        return Math.max(0, Math.min(admissionWaitNanos, deadlineNanos - now));
+    }
+
+    private UnavailableException refusal(long deadlineNanos, String why) {
+        if (System.nanoTime() - deadlineNanos >= 0) {
+            metrics.rejected(Metrics.Rejection.DEADLINE);
+            return deadline();
+        }
+        metrics.rejected(Metrics.Rejection.OVERLOADED);
+        return overloaded(why);
+    }
+
+    private UnavailableException overloaded(String why) {
+        long retry = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(admissionWaitNanos));
+        return new UnavailableException(
+                "overloaded",
+                "the server is saturated (" + why + "); retry after " + retry + " s",
+                Map.of("retry_after_s", retry),
+                null);
+    }
+
+    public static UnavailableException deadline() {
+        return new UnavailableException(
+                "deadline_exceeded", "the request did not complete within its deadline", Map.of(), null);
+    }
+}

@@ -1,0 +1,126 @@
+package meridian.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import meridian.core.json.JsonTree;
+import meridian.core.refs.Place;
+import meridian.core.refs.ReferenceSet;
+
+/** Starting servers on ephemeral ports, talking to them, and waiting for conditions with a deadline. */
+final class TestServers {
+    static final Place SF = new Place("sf", "San Francisco", 37.7749, -122.4194, Map.of());
+    static final Place LA = new Place("la", "Los Angeles", 34.0522, -118.2437, Map.of());
+
+    private TestServers() {}
+
+    static ReferenceSet sfLa() {
+        return ReferenceSet.of("sf-la", List.of(SF, LA));
+    }
+
+    /** Test defaults: loopback, ephemeral ports, generous admission wait so a busy CI box does not 503. */
+    static ServerConfig config(int permits, int maxInFlight, long admissionWaitMs, long maxBody, long deadlineMs) {
+        return new ServerConfig(
+                "127.0.0.1", 0, 0, "sf-la", permits, maxInFlight, admissionWaitMs, maxBody, deadlineMs, 5000, 1 << 16);
+    }
+
+    static MeridianServer start(ServerConfig config) throws IOException {
+        return MeridianServer.start(config, sfLa());
+    }
+
+    static MeridianServer start() throws IOException {
+        return start(config(2, 64, 30_000, 64L << 20, 60_000));
+    }
+
+    static HttpClient client() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    static URI uri(MeridianServer s, String path) {
+        return URI.create("http://127.0.0.1:" + s.httpPort() + path);
+    }
+
+    static HttpResponse<String> get(HttpClient c, MeridianServer s, String path)
+            throws IOException, InterruptedException {
+        return c.send(HttpRequest.newBuilder(uri(s, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(HttpClient c, MeridianServer s, String path, String body)
+            throws IOException, InterruptedException {
+        return c.send(
+                HttpRequest.newBuilder(uri(s, path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Object json(String text) {
+        return JsonTree.parse(text, "response");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(String text) {
+        return (Map<String, Object>) json(text);
+    }
+
+    /** Asserts an error body: {"error": code, "message": non-empty, "detail": {...}}. */
+    static Map<String, Object> assertError(HttpResponse<String> r, int status, String code) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        Map<String, Object> m = object(r.body());
+        assertThat(m.get("error")).isEqualTo(code);
+        assertThat((String) m.get("message")).isNotBlank();
+        assertThat(m.get("detail")).isInstanceOf(Map.class);
+        assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> detail = (Map<String, Object>) m.get("detail");
+        return detail;
+    }
+
+    /** Polls {@code condition} until true or 20 s have passed (then fails with {@code what}). */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(2); // polling interval, not a wait for time to pass
+        }
+    }
+
+    /** The enrich_10k body: id 0..n-1, lat = 35 + id % 10, lon = -120 + id % 5, payload 64 x 1.0. */
+    static String body(int n) {
+        StringBuilder sb = new StringBuilder(n * 320);
+        sb.append('[');
+        for (int id = 0; id < n; id++) {
+            if (id > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"id\":")
+                    .append(id)
+                    .append(",\"point\":{\"lat\":")
+                    .append(35.0 + id % 10)
+                    .append(",\"lon\":")
+                    .append(-120.0 + id % 5)
+                    .append("},\"payload\":[");
+            for (int j = 0; j < 64; j++) {
+                sb.append(j == 0 ? "1.0" : ",1.0");
+            }
+            sb.append("]}");
+        }
+        return sb.append(']').toString();
+    }
+}
