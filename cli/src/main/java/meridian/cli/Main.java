@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ProcessCommand.class,
             SearchCommand.class,
+            AggregateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,119 @@
+package meridian.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import meridian.cli.aggregate.FileAggregation;
+import meridian.cli.aggregate.RollupCsv;
+import meridian.core.aggregate.Aggregator;
+import meridian.core.error.InvalidInputException;
+import meridian.core.error.NotFoundException;
+import meridian.core.refs.ErrorPolicy;
+import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.ReferenceSetReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code meridian aggregate INPUT}: per-key rollups (count, sum, min, max, mean, first/last timestamp,
+ * last nearest place, standard deviation) of an event file, with the same core aggregator the store uses.
+ */
+@Command(
+        name = "aggregate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Per-user (or per-KEY) rollups of an event file: CSV with a header or NDJSON, gzip detected.",
+            "Columns used: the --by column, value, ts (ISO-8601; times without offset are read as UTC), and",
+            "optionally id (else the line number) and lat,lon (to tag each event with its nearest place).",
+            "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + "."
+        })
+public final class AggregateCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "Event file, or - for standard input.")
+    String input;
+
+    @Option(
+            names = "--by",
+            paramLabel = "COLUMN",
+            defaultValue = "user_id",
+            description = "Key column (default: ${DEFAULT-VALUE}).")
+    String by;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Output CSV file (default: standard output).")
+    Path out;
+
+    @Option(
+            names = "--refs",
+            paramLabel = "FILE",
+            description = "Reference places (CSV or GeoJSON); default: the bundled GeoNames cities.")
+    Path refs;
+
+    @Option(names = "--no-places", description = "Do not tag events with their nearest place.")
+    boolean noPlaces;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(
+            names = "--chunk",
+            paramLabel = "N",
+            defaultValue = "8192",
+            description = "Events per parallel chunk (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Override
+    public Integer call() {
+        if (threads < 1 || chunk < 1) {
+            throw new InvalidInputException(
+                    "invalid_option", "--threads and --chunk must be at least 1", Map.of("field", "threads/chunk"));
+        }
+        ReferenceSet places = noPlaces ? null : references();
+        var aggregation = new FileAggregation(places, threads, chunk);
+        Aggregator result;
+        if ("-".equals(input)) {
+            result = aggregation.aggregate(System.in, "<stdin>", by);
+        } else {
+            Path file = Path.of(input);
+            try (InputStream in = Files.newInputStream(file)) {
+                result = aggregation.aggregate(in, input, by);
+            } catch (NoSuchFileException e) {
+                throw new NotFoundException("file_not_found", "no such file: " + input, Map.of("file", input));
+            } catch (IOException e) {
+                throw new InvalidInputException(
+                        "unreadable_file", "cannot read " + input + ": " + e.getMessage(), Map.of("file", input), e);
+            }
+        }
+        if (out == null) {
+            Writer w = spec.commandLine().getOut();
+            RollupCsv.write(result, by, w);
+        } else {
+            try (Writer w = new BufferedWriter(
+                    new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8), 1 << 16)) {
+                RollupCsv.write(result, by, w);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            }
+        }
+        return 0;
+    }
+
+    private ReferenceSet references() {
+        if (refs == null) {
+            return ReferenceSetReader.bundled();
+        }
+        return ReferenceSetReader.load(refs, ErrorPolicy.FAIL_FAST).set();
+    }
+}

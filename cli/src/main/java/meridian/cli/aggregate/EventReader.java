@@ -1,0 +1,300 @@
+package meridian.cli.aggregate;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import meridian.core.aggregate.Timestamps;
+import meridian.core.csv.CsvParser;
+import meridian.core.error.InvalidInputException;
+import meridian.core.geo.Earth;
+import meridian.core.json.JsonTree;
+
+/**
+ * Streams events out of a CSV (with a header row) or NDJSON file into {@link EventChunk}s; gzip is
+ * recognised by its magic bytes. Columns: the key column ({@code --by}), {@code value}, {@code ts}, and
+ * optionally {@code id} (else the line number stands for it) and {@code lat}/{@code lon} (needed to tag the
+ * nearest place). NDJSON records may also give coordinates as {@code "point": {"lat": .., "lon": ..}}.
+ *
+ * <p>A bad row stops the run with an {@link InvalidInputException} naming the file, line and field.
+ */
+abstract sealed class EventReader implements AutoCloseable {
+    final String source;
+    final String keyColumn;
+    boolean hasCoordinates = true;
+
+    EventReader(String source, String keyColumn) {
+        this.source = source;
+        this.keyColumn = keyColumn;
+    }
+
+    /** Opens {@code raw}: NDJSON when the name says so or the first non-blank byte is a brace, else CSV. */
+    static EventReader open(InputStream raw, String source, String keyColumn) {
+        try {
+            InputStream in = new BufferedInputStream(raw, 1 << 16);
+            in.mark(2);
+            int m1 = in.read();
+            int m2 = in.read();
+            in.reset();
+            if (m1 == 0x1f && m2 == 0x8b) {
+                in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            }
+            String lower = source.toLowerCase(Locale.ROOT).replaceFirst("\\.gz$", "");
+            boolean json = lower.endsWith(".ndjson") || lower.endsWith(".jsonl") || lower.endsWith(".json");
+            if (!json && !lower.endsWith(".csv")) {
+                in.mark(4096);
+                int c;
+                int read = 0;
+                do {
+                    c = in.read();
+                    read++;
+                } while (c != -1 && Character.isWhitespace(c) && read < 4096);
+                in.reset();
+                json = c == '{';
+            }
+            var reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+            return json ? new Ndjson(reader, source, keyColumn) : new Csv(reader, source, keyColumn);
+        } catch (IOException e) {
+            throw unreadable(source, e);
+        }
+    }
+
+    @Override
+    public abstract void close();
+
+    /** Appends events to {@code chunk} until it is full or the input ends; false when nothing was added. */
+    abstract boolean fill(EventChunk chunk);
+
+    static InvalidInputException unreadable(String source, IOException e) {
+        return new InvalidInputException(
+                "unreadable_file", "cannot read " + source + ": " + e.getMessage(), Map.of("file", source), e);
+    }
+
+    InvalidInputException bad(long line, String field, String why) {
+        var detail = new LinkedHashMap<String, Object>();
+        detail.put("file", source);
+        detail.put("line", line);
+        detail.put("field", field);
+        return new InvalidInputException("invalid_event", source + " line " + line + ": " + field + " " + why, detail);
+    }
+
+    /** Validates and stores one event; the strings are parsed here so every error carries the line. */
+    void put(EventChunk c, long line, String id, String key, String lat, String lon, String value, String ts) {
+        int i = c.size;
+        c.line[i] = line;
+        if (id == null) {
+            c.id[i] = line;
+        } else {
+            try {
+                c.id[i] = Long.parseLong(id.strip());
+            } catch (NumberFormatException e) {
+                throw bad(line, "id", "must be an integer, got '" + id + "'");
+            }
+        }
+        if (key == null || key.isEmpty()) {
+            throw bad(line, keyColumn, "is missing");
+        }
+        c.key[i] = key;
+        if (hasCoordinates) {
+            double la = number(line, "lat", lat);
+            double lo = number(line, "lon", lon);
+            if (!Earth.isValidLatitude(la)) {
+                throw bad(line, "lat", "must be in [-90, 90], got " + lat);
+            }
+            if (!Earth.isValidLongitude(lo)) {
+                throw bad(line, "lon", "must be in [-180, 180], got " + lon);
+            }
+            c.lat[i] = la;
+            c.lon[i] = lo;
+        }
+        double v = number(line, "value", value);
+        if (!Double.isFinite(v)) {
+            throw bad(line, "value", "must be a finite number, got '" + value + "'");
+        }
+        c.value[i] = v;
+        if (ts == null) {
+            throw bad(line, "ts", "is missing");
+        }
+        long micros = Timestamps.tryParseMicros(ts);
+        if (micros == Timestamps.INVALID) {
+            throw bad(line, "ts", "must be an ISO-8601 timestamp such as 2001-01-01T00:47:00, got '" + ts + "'");
+        }
+        c.tsMicros[i] = micros;
+        c.ts[i] = ts;
+        c.size = i + 1;
+    }
+
+    private double number(long line, String field, String text) {
+        if (text == null || text.isBlank()) {
+            throw bad(line, field, "is missing");
+        }
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw bad(line, field, "must be a number, got '" + text + "'");
+        }
+    }
+
+    /** CSV with a header row, RFC 4180 (core's streaming parser). */
+    static final class Csv extends EventReader {
+        private final CsvParser parser;
+        private final int width;
+        private final int idCol;
+        private final int keyCol;
+        private final int latCol;
+        private final int lonCol;
+        private final int valueCol;
+        private final int tsCol;
+
+        Csv(java.io.Reader reader, String source, String keyColumn) {
+            super(source, keyColumn);
+            parser = new CsvParser(reader, source);
+            if (!parser.next()) {
+                throw new InvalidInputException(
+                        "empty_input", source + " is empty: a header row is needed", Map.of("file", source));
+            }
+            List<String> header = new ArrayList<>(parser.fields());
+            for (int i = 0; i < header.size(); i++) {
+                header.set(i, header.get(i).strip());
+            }
+            if (!header.isEmpty() && header.getFirst().startsWith("\uFEFF")) {
+                header.set(0, header.getFirst().substring(1));
+            }
+            width = header.size();
+            idCol = header.indexOf("id");
+            keyCol = required(header, keyColumn);
+            valueCol = required(header, "value");
+            tsCol = required(header, "ts");
+            latCol = header.indexOf("lat");
+            lonCol = header.indexOf("lon");
+            hasCoordinates = latCol >= 0 && lonCol >= 0;
+        }
+
+        private int required(List<String> header, String column) {
+            int i = header.indexOf(column);
+            if (i < 0) {
+                throw new InvalidInputException(
+                        "missing_column",
+                        source + " line 1: no column '" + column + "' in the header " + header,
+                        Map.of("file", source, "line", 1, "field", column));
+            }
+            return i;
+        }
+
+        @Override
+        boolean fill(EventChunk chunk) {
+            int before = chunk.size;
+            while (!chunk.isFull() && parser.next()) {
+                List<String> f = parser.fields();
+                long line = parser.line();
+                if (parser.unterminatedQuote()) {
+                    throw bad(line, "row", "has a quote that is never closed");
+                }
+                if (f.size() != width) {
+                    throw bad(line, "row", "has " + f.size() + " fields, the header has " + width);
+                }
+                put(
+                        chunk,
+                        line,
+                        idCol >= 0 ? f.get(idCol) : null,
+                        f.get(keyCol),
+                        hasCoordinates ? f.get(latCol) : null,
+                        hasCoordinates ? f.get(lonCol) : null,
+                        f.get(valueCol),
+                        f.get(tsCol));
+            }
+            return chunk.size > before;
+        }
+
+        @Override
+        public void close() {
+            parser.close();
+        }
+    }
+
+    /** One JSON object per line; blank lines are skipped. */
+    static final class Ndjson extends EventReader {
+        private final BufferedReader in;
+        private long line;
+        private boolean coordinatesDecided;
+
+        Ndjson(java.io.Reader reader, String source, String keyColumn) {
+            super(source, keyColumn);
+            this.in = new BufferedReader(reader, 1 << 16);
+        }
+
+        @Override
+        boolean fill(EventChunk chunk) {
+            int before = chunk.size;
+            try {
+                String text;
+                while (!chunk.isFull() && (text = in.readLine()) != null) {
+                    line++;
+                    if (text.isBlank()) {
+                        continue;
+                    }
+                    Object parsed;
+                    try {
+                        parsed = JsonTree.parse(text, source + " line " + line);
+                    } catch (InvalidInputException e) {
+                        throw bad(line, "record", "is not valid JSON: " + e.getMessage());
+                    }
+                    if (!(parsed instanceof Map<?, ?> record)) {
+                        throw bad(line, "record", "must be a JSON object");
+                    }
+                    Object lat = record.get("lat");
+                    Object lon = record.get("lon");
+                    if (record.get("point") instanceof Map<?, ?> point) {
+                        lat = point.get("lat");
+                        lon = point.get("lon");
+                    }
+                    if (!coordinatesDecided) {
+                        hasCoordinates = lat != null || lon != null;
+                        coordinatesDecided = true;
+                    }
+                    put(
+                            chunk,
+                            line,
+                            scalar(record.get("id")),
+                            scalar(record.get(keyColumn)),
+                            scalar(lat),
+                            scalar(lon),
+                            scalar(record.get("value")),
+                            record.get("ts") == null ? null : String.valueOf(record.get("ts")));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return chunk.size > before;
+        }
+
+        /** JSON scalars as text; integral numbers without a decimal point, so keys read like the CSV's. */
+        private static String scalar(Object v) {
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return Long.toString(d.longValue());
+            }
+            return String.valueOf(v);
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

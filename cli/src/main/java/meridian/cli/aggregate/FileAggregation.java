@@ -1,0 +1,112 @@
+package meridian.cli.aggregate;
+
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import meridian.core.aggregate.Aggregator;
+import meridian.core.enrich.EnrichOptions;
+import meridian.core.enrich.Enricher;
+import meridian.core.enrich.Matches;
+import meridian.core.enrich.RecordBatch;
+import meridian.core.refs.ReferenceSet;
+
+/**
+ * Per-key rollups of an event file, streaming and parallel: the reading thread parses the file into
+ * chunks of {@code chunkSize} events; each chunk is tagged with nearest places and aggregated into its own
+ * {@link Aggregator} on a worker; the partial aggregates are merged on the reading thread in file order.
+ *
+ * <p>Memory is bounded: at most {@code 2 * threads} chunks are in flight, whatever the file size; the
+ * result holds one aggregate per key. Merging in file order keeps the output identical from run to run
+ * (and count, min, max, first/last and last place identical for any chunking; see
+ * {@link meridian.core.aggregate.UserAggregate}).
+ */
+public final class FileAggregation {
+    private final ReferenceSet places;
+    private final Enricher enricher;
+    private final int threads;
+    private final int chunkSize;
+
+    /** {@code places} may be null: then no nearest place is computed. */
+    public FileAggregation(ReferenceSet places, int threads, int chunkSize) {
+        this.places = places;
+        this.enricher = places == null ? null : new Enricher(places.index());
+        this.threads = Math.max(1, threads);
+        this.chunkSize = Math.max(1, chunkSize);
+    }
+
+    /** Reads {@code in} to the end and returns the rollup per value of {@code keyColumn}. */
+    public Aggregator aggregate(InputStream in, String source, String keyColumn) {
+        Aggregator total = new Aggregator(1024);
+        ExecutorService pool = Executors.newFixedThreadPool(
+                threads, Thread.ofPlatform().name("aggregate-", 0).daemon(true).factory());
+        var inFlight = new ArrayDeque<Future<Aggregator>>();
+        try (EventReader reader = EventReader.open(in, source, keyColumn)) {
+            while (true) {
+                EventChunk chunk = new EventChunk(chunkSize);
+                if (!reader.fill(chunk)) {
+                    break;
+                }
+                boolean withPlaces = enricher != null && reader.hasCoordinates;
+                inFlight.add(pool.submit(() -> aggregateChunk(chunk, withPlaces)));
+                if (inFlight.size() >= 2 * threads) {
+                    total.merge(await(inFlight.poll()));
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                total.merge(await(inFlight.poll()));
+            }
+            return total;
+        } finally {
+            inFlight.forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+        }
+    }
+
+    private Aggregator aggregateChunk(EventChunk c, boolean withPlaces) {
+        var agg = new Aggregator(256);
+        Matches matches = null;
+        if (withPlaces) {
+            var batch = new RecordBatch(c.size);
+            for (int i = 0; i < c.size; i++) {
+                batch.add(c.id[i], c.lat[i], c.lon[i]);
+            }
+            matches = new Matches();
+            matches.reset(c.size, 1);
+            enricher.enrichRange(batch, 0, c.size, EnrichOptions.NEAREST, matches);
+        }
+        for (int i = 0; i < c.size; i++) {
+            if (matches != null && matches.count(i) > 0) {
+                int p = matches.place(i, 0);
+                agg.add(
+                        c.key[i],
+                        c.id[i],
+                        c.value[i],
+                        c.tsMicros[i],
+                        c.ts[i],
+                        places.id(p),
+                        places.placeName(p),
+                        matches.distanceKm(i, 0));
+            } else {
+                agg.add(c.key[i], c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, null, Double.NaN);
+            }
+        }
+        return agg;
+    }
+
+    private static Aggregator await(Future<Aggregator> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

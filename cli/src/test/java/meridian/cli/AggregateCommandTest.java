@@ -1,0 +1,272 @@
+package meridian.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import meridian.core.csv.CsvParser;
+import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.ReferenceSetReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code meridian aggregate} on the real flights event file against a computation done here, its own way:
+ * split lines, group in a TreeMap, BigDecimal sums and two-pass variance, sort by java.time for first/last,
+ * brute-force nearest place over the bundled cities.
+ */
+class AggregateCommandTest {
+    static final Path EVENTS = Path.of("..", "testdata", "events.csv");
+
+    @TempDir
+    Path tmp;
+
+    record Row(long id, String user, double lat, double lon, BigDecimal value, LocalDateTime ts, String tsText) {}
+
+    @Test
+    void rollupOfTheFlightsFileEqualsAnIndependentComputation() throws IOException {
+        Path out = tmp.resolve("rollup.csv");
+        assertThat(Main.run("aggregate", EVENTS.toString(), "--by", "user_id", "--out", out.toString()))
+                .isZero();
+
+        var byUser = new TreeMap<String, List<Row>>();
+        List<String> lines = Files.readAllLines(EVENTS);
+        assertThat(lines.getFirst()).isEqualTo("id,user_id,lat,lon,value,ts,origin,destination,distance_mi");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            var row = new Row(
+                    Long.parseLong(f[0]),
+                    f[1],
+                    Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]),
+                    new BigDecimal(f[4]),
+                    LocalDateTime.parse(f[5]),
+                    f[5]);
+            byUser.computeIfAbsent(row.user, k -> new ArrayList<>()).add(row);
+        }
+        assertThat(lines).hasSize(20_001);
+
+        List<List<String>> got = readCsv(out);
+        assertThat(got.getFirst())
+                .containsExactly(
+                        "user_id",
+                        "count",
+                        "sum",
+                        "min",
+                        "max",
+                        "mean",
+                        "first_ts",
+                        "last_ts",
+                        "last_place_id",
+                        "last_place_name",
+                        "last_place_km",
+                        "stddev");
+        assertThat(got.subList(1, got.size())).extracting(r -> r.getFirst()).containsExactlyElementsOf(byUser.keySet());
+
+        ReferenceSet cities = ReferenceSetReader.bundled();
+        var mc = MathContext.DECIMAL128;
+        for (List<String> r : got.subList(1, got.size())) {
+            List<Row> rows = byUser.get(r.getFirst());
+            String why = "user " + r.getFirst();
+            BigDecimal sum = rows.stream().map(Row::value).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal n = BigDecimal.valueOf(rows.size());
+            BigDecimal mean = sum.divide(n, mc);
+            BigDecimal ss =
+                    rows.stream().map(x -> x.value.subtract(mean).pow(2)).reduce(BigDecimal.ZERO, BigDecimal::add);
+            double stddev = Math.sqrt(ss.divide(n, mc).doubleValue());
+            var sorted = new ArrayList<>(rows);
+            sorted.sort(Comparator.comparing(Row::ts).thenComparingLong(Row::id));
+            Row last = sorted.getLast();
+
+            assertThat(Long.parseLong(r.get(1))).as(why).isEqualTo(rows.size());
+            assertThat(new BigDecimal(r.get(2))).as(why).isEqualByComparingTo(sum);
+            assertThat(new BigDecimal(r.get(3)))
+                    .as(why)
+                    .isEqualByComparingTo(rows.stream()
+                            .map(Row::value)
+                            .min(BigDecimal::compareTo)
+                            .orElseThrow());
+            assertThat(new BigDecimal(r.get(4)))
+                    .as(why)
+                    .isEqualByComparingTo(rows.stream()
+                            .map(Row::value)
+                            .max(BigDecimal::compareTo)
+                            .orElseThrow());
+            assertThat(Double.parseDouble(r.get(5))).as(why).isCloseTo(mean.doubleValue(), within(1e-9));
+            assertThat(r.get(6)).as(why).isEqualTo(sorted.getFirst().tsText);
+            assertThat(r.get(7)).as(why).isEqualTo(last.tsText);
+
+            int best = -1;
+            double bestKm = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < cities.size(); i++) {
+                double km = haversine(last.lat, last.lon, cities.lat(i), cities.lon(i));
+                if (km < bestKm) {
+                    bestKm = km;
+                    best = i;
+                }
+            }
+            assertThat(Double.parseDouble(r.get(10))).as(why).isCloseTo(bestKm, within(1e-6));
+            if (!r.get(8).equals(cities.id(best))) {
+                // only acceptable as an exact tie in distance
+                int chosen = indexOf(cities, r.get(8));
+                assertThat(haversine(last.lat, last.lon, cities.lat(chosen), cities.lon(chosen)))
+                        .as(why)
+                        .isCloseTo(bestKm, within(1e-9));
+            } else {
+                assertThat(r.get(9)).as(why).isEqualTo(cities.placeName(best));
+            }
+            assertThat(Double.parseDouble(r.get(11))).as(why).isCloseTo(stddev, within(1e-9));
+        }
+    }
+
+    @Test
+    void ndjsonGzipAndAnyChunkingGiveTheSameRollup() throws IOException {
+        Path csvOut = tmp.resolve("csv.csv");
+        assertThat(run("aggregate", EVENTS.toString(), "--out", csvOut.toString()).code)
+                .isZero();
+
+        Path ndjson = tmp.resolve("events.ndjson.gz");
+        try (Writer w =
+                new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(ndjson)), StandardCharsets.UTF_8)) {
+            List<String> lines = Files.readAllLines(EVENTS);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",");
+                w.write("{\"id\":" + f[0] + ",\"user_id\":\"" + f[1] + "\",\"point\":{\"lat\":" + f[2] + ",\"lon\":"
+                        + f[3] + "},\"value\":" + f[4] + ",\"ts\":\"" + f[5] + "\"}\n");
+            }
+        }
+        Path jsonOut = tmp.resolve("json.csv");
+        assertThat(run("aggregate", ndjson.toString(), "--out", jsonOut.toString()).code)
+                .isZero();
+        assertThat(Files.readString(jsonOut)).isEqualTo(Files.readString(csvOut));
+
+        Path chunkedOut = tmp.resolve("chunked.csv");
+        assertThat(run(
+                                "aggregate",
+                                EVENTS.toString(),
+                                "--chunk",
+                                "333",
+                                "--threads",
+                                "3",
+                                "--out",
+                                chunkedOut.toString())
+                        .code)
+                .isZero();
+        List<List<String>> a = readCsv(csvOut);
+        List<List<String>> b = readCsv(chunkedOut);
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.size(); i++) {
+            for (int col : new int[] {0, 1, 2, 3, 4, 6, 7, 8, 9, 10}) {
+                assertThat(b.get(i).get(col))
+                        .as("row %d col %d", i, col)
+                        .isEqualTo(a.get(i).get(col));
+            }
+            if (i > 0) {
+                assertThat(Double.parseDouble(b.get(i).get(5)))
+                        .isCloseTo(Double.parseDouble(a.get(i).get(5)), within(1e-9));
+                assertThat(Double.parseDouble(b.get(i).get(11)))
+                        .isCloseTo(Double.parseDouble(a.get(i).get(11)), within(1e-9));
+            }
+        }
+    }
+
+    @Test
+    void groupsByAnyColumnAndWorksWithoutCoordinates() throws IOException {
+        Path in = tmp.resolve("plain.csv");
+        Files.writeString(
+                in,
+                "who,value,ts\nb,1.5,2001-01-02T00:00:00Z\na,2,2001-01-01\n\"b,c\",3,2001-01-01T00:00\nb,-1,2001-01-01T10:00+01:00\n");
+        Result r = run("aggregate", in.toString(), "--by", "who");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out)
+                .isEqualTo("who,"
+                        + "count,sum,min,max,mean,first_ts,last_ts,last_place_id,last_place_name,last_place_km,stddev\n"
+                        + "a,1,2,2,2,2,2001-01-01,2001-01-01,,,,0\n"
+                        + "b,2,0.5,-1,1.5,0.25,2001-01-01T10:00+01:00,2001-01-02T00:00:00Z,,,,1.25\n"
+                        + "\"b,c\",1,3,3,3,3,2001-01-01T00:00,2001-01-01T00:00,,,,0\n");
+    }
+
+    @Test
+    void badRowsStopWithTheirLineNumber() throws IOException {
+        Path in = tmp.resolve("bad.csv");
+        Files.writeString(
+                in,
+                "id,user_id,lat,lon,value,ts\n1,u,10,20,5,2001-01-01T00:00:00\n2,u,10,20,five,2001-01-01T00:00:00\n");
+        Result r = run("aggregate", in.toString());
+        assertThat(r.code).isNotZero();
+        assertThat(r.err).contains("line 3").contains("value").contains("five");
+
+        Files.writeString(
+                in, "id,user_id,lat,lon,value,ts\n1,u,10,20,5,2001-01-01T00:00:00\n\n2,u,95,20,5,2001-01-01\n");
+        r = run("aggregate", in.toString());
+        assertThat(r.code).isNotZero();
+        assertThat(r.err).contains("line 4").contains("lat");
+
+        Files.writeString(in, "id,user_id,lat,lon,value,ts\n1,u,10,20,5,yesterday\n");
+        assertThat(run("aggregate", in.toString()).err)
+                .contains("line 2")
+                .contains("ts")
+                .contains("yesterday");
+
+        Files.writeString(in, "id,user,value,ts\n1,u,5,2001-01-01\n");
+        assertThat(run("aggregate", in.toString()).err).contains("no column 'user_id'");
+
+        assertThat(run("aggregate", tmp.resolve("missing.csv").toString()).err).contains("no such file");
+    }
+
+    record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cmd = new CommandLine(new AggregateCommand());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int code = cmd.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static List<List<String>> readCsv(Path file) throws IOException {
+        var rows = new ArrayList<List<String>>();
+        try (var p = new CsvParser(new StringReader(Files.readString(file)), file.toString())) {
+            while (p.next()) {
+                rows.add(List.copyOf(p.fields()));
+            }
+        }
+        return rows;
+    }
+
+    private static int indexOf(ReferenceSet set, String id) {
+        for (int i = 0; i < set.size(); i++) {
+            if (set.id(i).equals(id)) {
+                return i;
+            }
+        }
+        throw new AssertionError(id);
+    }
+
+    static double haversine(double lat1, double lon1, double lat2, double lon2) {
+        double p1 = Math.toRadians(lat1), p2 = Math.toRadians(lat2);
+        double dp = p2 - p1, dl = Math.toRadians(lon2 - lon1);
+        double h =
+                Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+        return 2 * 6371.0 * Math.asin(Math.min(1, Math.sqrt(h)));
+    }
+}

@@ -1,0 +1,152 @@
+package meridian.core.aggregate;
+
+import java.util.Map;
+import meridian.core.error.InvalidInputException;
+
+/**
+ * Parses event timestamps (ISO-8601) to microseconds since the epoch, without allocating. Accepted forms:
+ * {@code YYYY-MM-DD}, {@code YYYY-MM-DDTHH:MM}, {@code YYYY-MM-DDTHH:MM:SS}, an optional fraction of up to
+ * nine digits (kept to the microsecond), then an optional zone: {@code Z} or {@code ±HH[:MM]}. A space may
+ * stand for the {@code T}.
+ *
+ * <p>A timestamp without offset (a "local" time, as in the flights event file) is read as UTC. Events are
+ * therefore ordered by instant when they carry offsets, and by wall-clock time when they do not; a file
+ * should not mix the two unless its local times are UTC.
+ */
+public final class Timestamps {
+    private Timestamps() {}
+
+    /** Microseconds since 1970-01-01T00:00Z, or throws {@link InvalidInputException} naming the value. */
+    public static long parseMicros(CharSequence s) {
+        long v = tryParseMicros(s);
+        if (v == INVALID) {
+            throw new InvalidInputException(
+                    "invalid_timestamp",
+                    "not an ISO-8601 timestamp (e.g. 2001-01-01T00:47:00 or 2001-01-01T00:47:00Z): '" + s + "'",
+                    Map.of("field", "ts", "value", String.valueOf(s)));
+        }
+        return v;
+    }
+
+    /** Returned by {@link #tryParseMicros} for text that is not a timestamp. */
+    public static final long INVALID = Long.MIN_VALUE;
+
+    /** Like {@link #parseMicros} but returns {@link #INVALID} instead of throwing (no exception in loops). */
+    public static long tryParseMicros(CharSequence s) {
+        int n = s.length();
+        if (n < 10 || s.charAt(4) != '-' || s.charAt(7) != '-') {
+            return INVALID;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+            return INVALID;
+        }
+        int hour = 0, minute = 0, second = 0;
+        long micros = 0;
+        int p = 10;
+        if (p < n && (s.charAt(p) == 'T' || s.charAt(p) == 't' || s.charAt(p) == ' ')) {
+            if (n < p + 6 || s.charAt(p + 3) != ':') {
+                return INVALID;
+            }
+            hour = digits(s, p + 1, 2);
+            minute = digits(s, p + 4, 2);
+            p += 6;
+            if (p < n && s.charAt(p) == ':') {
+                if (n < p + 3) {
+                    return INVALID;
+                }
+                second = digits(s, p + 1, 2);
+                p += 3;
+                if (p < n && (s.charAt(p) == '.' || s.charAt(p) == ',')) {
+                    p++;
+                    int start = p;
+                    long frac = 0;
+                    while (p < n && p - start < 9 && isDigit(s.charAt(p))) {
+                        frac = frac * 10 + (s.charAt(p) - '0');
+                        p++;
+                    }
+                    int len = p - start;
+                    if (len == 0) {
+                        return INVALID;
+                    }
+                    for (int i = len; i < 9; i++) {
+                        frac *= 10;
+                    }
+                    micros = frac / 1000;
+                }
+            }
+            if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+                return INVALID;
+            }
+        }
+        int offsetSeconds = 0;
+        if (p < n) {
+            char c = s.charAt(p);
+            if ((c == 'Z' || c == 'z') && p + 1 == n) {
+                p++;
+            } else if (c == '+' || c == '-') {
+                int oh, om = 0;
+                if (n == p + 3) {
+                    oh = digits(s, p + 1, 2);
+                } else if (n == p + 6 && s.charAt(p + 3) == ':') {
+                    oh = digits(s, p + 1, 2);
+                    om = digits(s, p + 4, 2);
+                } else if (n == p + 5) {
+                    oh = digits(s, p + 1, 2);
+                    om = digits(s, p + 3, 2);
+                } else {
+                    return INVALID;
+                }
+                if (oh < 0 || oh > 18 || om < 0 || om > 59) {
+                    return INVALID;
+                }
+                offsetSeconds = (oh * 3600 + om * 60) * (c == '-' ? -1 : 1);
+                p = n;
+            } else {
+                return INVALID;
+            }
+        }
+        if (p != n) {
+            return INVALID;
+        }
+        long days = daysFromCivil(year, month, day);
+        long seconds = days * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return seconds * 1_000_000L + micros;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int digits(CharSequence s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (!isDigit(c)) {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private static int daysInMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+    static long daysFromCivil(int year, int month, int day) {
+        long y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yoe = y - era * 400;
+        long doy = (153L * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146_097 + doe - 719_468;
+    }
+}

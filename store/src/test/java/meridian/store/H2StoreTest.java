@@ -1,0 +1,19 @@
+package meridian.store;
+
+import java.nio.file.Path;
+
+/** The store contract on the embedded default: an H2 file database in PostgreSQL mode. */
+class H2StoreTest extends StoreContractTest {
+    private Path dir;
+
+    @Override
+    StoreConfig createDatabase() {
+        dir = TestDatabases.tempDir("meridian-h2-");
+        return StoreConfig.embedded(dir.resolve("meridian"));
+    }
+
+    @Override
+    void dropDatabase() {
+        TestDatabases.deleteTree(dir);
+    }
+}
