@@ -179,12 +179,25 @@ final class ProcessCommand implements Callable<Integer> {
             } else {
                 Path target = out.toAbsolutePath();
                 tmp = target.resolveSibling("." + target.getFileName() + ".partial");
-                sinkStream = Files.newOutputStream(tmp);
+                try {
+                    sinkStream = Files.newOutputStream(tmp);
+                } catch (IOException e) {
+                    tmp = null;
+                    String why =
+                            switch (e) {
+                                case NoSuchFileException x -> "no such directory";
+                                case java.nio.file.AccessDeniedException x -> "permission denied";
+                                default -> Main.message(e);
+                            };
+                    throw new IOException("cannot write " + out + ": " + why, e);
+                }
                 if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
                     sinkStream = new GZIPOutputStream(sinkStream, 1 << 16);
                 }
             }
-            Progress progress = !noProgress && Progress.terminalAttached() ? new Progress(err, totalBytes) : null;
+            // only the process's own stderr can be a terminal; in-process callers pass their own streams
+            boolean bar = !noProgress && err == System.err && Progress.stderrIsTerminal();
+            Progress progress = bar ? new Progress(err, totalBytes) : null;
             LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
                 rows = switch (f) {
