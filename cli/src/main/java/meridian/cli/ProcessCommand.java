@@ -15,9 +15,9 @@ import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import meridian.cli.io.BadRows;
+import meridian.cli.io.BlockPipeline;
 import meridian.cli.io.ByteSink;
 import meridian.cli.io.CountingInputStream;
-import meridian.cli.io.CsvPipeline;
 import meridian.cli.io.Format;
 import meridian.cli.io.Inputs;
 import meridian.cli.io.JsonCodec;
@@ -198,20 +198,12 @@ final class ProcessCommand implements Callable<Integer> {
             // only the process's own stderr can be a terminal; in-process callers pass their own streams
             boolean bar = !noProgress && err == System.err && Progress.stderrIsTerminal();
             Progress progress = bar ? new Progress(err, totalBytes) : null;
+            int threads = Runtime.getRuntime().availableProcessors();
             LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
                 rows = switch (f) {
-                    case CSV ->
-                        CsvPipeline.run(
-                                plain,
-                                bad,
-                                options,
-                                set,
-                                os,
-                                chunk,
-                                Runtime.getRuntime().availableProcessors(),
-                                onChunk);
-                    case NDJSON -> streamJson(new JsonCodec(plain, false, bad, k, set), set, options, os, onChunk);
+                    case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, threads, onChunk);
+                    case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, threads, onChunk);
                     case JSON -> streamJson(new JsonCodec(plain, true, bad, k, set), set, options, os, onChunk);
                 };
             } finally {

@@ -48,7 +48,7 @@ public final class JsonCodec implements RecordCodec {
     private boolean ended;
 
     /** The copied fields of the chunk's records, each field followed by a comma. */
-    private final ByteSink data = new ByteSink(OutputStream0.INSTANCE);
+    private final ByteSink data = new ByteSink(null);
 
     private int[] recStart = new int[1024];
     private int[] recEnd = new int[1024];
@@ -65,10 +65,15 @@ public final class JsonCodec implements RecordCodec {
     private int payloadPos;
 
     public JsonCodec(InputStream in, boolean array, BadRows bad, int k, ReferenceSet refs) throws IOException {
+        this(in, array, bad, k, new PlaceText(refs), 1);
+    }
+
+    /** {@code firstLine}: the line number of the stream's first line (NDJSON blocks start mid-file). */
+    JsonCodec(InputStream in, boolean array, BadRows bad, int k, PlaceText places, long firstLine) throws IOException {
         this.array = array;
         this.bad = bad;
         this.k = k;
-        this.places = new PlaceText(refs);
+        this.places = places;
         if (array) {
             lines = null;
             stream = FACTORY.createParser(in);
@@ -81,7 +86,7 @@ public final class JsonCodec implements RecordCodec {
                         Map.of("file", bad.source()));
             }
         } else {
-            lines = new LineReader(in);
+            lines = new LineReader(in, firstLine - 1);
             stream = null;
         }
     }
@@ -487,8 +492,9 @@ public final class JsonCodec implements RecordCodec {
         private int end;
         private long line;
 
-        LineReader(InputStream in) {
+        LineReader(InputStream in, long linesBefore) {
             this.in = in;
+            this.line = linesBefore;
         }
 
         boolean next() throws IOException {
@@ -519,10 +525,10 @@ public final class JsonCodec implements RecordCodec {
                     limit -= pos;
                     pos = 0;
                 } else if (limit == buf.length) {
-                    if (buf.length >= CsvChunk.MAX_ROW_BYTES) {
+                    if (buf.length >= Block.MAX_ROW_BYTES) {
                         throw new InvalidInputException(
                                 "row_too_long",
-                                "line " + (line + 1) + " is longer than " + CsvChunk.MAX_ROW_BYTES + " bytes",
+                                "line " + (line + 1) + " is longer than " + Block.MAX_ROW_BYTES + " bytes",
                                 Map.of("line", line + 1));
                     }
                     buf = Arrays.copyOf(buf, buf.length * 2);
@@ -561,12 +567,5 @@ public final class JsonCodec implements RecordCodec {
             }
             return true;
         }
-    }
-
-    private static final class OutputStream0 extends java.io.OutputStream {
-        static final OutputStream0 INSTANCE = new OutputStream0();
-
-        @Override
-        public void write(int b) {}
     }
 }

@@ -13,13 +13,13 @@ import java.util.Map;
 import meridian.core.error.InvalidInputException;
 
 /**
- * Cuts a CSV stream into blocks of whole rows for parallel processing. The header is read first. Then each
- * block ends after a row's line end, found by tracking RFC 4180 quote parity (a newline inside quotes does
- * not end a row), and holds at most a given number of rows and about a given number of bytes; the bytes of
+ * Cuts a stream of rows (CSV, or NDJSON lines) into blocks of whole rows for parallel processing. For CSV
+ * the header is read first, and a row ends at a line end outside quotes (RFC 4180 quote parity: a newline
+ * inside a quoted field does not end a row); for NDJSON every line end ends a row. Each block holds at most a given number of rows and about a given number of bytes; the bytes of
  * an unfinished row are carried over to the next block. Each block knows the physical line it starts on,
  * so errors found in it can name absolute lines. Only the reading thread uses this class.
  */
-final class CsvBlocks {
+final class RowBlocks {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long QUOTES = 0x2222222222222222L;
@@ -31,10 +31,23 @@ final class CsvBlocks {
     private boolean eof;
     private long nextLine = 1;
 
-    CsvBlocks(InputStream in, String source) throws IOException {
+    private final boolean quotes;
+
+    private RowBlocks(InputStream in, String source, boolean csv) throws IOException {
         this.in = in;
         this.source = source;
-        this.layout = readHeader();
+        this.quotes = csv;
+        this.layout = csv ? readHeader() : null;
+    }
+
+    /** CSV rows; the header is read at once (see {@link #layout()}). */
+    static RowBlocks csv(InputStream in, String source) throws IOException {
+        return new RowBlocks(in, source, true);
+    }
+
+    /** NDJSON lines. */
+    static RowBlocks lines(InputStream in, String source) throws IOException {
+        return new RowBlocks(in, source, false);
     }
 
     CsvLayout layout() {
@@ -45,7 +58,7 @@ final class CsvBlocks {
      * Fills {@code chunk} with the next block of at most {@code maxRows} rows and about
      * {@code blockBytes} bytes (more only for a single longer row). Returns false at the end of input.
      */
-    boolean next(CsvChunk chunk, int maxRows, int blockBytes) throws IOException {
+    boolean next(Block chunk, int maxRows, int blockBytes) throws IOException {
         byte[] b = chunk.buffer(Math.max(blockBytes, carryLen));
         System.arraycopy(carry, 0, b, 0, carryLen);
         int len = carryLen;
@@ -63,14 +76,14 @@ final class CsvBlocks {
                 // eight bytes at a time: most words hold neither a quote nor a line end
                 if (i + 8 <= len) {
                     long w = (long) LONGS.get(b, i);
-                    if (!hasByte(w, NEWLINES) && !hasByte(w, QUOTES)) {
+                    if (!hasByte(w, NEWLINES) && !(quotes && hasByte(w, QUOTES))) {
                         i += 8;
                         continue;
                     }
                 }
                 byte c = b[i++];
                 if (c == '"') {
-                    quoted = !quoted;
+                    quoted = quotes && !quoted;
                 } else if (c == '\n') {
                     lines++;
                     if (!quoted) {
@@ -95,14 +108,14 @@ final class CsvBlocks {
             if (cut >= 0) {
                 break; // the buffer is full: the unfinished row goes to the next block
             }
-            if (b.length >= CsvChunk.MAX_ROW_BYTES) {
+            if (b.length >= Block.MAX_ROW_BYTES) {
                 throw new InvalidInputException(
                         "row_too_long",
-                        source + " line " + nextLine + ": row is longer than " + CsvChunk.MAX_ROW_BYTES
+                        source + " line " + nextLine + ": row is longer than " + Block.MAX_ROW_BYTES
                                 + " bytes (an unclosed quote?)",
                         Map.of("file", source, "line", nextLine));
             }
-            b = chunk.grow(Math.min(CsvChunk.MAX_ROW_BYTES, b.length * 2));
+            b = chunk.grow(Math.min(Block.MAX_ROW_BYTES, b.length * 2));
         }
         int rest = len - cut;
         if (rest > carry.length) {
@@ -157,10 +170,10 @@ final class CsvBlocks {
                     break;
                 }
                 if (carryLen == carry.length) {
-                    if (carry.length >= CsvChunk.MAX_ROW_BYTES) {
+                    if (carry.length >= Block.MAX_ROW_BYTES) {
                         throw new InvalidInputException(
                                 "row_too_long",
-                                source + " line 1: header is longer than " + CsvChunk.MAX_ROW_BYTES + " bytes",
+                                source + " line 1: header is longer than " + Block.MAX_ROW_BYTES + " bytes",
                                 Map.of("file", source, "line", 1));
                     }
                     carry = Arrays.copyOf(carry, carry.length * 2);
