@@ -58,7 +58,7 @@ public final class BlockPipeline {
         header.put((byte) '\n');
         header.drain();
         var enricher = new Enricher(refs.index());
-        var places = new PlaceText(refs);
+        var places = PlaceText.csv(refs);
         boolean failFast = !bad.skipping();
         return run(
                 blocks,
@@ -83,7 +83,7 @@ public final class BlockPipeline {
             throws IOException {
         var blocks = RowBlocks.lines(in, bad.source());
         var enricher = new Enricher(refs.index());
-        var places = new PlaceText(refs);
+        var places = PlaceText.json(refs);
         return run(
                 blocks,
                 () -> new JsonChunk(bad.source(), enricher, options, places),

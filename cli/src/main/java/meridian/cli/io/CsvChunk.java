@@ -146,7 +146,7 @@ final class CsvChunk extends Block {
             for (int j = 0; j < k; j++) {
                 out.put((byte) ',');
                 if (j < count) {
-                    out.put(places.csv(matches.place(i, j)));
+                    places.put(out, matches.place(i, j));
                     Decimals.appendDistance(out, matches.distanceKm(i, j));
                 } else {
                     out.put((byte) ',');

@@ -65,7 +65,7 @@ public final class JsonCodec implements RecordCodec {
     private int payloadPos;
 
     public JsonCodec(InputStream in, boolean array, BadRows bad, int k, ReferenceSet refs) throws IOException {
-        this(in, array, bad, k, new PlaceText(refs), 1);
+        this(in, array, bad, k, PlaceText.json(refs), 1);
     }
 
     /** {@code firstLine}: the line number of the stream's first line (NDJSON blocks start mid-file). */
@@ -469,7 +469,7 @@ public final class JsonCodec implements RecordCodec {
     }
 
     private void nearest(ByteSink out, Matches m, int i, int j) {
-        out.put(places.json(m.place(i, j)));
+        places.put(out, m.place(i, j));
         Decimals.appendDistance(out, m.distanceKm(i, j));
         out.put((byte) '}');
     }
