@@ -67,6 +67,7 @@ final class RowBlocks {
         int rows = 0;
         int cut = -1;
         boolean quoted = false;
+        int closedAt = -1;
         long lines = 0;
         long linesAtCut = 0;
         while (true) {
@@ -83,7 +84,14 @@ final class RowBlocks {
                 }
                 byte c = b[i++];
                 if (c == '"') {
-                    quoted = quotes && !quoted;
+                    // the rules of the row scanner: a quote opens a quoted field only at the start of a field,
+                    // one inside a quoted field closes it, and one right after that reopens it (a doubled quote)
+                    if (quoted) {
+                        quoted = false;
+                        closedAt = i;
+                    } else if (quotes && (i == 1 || closedAt == i - 1 || isFieldStart(b[i - 2]))) {
+                        quoted = true;
+                    }
                 } else if (c == '\n') {
                     lines++;
                     if (!quoted) {
@@ -126,6 +134,10 @@ final class RowBlocks {
         chunk.setBlock(cut, nextLine);
         nextLine += linesAtCut;
         return true;
+    }
+
+    private static boolean isFieldStart(byte previous) {
+        return previous == ',' || previous == '\n' || previous == '\r';
     }
 
     /** True when one of the eight bytes of {@code word} equals the byte repeated in {@code pattern}. */
