@@ -21,7 +21,6 @@ import meridian.cli.io.CountingInputStream;
 import meridian.cli.io.Format;
 import meridian.cli.io.Inputs;
 import meridian.cli.io.JsonCodec;
-import meridian.cli.io.RecordCodec;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
@@ -127,6 +126,7 @@ final class ProcessCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
+    @SuppressWarnings("try") // the try-with-resources only closes the input file
     public Integer call() throws IOException {
         if (k < 1 || k > EnrichOptions.MAX_K) {
             throw new ParameterException(
@@ -166,7 +166,7 @@ final class ProcessCommand implements Callable<Integer> {
         boolean ok = false;
         long rows = 0;
         CountingInputStream plain;
-        try (InputStream closeRaw = stdin ? null : raw) {
+        try (InputStream closeRaw = stdin ? null : raw) { // stdin stays open: it is not ours to close
             InputStream decompressed = Inputs.decompressed(raw);
             Format f = format != null ? format : stdin ? null : Format.fromName(input);
             if (f == null) {
@@ -252,9 +252,12 @@ final class ProcessCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The JSON path: read a chunk, enrich it (in parallel when large), write it, repeat. */
+    /**
+     * The JSON-array path: read a chunk, enrich it (in parallel when large), write it, repeat. An array is
+     * one JSON value, so it cannot be cut into independent blocks like CSV and NDJSON.
+     */
     private long streamJson(
-            RecordCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            JsonCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
             throws IOException {
         var sink = new ByteSink(os);
         var enricher = new Enricher(set.index());

@@ -26,10 +26,14 @@ import meridian.core.refs.ReferenceSet;
  * lies within the radius. Coordinates come from {@code "point": {"lat","lon"}} or top-level
  * {@code lat}/{@code lon}.
  *
+ * <p>Protocol: {@link #start}, then repeatedly {@link #read} and {@link #write} (the chunk read last), then
+ * {@link #finish}. Record {@code i} of the batch is the i-th good record of the chunk; the codec keeps the
+ * fields it must re-emit for that chunk only, so memory depends on the chunk size, not the input size.
+ *
  * <p>Malformed JSON on an NDJSON line is a bad row like any other (skippable); in a JSON array it ends
  * the run, because the parser cannot know where the next record starts.
  */
-public final class JsonCodec implements RecordCodec {
+public final class JsonCodec {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
@@ -91,14 +95,12 @@ public final class JsonCodec implements RecordCodec {
         }
     }
 
-    @Override
     public void start(ByteSink out) {
         if (array) {
             out.put((byte) '[');
         }
     }
 
-    @Override
     public boolean read(RecordBatch batch, int maxRecords) throws IOException {
         batch.clear();
         data.truncate(0);
@@ -416,7 +418,6 @@ public final class JsonCodec implements RecordCodec {
         };
     }
 
-    @Override
     public void write(RecordBatch batch, Matches m, ByteSink out) throws IOException {
         byte[] d = data.array();
         double[] payload = batch.payloadValues();
@@ -474,7 +475,6 @@ public final class JsonCodec implements RecordCodec {
         out.put((byte) '}');
     }
 
-    @Override
     public void finish(ByteSink out) {
         if (array) {
             out.putAscii(firstOut ? "]\n" : "\n]\n");
