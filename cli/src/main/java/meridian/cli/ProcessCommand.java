@@ -178,9 +178,12 @@ final class ProcessCommand implements Callable<Integer> {
                 sinkStream = new NonClosing(main.stdout);
             } else {
                 Path target = out.toAbsolutePath();
-                tmp = target.resolveSibling("." + target.getFileName() + ".partial");
+                // A regular file is written next to the target and renamed at the end, so a failed run never
+                // leaves a truncated result; a device or pipe (/dev/null, /dev/stdout, a FIFO) is written as is.
+                boolean special = Files.exists(target) && !Files.isRegularFile(target);
+                tmp = special ? null : target.resolveSibling("." + target.getFileName() + ".partial");
                 try {
-                    sinkStream = Files.newOutputStream(tmp);
+                    sinkStream = Files.newOutputStream(special ? target : tmp);
                 } catch (IOException e) {
                     tmp = null;
                     String why =

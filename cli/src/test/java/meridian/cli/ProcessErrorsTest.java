@@ -169,6 +169,16 @@ class ProcessErrorsTest {
     }
 
     @Test
+    void devicesAreWrittenInPlace() throws IOException {
+        Path devNull = Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull));
+        var r = process("in.csv", "id,lat,lon\n1,35,-120\n", "--out", devNull.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.isRegularFile(devNull)).isFalse();
+        assertThat(Files.exists(Path.of("/dev/.null.partial"))).isFalse();
+    }
+
+    @Test
     void helpOnEveryCommand() {
         for (String[] args : new String[][] {{"--help"}, {"process", "--help"}, {"search", "--help"}}) {
             var r = Cli.run(args);
