@@ -14,10 +14,11 @@ import meridian.core.error.InvalidInputException;
 
 /**
  * Cuts a stream of rows (CSV, or NDJSON lines) into blocks of whole rows for parallel processing. For CSV
- * the header is read first, and a row ends at a line end outside quotes (RFC 4180 quote parity: a newline
- * inside a quoted field does not end a row); for NDJSON every line end ends a row. Each block holds at most a given number of rows and about a given number of bytes; the bytes of
- * an unfinished row are carried over to the next block. Each block knows the physical line it starts on,
- * so errors found in it can name absolute lines. Only the reading thread uses this class.
+ * the header is read first, and a row ends at a line end outside a quoted field (the quoting rules are
+ * those of {@link CsvChunk}'s row scanner, so both agree on where rows end); for NDJSON every line end
+ * ends a row. A block holds at most a given number of rows and about a given number of bytes; the bytes
+ * of an unfinished row are carried over to the next block. Each block knows the physical line it starts
+ * on, so errors found in it can name absolute lines. Only the reading thread uses this class.
  */
 final class RowBlocks {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
