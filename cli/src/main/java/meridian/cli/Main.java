@@ -87,7 +87,7 @@ public final class Main implements Runnable {
                 w.println("meridian: internal error: " + ex);
                 ex.printStackTrace(w);
             } else {
-                w.println("meridian: " + ex.getMessage());
+                w.println("meridian: " + message(ex));
             }
             w.flush();
             return code;
@@ -102,6 +102,18 @@ public final class Main implements Runnable {
             o.flush();
             e.flush();
         }
+    }
+
+    /** What to tell the user; file-system errors carry the path and the reason, not just one of them. */
+    static String message(Throwable ex) {
+        return switch (ex) {
+            case java.nio.file.NoSuchFileException e -> "no such file or directory: " + e.getFile();
+            case java.nio.file.AccessDeniedException e -> "permission denied: " + e.getFile();
+            case java.nio.file.FileSystemException e ->
+                e.getFile() + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
+            case UncheckedIOException e -> message(e.getCause());
+            default -> ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        };
     }
 
     /** The exit code for an exception that escaped a command. */

@@ -15,13 +15,12 @@ import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import meridian.cli.io.BadRows;
+import meridian.cli.io.BlockPipeline;
 import meridian.cli.io.ByteSink;
 import meridian.cli.io.CountingInputStream;
-import meridian.cli.io.CsvPipeline;
 import meridian.cli.io.Format;
 import meridian.cli.io.Inputs;
 import meridian.cli.io.JsonCodec;
-import meridian.cli.io.RecordCodec;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
@@ -127,6 +126,7 @@ final class ProcessCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
+    @SuppressWarnings("try") // the try-with-resources only closes the input file
     public Integer call() throws IOException {
         if (k < 1 || k > EnrichOptions.MAX_K) {
             throw new ParameterException(
@@ -166,7 +166,7 @@ final class ProcessCommand implements Callable<Integer> {
         boolean ok = false;
         long rows = 0;
         CountingInputStream plain;
-        try (InputStream closeRaw = stdin ? null : raw) {
+        try (InputStream closeRaw = stdin ? null : raw) { // stdin stays open: it is not ours to close
             InputStream decompressed = Inputs.decompressed(raw);
             Format f = format != null ? format : stdin ? null : Format.fromName(input);
             if (f == null) {
@@ -178,27 +178,35 @@ final class ProcessCommand implements Callable<Integer> {
                 sinkStream = new NonClosing(main.stdout);
             } else {
                 Path target = out.toAbsolutePath();
-                tmp = target.resolveSibling("." + target.getFileName() + ".partial");
-                sinkStream = Files.newOutputStream(tmp);
+                // A regular file is written next to the target and renamed at the end, so a failed run never
+                // leaves a truncated result; a device or pipe (/dev/null, /dev/stdout, a FIFO) is written as is.
+                boolean special = Files.exists(target) && !Files.isRegularFile(target);
+                tmp = special ? null : target.resolveSibling("." + target.getFileName() + ".partial");
+                try {
+                    sinkStream = Files.newOutputStream(special ? target : tmp);
+                } catch (IOException e) {
+                    tmp = null;
+                    String why =
+                            switch (e) {
+                                case NoSuchFileException x -> "no such directory";
+                                case java.nio.file.AccessDeniedException x -> "permission denied";
+                                default -> Main.message(e);
+                            };
+                    throw new IOException("cannot write " + out + ": " + why, e);
+                }
                 if (out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
                     sinkStream = new GZIPOutputStream(sinkStream, 1 << 16);
                 }
             }
-            Progress progress = !noProgress && Progress.terminalAttached() ? new Progress(err, totalBytes) : null;
+            // only the process's own stderr can be a terminal; in-process callers pass their own streams
+            boolean bar = !noProgress && err == System.err && Progress.stderrIsTerminal();
+            Progress progress = bar ? new Progress(err, totalBytes) : null;
+            int threads = Runtime.getRuntime().availableProcessors();
             LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
                 rows = switch (f) {
-                    case CSV ->
-                        CsvPipeline.run(
-                                plain,
-                                bad,
-                                options,
-                                set,
-                                os,
-                                chunk,
-                                Runtime.getRuntime().availableProcessors(),
-                                onChunk);
-                    case NDJSON -> streamJson(new JsonCodec(plain, false, bad, k, set), set, options, os, onChunk);
+                    case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, threads, onChunk);
+                    case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, threads, onChunk);
                     case JSON -> streamJson(new JsonCodec(plain, true, bad, k, set), set, options, os, onChunk);
                 };
             } finally {
@@ -247,9 +255,12 @@ final class ProcessCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** The JSON path: read a chunk, enrich it (in parallel when large), write it, repeat. */
+    /**
+     * The JSON-array path: read a chunk, enrich it (in parallel when large), write it, repeat. An array is
+     * one JSON value, so it cannot be cut into independent blocks like CSV and NDJSON.
+     */
     private long streamJson(
-            RecordCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            JsonCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
             throws IOException {
         var sink = new ByteSink(os);
         var enricher = new Enricher(set.index());

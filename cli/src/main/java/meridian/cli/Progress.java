@@ -1,6 +1,9 @@
 package meridian.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -22,10 +25,20 @@ final class Progress {
         this.totalBytes = totalBytes;
     }
 
-    /** A progress bar only when there is a terminal to draw it on. */
-    static boolean terminalAttached() {
-        var console = System.console();
-        return console != null && console.isTerminal();
+    /**
+     * True when standard error is a terminal, so a redrawn bar is welcome (never when it is piped or
+     * redirected). Linux tells through /proc which file descriptor 2 is; elsewhere the JVM's console is the
+     * best available answer (it looks at standard input and output).
+     */
+    static boolean stderrIsTerminal() {
+        Path fd2 = Path.of("/proc/self/fd/2");
+        try {
+            String target = Files.readSymbolicLink(fd2).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            var console = System.console();
+            return console != null && console.isTerminal();
+        }
     }
 
     void update(long rows, long bytes) {

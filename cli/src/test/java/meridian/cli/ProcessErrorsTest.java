@@ -96,6 +96,38 @@ class ProcessErrorsTest {
     }
 
     @Test
+    void skippedRowsAreCountedAndListedInInputOrderAcrossChunks() throws IOException {
+        var csv = new StringBuilder("id,lat,lon\n");
+        var ndjson = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            boolean good = i % 2 == 0;
+            csv.append(i).append(good ? ",35,-120\n" : ",bad,-120\n");
+            ndjson.append(good ? "{\"lat\":35,\"lon\":-120}\n" : "{\"lat\":35,\n");
+        }
+        for (String chunk : new String[] {"1", "4", "16384"}) {
+            var c = process("in.csv", csv.toString(), "--skip-bad", "--chunk", chunk);
+            assertThat(c.code()).isZero();
+            assertThat(c.out().lines()).hasSize(31);
+            assertThat(c.err()).contains("skipped 30 bad row(s), the first 10:");
+            assertThat(c.err())
+                    .contains("line 3, field 'lat'")
+                    .contains("line 21, field 'lat'")
+                    .doesNotContain("line 23,");
+            var n = process("in.ndjson", ndjson.toString(), "--skip-bad", "--chunk", chunk);
+            assertThat(n.code()).isZero();
+            assertThat(n.out().lines()).hasSize(30);
+            assertThat(n.err()).contains("skipped 30 bad row(s), the first 10:");
+            assertThat(n.err())
+                    .contains("in.ndjson line 2: malformed JSON")
+                    .contains("line 20: malformed")
+                    .doesNotContain("line 22:");
+            var stop = process("in.ndjson", ndjson.toString(), "--chunk", chunk);
+            assertThat(stop.code()).isEqualTo(ExitCode.BAD_DATA);
+            assertThat(stop.err()).contains("in.ndjson line 2: malformed JSON");
+        }
+    }
+
+    @Test
     void exitCodesForUsageAndFiles() throws IOException {
         Path refs = Cli.twoCities(dir);
         Path in = Cli.write(dir.resolve("in.csv"), "id,lat,lon\n1,35,-120\n");
@@ -134,6 +166,16 @@ class ProcessErrorsTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("out.csv", ".out.csv.partial");
         }
+    }
+
+    @Test
+    void devicesAreWrittenInPlace() throws IOException {
+        Path devNull = Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull));
+        var r = process("in.csv", "id,lat,lon\n1,35,-120\n", "--out", devNull.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.isRegularFile(devNull)).isFalse();
+        assertThat(Files.exists(Path.of("/dev/.null.partial"))).isFalse();
     }
 
     @Test

@@ -210,6 +210,31 @@ class ProcessFormatsTest {
     }
 
     @Test
+    void strayQuotesInsideUnquotedFieldsDoNotConfuseChunking() throws IOException {
+        Path refs = Cli.twoCities(dir);
+        var text = new StringBuilder("id,lat,lon,note\n");
+        for (int i = 0; i < 30; i++) {
+            text.append(i).append(",35,-120,");
+            text.append(
+                    switch (i % 3) {
+                        case 0 -> "a 5\" screen";
+                        case 1 -> "\"multi\nline \"\"q\"\"\"";
+                        default -> "\"\"";
+                    });
+            text.append('\n');
+        }
+        Path in = Cli.write(dir.resolve("in.csv"), text.toString());
+        String whole =
+                Cli.run("process", in.toString(), "--refs", refs.toString()).out();
+        assertThat(whole.split(",la,Los Angeles,", -1)).hasSize(31);
+        for (String chunk : new String[] {"1", "2", "5"}) {
+            var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "--chunk", chunk);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).as("chunk " + chunk).isEqualTo(whole);
+        }
+    }
+
+    @Test
     void lineNumbersStayRightAcrossChunks() throws IOException {
         Path refs = Cli.twoCities(dir);
         var text = new StringBuilder("id,lat,lon,note\n");

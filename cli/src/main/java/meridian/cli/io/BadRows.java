@@ -53,6 +53,11 @@ public final class BadRows {
         }
     }
 
+    /** Counts bad rows found (and described) elsewhere beyond those passed to {@link #reject}. */
+    void countUnlisted(long n) {
+        count += n;
+    }
+
     public long count() {
         return count;
     }

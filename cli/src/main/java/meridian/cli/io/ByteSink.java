@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * A growable byte buffer in front of an output stream: writers append encoded bytes here, and the
  * buffer goes to the stream in large blocks ({@link #flushIfOver}), so the hot loops never call into
- * the stream per field. Not thread-safe.
+ * the stream per field. Without a stream it just collects bytes (a block's output). Not thread-safe.
  */
 public final class ByteSink {
     private final OutputStream out;
     private byte[] a = new byte[1 << 16];
     private int n;
 
+    /** A sink that writes to {@code out}; null for one that only collects bytes in memory. */
     public ByteSink(OutputStream out) {
         this.out = out;
     }
@@ -67,14 +68,14 @@ public final class ByteSink {
 
     /** Writes the buffer out when it holds more than {@code threshold} bytes. */
     public void flushIfOver(int threshold) throws IOException {
-        if (n > threshold) {
+        if (n > threshold && out != null) {
             drain();
         }
     }
 
     /** Writes the buffered bytes to the stream (without flushing the stream). */
     public void drain() throws IOException {
-        if (n > 0) {
+        if (n > 0 && out != null) {
             out.write(a, 0, n);
             n = 0;
         }

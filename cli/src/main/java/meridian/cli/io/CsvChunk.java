@@ -22,17 +22,16 @@ import meridian.core.refs.RowError;
  * <p>Reused from block to block: the buffers keep their capacity, so steady state allocates little.
  * Owned by one thread at a time (filled by the reader, processed by a worker, drained by the writer).
  */
-public final class CsvChunk {
-    /** A row longer than this is refused rather than buffered without bound. */
-    public static final int MAX_ROW_BYTES = 16 << 20;
-
-    private byte[] buf = new byte[0];
-    private int len;
-    private long baseLine;
+final class CsvChunk extends Block {
+    private final CsvLayout layout;
+    private final String source;
+    private final Enricher enricher;
+    private final EnrichOptions options;
+    private final PlaceText places;
+    private final boolean stopAtFirstError;
 
     private final RecordBatch batch = new RecordBatch(4096);
     private final Matches matches = new Matches();
-    private final ByteSink out = new ByteSink(null);
     private final List<RowError> errors = new ArrayList<>();
     private int[] rowStart = new int[4096];
     private int[] rowEnd = new int[4096];
@@ -44,34 +43,33 @@ public final class CsvChunk {
     private boolean scanUnterminated;
     private int latS, latE, lonS, lonE, idS, idE;
 
-    byte[] buffer(int capacity) {
-        if (buf.length < capacity) {
-            buf = new byte[capacity];
-        }
-        return buf;
+    CsvChunk(
+            CsvLayout layout,
+            String source,
+            Enricher enricher,
+            EnrichOptions options,
+            PlaceText places,
+            boolean stopAtFirstError) {
+        this.layout = layout;
+        this.source = source;
+        this.enricher = enricher;
+        this.options = options;
+        this.places = places;
+        this.stopAtFirstError = stopAtFirstError;
     }
 
-    byte[] grow(int capacity) {
-        buf = Arrays.copyOf(buf, capacity);
-        return buf;
-    }
-
-    void setBlock(int length, long firstLine) {
-        this.len = length;
-        this.baseLine = firstLine;
-    }
-
-    /** The enriched rows, ready to be written. */
-    public ByteSink output() {
-        return out;
-    }
-
-    /** Bad rows of this block, in order. */
-    public List<RowError> errors() {
+    @Override
+    List<RowError> errors() {
         return errors;
     }
 
-    public int goodRows() {
+    @Override
+    long errorCount() {
+        return errors.size();
+    }
+
+    @Override
+    int goodRows() {
         return batch.size();
     }
 
@@ -79,18 +77,13 @@ public final class CsvChunk {
      * Scans, enriches and formats the block. With {@code stopAtFirstError}, scanning stops at the first
      * bad row (the run is going to end there anyway).
      */
-    public void process(
-            CsvLayout layout,
-            String source,
-            Enricher enricher,
-            EnrichOptions options,
-            PlaceText places,
-            boolean stopAtFirstError) {
+    @Override
+    void process() {
         batch.clear();
         errors.clear();
         out.truncate(0);
         int pos = 0;
-        long line = baseLine;
+        long line = firstLine;
         int rows = 0;
         while (pos < len) {
             int start = pos;
@@ -153,7 +146,7 @@ public final class CsvChunk {
             for (int j = 0; j < k; j++) {
                 out.put((byte) ',');
                 if (j < count) {
-                    out.put(places.csv(matches.place(i, j)));
+                    places.put(out, matches.place(i, j));
                     Decimals.appendDistance(out, matches.distanceKm(i, j));
                 } else {
                     out.put((byte) ',');

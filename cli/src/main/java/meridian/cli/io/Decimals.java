@@ -141,15 +141,8 @@ public final class Decimals {
 
     /** The distance format as a string, for messages and tests. */
     public static String distance(double km) {
-        var sink = new ByteSink(OutputStreamNull.INSTANCE);
+        var sink = new ByteSink(null);
         appendDistance(sink, km);
         return new String(sink.array(), 0, sink.size(), StandardCharsets.US_ASCII);
-    }
-
-    private static final class OutputStreamNull extends java.io.OutputStream {
-        static final OutputStreamNull INSTANCE = new OutputStreamNull();
-
-        @Override
-        public void write(int b) {}
     }
 }

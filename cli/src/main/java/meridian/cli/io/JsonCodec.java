@@ -26,10 +26,14 @@ import meridian.core.refs.ReferenceSet;
  * lies within the radius. Coordinates come from {@code "point": {"lat","lon"}} or top-level
  * {@code lat}/{@code lon}.
  *
+ * <p>Protocol: {@link #start}, then repeatedly {@link #read} and {@link #write} (the chunk read last), then
+ * {@link #finish}. Record {@code i} of the batch is the i-th good record of the chunk; the codec keeps the
+ * fields it must re-emit for that chunk only, so memory depends on the chunk size, not the input size.
+ *
  * <p>Malformed JSON on an NDJSON line is a bad row like any other (skippable); in a JSON array it ends
  * the run, because the parser cannot know where the next record starts.
  */
-public final class JsonCodec implements RecordCodec {
+public final class JsonCodec {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
@@ -48,7 +52,7 @@ public final class JsonCodec implements RecordCodec {
     private boolean ended;
 
     /** The copied fields of the chunk's records, each field followed by a comma. */
-    private final ByteSink data = new ByteSink(OutputStream0.INSTANCE);
+    private final ByteSink data = new ByteSink(null);
 
     private int[] recStart = new int[1024];
     private int[] recEnd = new int[1024];
@@ -65,10 +69,15 @@ public final class JsonCodec implements RecordCodec {
     private int payloadPos;
 
     public JsonCodec(InputStream in, boolean array, BadRows bad, int k, ReferenceSet refs) throws IOException {
+        this(in, array, bad, k, PlaceText.json(refs), 1);
+    }
+
+    /** {@code firstLine}: the line number of the stream's first line (NDJSON blocks start mid-file). */
+    JsonCodec(InputStream in, boolean array, BadRows bad, int k, PlaceText places, long firstLine) throws IOException {
         this.array = array;
         this.bad = bad;
         this.k = k;
-        this.places = new PlaceText(refs);
+        this.places = places;
         if (array) {
             lines = null;
             stream = FACTORY.createParser(in);
@@ -81,19 +90,17 @@ public final class JsonCodec implements RecordCodec {
                         Map.of("file", bad.source()));
             }
         } else {
-            lines = new LineReader(in);
+            lines = new LineReader(in, firstLine - 1);
             stream = null;
         }
     }
 
-    @Override
     public void start(ByteSink out) {
         if (array) {
             out.put((byte) '[');
         }
     }
 
-    @Override
     public boolean read(RecordBatch batch, int maxRecords) throws IOException {
         batch.clear();
         data.truncate(0);
@@ -411,7 +418,6 @@ public final class JsonCodec implements RecordCodec {
         };
     }
 
-    @Override
     public void write(RecordBatch batch, Matches m, ByteSink out) throws IOException {
         byte[] d = data.array();
         double[] payload = batch.payloadValues();
@@ -464,12 +470,11 @@ public final class JsonCodec implements RecordCodec {
     }
 
     private void nearest(ByteSink out, Matches m, int i, int j) {
-        out.put(places.json(m.place(i, j)));
+        places.put(out, m.place(i, j));
         Decimals.appendDistance(out, m.distanceKm(i, j));
         out.put((byte) '}');
     }
 
-    @Override
     public void finish(ByteSink out) {
         if (array) {
             out.putAscii(firstOut ? "]\n" : "\n]\n");
@@ -487,8 +492,9 @@ public final class JsonCodec implements RecordCodec {
         private int end;
         private long line;
 
-        LineReader(InputStream in) {
+        LineReader(InputStream in, long linesBefore) {
             this.in = in;
+            this.line = linesBefore;
         }
 
         boolean next() throws IOException {
@@ -519,10 +525,10 @@ public final class JsonCodec implements RecordCodec {
                     limit -= pos;
                     pos = 0;
                 } else if (limit == buf.length) {
-                    if (buf.length >= CsvChunk.MAX_ROW_BYTES) {
+                    if (buf.length >= Block.MAX_ROW_BYTES) {
                         throw new InvalidInputException(
                                 "row_too_long",
-                                "line " + (line + 1) + " is longer than " + CsvChunk.MAX_ROW_BYTES + " bytes",
+                                "line " + (line + 1) + " is longer than " + Block.MAX_ROW_BYTES + " bytes",
                                 Map.of("line", line + 1));
                     }
                     buf = Arrays.copyOf(buf, buf.length * 2);
@@ -561,12 +567,5 @@ public final class JsonCodec implements RecordCodec {
             }
             return true;
         }
-    }
-
-    private static final class OutputStream0 extends java.io.OutputStream {
-        static final OutputStream0 INSTANCE = new OutputStream0();
-
-        @Override
-        public void write(int b) {}
     }
 }

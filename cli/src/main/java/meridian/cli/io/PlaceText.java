@@ -1,64 +1,71 @@
 package meridian.cli.io;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.Arrays;
 import meridian.core.refs.ReferenceSet;
 
 /**
- * Encoded text of reference places for the writers, built on first use and kept: a chunk typically
- * names the same places many times, and escaping them once keeps the write loop to array copies.
- * Thread-safe: two threads may both encode a place the first time; either result is the same bytes.
+ * The encoded text every output row repeats for its nearest place, for all places of a set, built once
+ * in one pass and stored in one contiguous array: the write loops then copy bytes instead of encoding
+ * strings, and reading the text of random places touches one array instead of scattered strings.
+ * Immutable after construction, so workers share one instance.
  */
 final class PlaceText {
-    private final ReferenceSet refs;
-    private final AtomicReferenceArray<byte[]> csv;
-    private final AtomicReferenceArray<byte[]> json;
+    private final byte[] text;
+    private final int[] start; // place i is text[start[i], start[i + 1])
 
-    PlaceText(ReferenceSet refs) {
-        this.refs = refs;
-        this.csv = new AtomicReferenceArray<>(refs.size());
-        this.json = new AtomicReferenceArray<>(refs.size());
+    private PlaceText(byte[] text, int[] start) {
+        this.text = text;
+        this.start = start;
     }
 
-    /** {@code id,name,} escaped per RFC 4180. */
-    byte[] csv(int place) {
-        byte[] b = csv.getAcquire(place);
-        if (b == null) {
-            b = (csvField(refs.id(place)) + "," + csvField(refs.placeName(place)) + ",")
-                    .getBytes(StandardCharsets.UTF_8);
-            csv.setRelease(place, b);
-        }
-        return b;
+    /** {@code id,name,} escaped per RFC 4180, ready to be followed by the distance. */
+    static PlaceText csv(ReferenceSet refs) {
+        return build(refs, true);
     }
 
-    /** {@code {"id":"..","name":"..","distance_km":} escaped as JSON. */
-    byte[] json(int place) {
-        byte[] b = json.getAcquire(place);
-        if (b == null) {
-            b = ("{\"id\":" + jsonString(refs.id(place)) + ",\"name\":" + jsonString(refs.placeName(place))
-                            + ",\"distance_km\":")
-                    .getBytes(StandardCharsets.UTF_8);
-            json.setRelease(place, b);
+    /** <code>{"id":"..","name":"..","distance_km":</code> escaped as JSON, ready for the distance. */
+    static PlaceText json(ReferenceSet refs) {
+        return build(refs, false);
+    }
+
+    void put(ByteSink out, int place) {
+        out.put(text, start[place], start[place + 1] - start[place]);
+    }
+
+    private static PlaceText build(ReferenceSet refs, boolean csv) {
+        int n = refs.size();
+        int[] start = new int[n + 1];
+        byte[] text = new byte[Math.max(16, n * 32)];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            String s = csv
+                    ? csvField(refs.id(i)) + "," + csvField(refs.placeName(i)) + ","
+                    : "{\"id\":" + jsonString(refs.id(i)) + ",\"name\":" + jsonString(refs.placeName(i))
+                            + ",\"distance_km\":";
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (at + b.length > text.length) {
+                text = Arrays.copyOf(text, Math.max(at + b.length, text.length * 2));
+            }
+            System.arraycopy(b, 0, text, at, b.length);
+            at += b.length;
+            start[i + 1] = at;
         }
-        return b;
+        return new PlaceText(Arrays.copyOf(text, at), start);
     }
 
     static String csvField(String s) {
-        boolean quote = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ',' || c == '"' || c == '\n' || c == '\r') {
-                quote = true;
-                break;
+                return '"' + s.replace("\"", "\"\"") + '"';
             }
         }
-        return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
+        return s;
     }
 
     static String jsonString(String s) {
-        return '"'
-                + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
-                        .quoteAsString(s))
-                + '"';
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 }

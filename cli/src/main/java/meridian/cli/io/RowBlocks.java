@@ -13,13 +13,14 @@ import java.util.Map;
 import meridian.core.error.InvalidInputException;
 
 /**
- * Cuts a CSV stream into blocks of whole rows for parallel processing. The header is read first. Then each
- * block ends after a row's line end, found by tracking RFC 4180 quote parity (a newline inside quotes does
- * not end a row), and holds at most a given number of rows and about a given number of bytes; the bytes of
- * an unfinished row are carried over to the next block. Each block knows the physical line it starts on,
- * so errors found in it can name absolute lines. Only the reading thread uses this class.
+ * Cuts a stream of rows (CSV, or NDJSON lines) into blocks of whole rows for parallel processing. For CSV
+ * the header is read first, and a row ends at a line end outside a quoted field (the quoting rules are
+ * those of {@link CsvChunk}'s row scanner, so both agree on where rows end); for NDJSON every line end
+ * ends a row. A block holds at most a given number of rows and about a given number of bytes; the bytes
+ * of an unfinished row are carried over to the next block. Each block knows the physical line it starts
+ * on, so errors found in it can name absolute lines. Only the reading thread uses this class.
  */
-final class CsvBlocks {
+final class RowBlocks {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long QUOTES = 0x2222222222222222L;
@@ -31,10 +32,23 @@ final class CsvBlocks {
     private boolean eof;
     private long nextLine = 1;
 
-    CsvBlocks(InputStream in, String source) throws IOException {
+    private final boolean quotes;
+
+    private RowBlocks(InputStream in, String source, boolean csv) throws IOException {
         this.in = in;
         this.source = source;
-        this.layout = readHeader();
+        this.quotes = csv;
+        this.layout = csv ? readHeader() : null;
+    }
+
+    /** CSV rows; the header is read at once (see {@link #layout()}). */
+    static RowBlocks csv(InputStream in, String source) throws IOException {
+        return new RowBlocks(in, source, true);
+    }
+
+    /** NDJSON lines. */
+    static RowBlocks lines(InputStream in, String source) throws IOException {
+        return new RowBlocks(in, source, false);
     }
 
     CsvLayout layout() {
@@ -45,7 +59,7 @@ final class CsvBlocks {
      * Fills {@code chunk} with the next block of at most {@code maxRows} rows and about
      * {@code blockBytes} bytes (more only for a single longer row). Returns false at the end of input.
      */
-    boolean next(CsvChunk chunk, int maxRows, int blockBytes) throws IOException {
+    boolean next(Block chunk, int maxRows, int blockBytes) throws IOException {
         byte[] b = chunk.buffer(Math.max(blockBytes, carryLen));
         System.arraycopy(carry, 0, b, 0, carryLen);
         int len = carryLen;
@@ -54,6 +68,7 @@ final class CsvBlocks {
         int rows = 0;
         int cut = -1;
         boolean quoted = false;
+        int closedAt = -1;
         long lines = 0;
         long linesAtCut = 0;
         while (true) {
@@ -63,14 +78,21 @@ final class CsvBlocks {
                 // eight bytes at a time: most words hold neither a quote nor a line end
                 if (i + 8 <= len) {
                     long w = (long) LONGS.get(b, i);
-                    if (!hasByte(w, NEWLINES) && !hasByte(w, QUOTES)) {
+                    if (!hasByte(w, NEWLINES) && !(quotes && hasByte(w, QUOTES))) {
                         i += 8;
                         continue;
                     }
                 }
                 byte c = b[i++];
                 if (c == '"') {
-                    quoted = !quoted;
+                    // the rules of the row scanner: a quote opens a quoted field only at the start of a field,
+                    // one inside a quoted field closes it, and one right after that reopens it (a doubled quote)
+                    if (quoted) {
+                        quoted = false;
+                        closedAt = i;
+                    } else if (quotes && (i == 1 || closedAt == i - 1 || isFieldStart(b[i - 2]))) {
+                        quoted = true;
+                    }
                 } else if (c == '\n') {
                     lines++;
                     if (!quoted) {
@@ -95,14 +117,14 @@ final class CsvBlocks {
             if (cut >= 0) {
                 break; // the buffer is full: the unfinished row goes to the next block
             }
-            if (b.length >= CsvChunk.MAX_ROW_BYTES) {
+            if (b.length >= Block.MAX_ROW_BYTES) {
                 throw new InvalidInputException(
                         "row_too_long",
-                        source + " line " + nextLine + ": row is longer than " + CsvChunk.MAX_ROW_BYTES
+                        source + " line " + nextLine + ": row is longer than " + Block.MAX_ROW_BYTES
                                 + " bytes (an unclosed quote?)",
                         Map.of("file", source, "line", nextLine));
             }
-            b = chunk.grow(Math.min(CsvChunk.MAX_ROW_BYTES, b.length * 2));
+            b = chunk.grow(Math.min(Block.MAX_ROW_BYTES, b.length * 2));
         }
         int rest = len - cut;
         if (rest > carry.length) {
@@ -113,6 +135,10 @@ final class CsvBlocks {
         chunk.setBlock(cut, nextLine);
         nextLine += linesAtCut;
         return true;
+    }
+
+    private static boolean isFieldStart(byte previous) {
+        return previous == ',' || previous == '\n' || previous == '\r';
     }
 
     /** True when one of the eight bytes of {@code word} equals the byte repeated in {@code pattern}. */
@@ -157,10 +183,10 @@ final class CsvBlocks {
                     break;
                 }
                 if (carryLen == carry.length) {
-                    if (carry.length >= CsvChunk.MAX_ROW_BYTES) {
+                    if (carry.length >= Block.MAX_ROW_BYTES) {
                         throw new InvalidInputException(
                                 "row_too_long",
-                                source + " line 1: header is longer than " + CsvChunk.MAX_ROW_BYTES + " bytes",
+                                source + " line 1: header is longer than " + Block.MAX_ROW_BYTES + " bytes",
                                 Map.of("file", source, "line", 1));
                     }
                     carry = Arrays.copyOf(carry, carry.length * 2);

@@ -9,32 +9,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
 
 /**
- * The CSV path of {@code process}: the calling thread cuts the input into blocks of whole rows
- * ({@link CsvBlocks}) and writes finished blocks in input order; a bounded pool of worker threads (one per
- * core) scans, enriches and formats whole blocks ({@link CsvChunk}). Parsing and formatting thus scale with
- * the cores just as the nearest-place search does.
+ * The CSV and NDJSON paths of {@code process}: the calling thread cuts the input into blocks of whole rows
+ * ({@link RowBlocks}) and writes finished blocks in input order; a bounded pool of worker threads (one per
+ * core) scans, enriches and formats whole blocks ({@link CsvChunk}, {@link JsonChunk}). Parsing and
+ * formatting thus scale with the cores just as the nearest-place search does.
  *
- * <p>Memory is bounded: at most {@code threads + 1} blocks are in flight, each of about {@code chunkRows}
- * rows, and their buffers are reused. Bad rows are reported in input order, so the first bad row of the
- * file is the one that stops a run, whichever worker met it first.
+ * <p>Memory is bounded: at most {@code threads + 1} blocks are in flight, each of at most
+ * {@code chunkRows} rows and about {@link #BLOCK_BYTES} bytes, and their buffers are reused. Bad rows are
+ * reported in input order, so the first bad row of the file is the one that stops a run, whichever worker
+ * met it first.
  */
-public final class CsvPipeline {
+public final class BlockPipeline {
     /** Upper bound on the bytes of one block (a block ends earlier when it has {@code chunkRows} rows). */
     static final int BLOCK_BYTES = 2 << 20;
 
-    private CsvPipeline() {}
+    private BlockPipeline() {}
 
-    /**
-     * Enriches CSV from {@code in} to {@code out}; returns the number of rows written. {@code onChunk}
-     * receives the running row count after each block.
-     */
-    public static long run(
+    /** Enriches CSV from {@code in} to {@code out}; returns the number of rows written. */
+    public static long csv(
             InputStream in,
             BadRows bad,
             EnrichOptions options,
@@ -44,7 +43,7 @@ public final class CsvPipeline {
             int threads,
             LongConsumer onChunk)
             throws IOException {
-        var blocks = new CsvBlocks(in, bad.source());
+        var blocks = RowBlocks.csv(in, bad.source());
         CsvLayout layout = blocks.layout();
         var header = new ByteSink(out);
         header.put(layout.headerBytes());
@@ -58,19 +57,61 @@ public final class CsvPipeline {
         }
         header.put((byte) '\n');
         header.drain();
-
         var enricher = new Enricher(refs.index());
-        var places = new PlaceText(refs);
+        var places = PlaceText.csv(refs);
         boolean failFast = !bad.skipping();
+        return run(
+                blocks,
+                () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast),
+                bad,
+                out,
+                chunkRows,
+                threads,
+                onChunk);
+    }
+
+    /** Enriches NDJSON from {@code in} to {@code out}; returns the number of records written. */
+    public static long ndjson(
+            InputStream in,
+            BadRows bad,
+            EnrichOptions options,
+            ReferenceSet refs,
+            OutputStream out,
+            int chunkRows,
+            int threads,
+            LongConsumer onChunk)
+            throws IOException {
+        var blocks = RowBlocks.lines(in, bad.source());
+        var enricher = new Enricher(refs.index());
+        var places = PlaceText.json(refs);
+        return run(
+                blocks,
+                () -> new JsonChunk(bad.source(), enricher, options, places),
+                bad,
+                out,
+                chunkRows,
+                threads,
+                onChunk);
+    }
+
+    private static long run(
+            RowBlocks blocks,
+            Supplier<Block> newBlock,
+            BadRows bad,
+            OutputStream out,
+            int chunkRows,
+            int threads,
+            LongConsumer onChunk)
+            throws IOException {
         int inFlight = threads + 1;
-        var free = new ArrayDeque<CsvChunk>();
+        var free = new ArrayDeque<Block>();
         for (int i = 0; i < inFlight; i++) {
-            free.add(new CsvChunk());
+            free.add(newBlock.get());
         }
-        var pending = new ArrayDeque<Future<CsvChunk>>();
+        var pending = new ArrayDeque<Future<Block>>();
         long rows = 0;
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "meridian-csv-worker");
+            Thread t = new Thread(r, "meridian-worker");
             t.setDaemon(true);
             return t;
         });
@@ -78,26 +119,26 @@ public final class CsvPipeline {
             boolean more = true;
             while (true) {
                 while (more && !free.isEmpty()) {
-                    CsvChunk c = free.poll();
-                    if (!blocks.next(c, chunkRows, BLOCK_BYTES)) {
+                    Block b = free.poll();
+                    if (!blocks.next(b, chunkRows, BLOCK_BYTES)) {
                         more = false;
-                        free.add(c);
+                        free.add(b);
                         break;
                     }
                     pending.add(pool.submit(() -> {
-                        c.process(layout, bad.source(), enricher, options, places, failFast);
-                        return c;
+                        b.process();
+                        return b;
                     }));
                 }
                 if (pending.isEmpty()) {
                     break;
                 }
-                CsvChunk done = await(pending.poll());
+                Block done = await(pending.poll());
                 for (RowError e : done.errors()) {
                     bad.reject(e.line(), e.field(), e.reason());
                 }
-                ByteSink o = done.output();
-                out.write(o.array(), 0, o.size());
+                bad.countUnlisted(done.errorCount() - done.errors().size());
+                out.write(done.out.array(), 0, done.out.size());
                 rows += done.goodRows();
                 onChunk.accept(rows);
                 free.add(done);
@@ -108,7 +149,7 @@ public final class CsvPipeline {
         return rows;
     }
 
-    private static CsvChunk await(Future<CsvChunk> f) throws IOException {
+    private static Block await(Future<Block> f) {
         boolean interrupted = false;
         try {
             while (true) {
