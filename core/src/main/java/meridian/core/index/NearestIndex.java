@@ -8,9 +8,10 @@ import meridian.core.geo.Earth;
  * Exact nearest-place search on the sphere.
  *
  * <p>Points are stored as unit vectors in a static 3-d k-d tree laid out in flat arrays: the coordinates
- * in one {@code double[]}, reordered so that every subtree owns a contiguous range, and the nodes in
- * pre-order (a node's left child is the next node) with the tight bounding box of their points. There is
- * no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
+ * in one {@code double[]}, reordered so that every subtree owns a contiguous range, and the inner nodes in
+ * one {@code int[]}, sixteen ints (one cache line) each: both children and the tight bounding boxes of
+ * both, so that choosing which child to visit first costs one memory access. A leaf is not a node: its
+ * parent holds its point range. There is no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
  * function of great-circle distance, so ranking by chord is exact everywhere on the sphere: at the poles,
  * across the antimeridian, in the open ocean. Tight boxes (rather than split planes) matter for the last
  * case: a query far out at sea touches only the few coastal boxes near its answer. Reported distances are
@@ -21,13 +22,22 @@ import meridian.core.geo.Earth;
  */
 public final class NearestIndex {
     /** Points per leaf (tunable for benchmarks with -Dmeridian.index.leafSize); see BENCHMARKS.md. */
-    static final int LEAF_SIZE = Math.max(2, Integer.getInteger("meridian.index.leafSize", 8));
+    static final int LEAF_SIZE = Math.max(2, Integer.getInteger("meridian.index.leafSize", 12));
 
     private final int size;
     final double[] xyz; // 3 per point, tree order
     final int[] order; // tree position -> caller's index
-    final float[] box; // 6 per node: min x, y, z, max x, y, z of its points, rounded outwards
-    final int[] link; // 3 per node: right child (-1 for a leaf; the left child is node + 1), first point, end
+    /*
+     * Inner node layout, NODE_INTS ints per node:
+     *   [0] left child, [1] right child: an inner node's number, or -(first point + 1) for a leaf;
+     *   [2] left leaf's end, [3] right leaf's end (one past the last point; only for leaf children);
+     *   [4..9] left child's box, [10..15] right child's box: min x, y, z, max x, y, z as float bits,
+     *          rounded outwards.
+     */
+    static final int NODE_INTS = 16;
+
+    final int[] nodes;
+    final int rootRef; // as a child reference: the root node, or the whole set as one leaf
     private int nodeCount;
     private final double[] lat; // caller's order, for haversine
     private final double[] lon;
@@ -40,9 +50,9 @@ public final class NearestIndex {
         this.cosLat = new double[size];
         this.xyz = new double[3 * size];
         this.order = new int[size];
-        int maxNodes = 4 * (size / Math.max(1, LEAF_SIZE / 2) + 1);
-        this.box = new float[6 * maxNodes];
-        this.link = new int[3 * maxNodes];
+        int maxNodes = size / Math.max(1, LEAF_SIZE / 2) + 1;
+        int[] nodeArray = new int[NODE_INTS * maxNodes];
+        this.nodes = nodeArray;
         for (int i = 0; i < size; i++) {
             double la = lat[i];
             double lo = lon[i];
@@ -61,7 +71,8 @@ public final class NearestIndex {
             xyz[3 * i + 2] = Math.sin(phi);
             order[i] = i;
         }
-        buildNode(0, size, new double[] {-1, -1, -1, 1, 1, 1});
+        int[] rootSlots = new int[7];
+        this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0, 6);
     }
 
     /**
@@ -119,19 +130,19 @@ public final class NearestIndex {
     // --- construction: recursive median split on the axis of widest spread ---
 
     /**
-     * Builds the subtree of points [lo, hi). The split axis is the widest side of the node's region (its
-     * parent's box cut at the split), known before the points are scanned; the tight box is then the union
-     * of the children's, so each level costs time in nodes, not points.
+     * Builds the subtree of points [lo, hi), writes its box to {@code slots[boxAt..boxAt + 6)} and, for a
+     * leaf, its end to {@code slots[endAt]}; returns its child reference. The split axis is the widest side
+     * of the subtree's region (the parent's region cut at the split), known before the points are scanned;
+     * an inner box is the union of its children's, so each level costs time in nodes, not in points.
      */
-    private int buildNode(int lo, int hi, double[] region) {
-        int node = nodeCount++;
-        link[3 * node + 1] = lo;
-        link[3 * node + 2] = hi;
+    private int build(int lo, int hi, double[] region, int[] slots, int boxAt, int endAt) {
         if (hi - lo <= LEAF_SIZE) {
-            link[3 * node] = -1;
-            fitLeafBox(node, lo, hi);
-            return node;
+            fitLeafBox(lo, hi, slots, boxAt);
+            slots[endAt] = hi;
+            return -(lo + 1);
         }
+        int node = nodeCount++;
+        int base = node * NODE_INTS;
         double dx = region[3] - region[0], dy = region[4] - region[1], dz = region[5] - region[2];
         int axis = dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2);
         int mid = (lo + hi) >>> 1;
@@ -139,22 +150,22 @@ public final class NearestIndex {
         double split = xyz[3 * mid + axis];
         double saved = region[3 + axis];
         region[3 + axis] = split;
-        int left = buildNode(lo, mid, region);
+        nodes[base] = build(lo, mid, region, nodes, base + 4, base + 2);
         region[3 + axis] = saved;
         saved = region[axis];
         region[axis] = split;
-        int right = buildNode(mid, hi, region);
+        nodes[base + 1] = build(mid, hi, region, nodes, base + 10, base + 3);
         region[axis] = saved;
-        link[3 * node] = right;
-        int b = 6 * node, l = 6 * left, r = 6 * right;
         for (int c = 0; c < 3; c++) {
-            box[b + c] = Math.min(box[l + c], box[r + c]);
-            box[b + 3 + c] = Math.max(box[l + 3 + c], box[r + 3 + c]);
+            float min = Math.min(Float.intBitsToFloat(nodes[base + 4 + c]), Float.intBitsToFloat(nodes[base + 10 + c]));
+            float max = Math.max(Float.intBitsToFloat(nodes[base + 7 + c]), Float.intBitsToFloat(nodes[base + 13 + c]));
+            slots[boxAt + c] = Float.floatToRawIntBits(min);
+            slots[boxAt + 3 + c] = Float.floatToRawIntBits(max);
         }
         return node;
     }
 
-    private void fitLeafBox(int node, int lo, int hi) {
+    private void fitLeafBox(int lo, int hi, int[] slots, int boxAt) {
         double minX = Double.POSITIVE_INFINITY, minY = minX, minZ = minX;
         double maxX = Double.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
         for (int i = lo; i < hi; i++) {
@@ -166,13 +177,12 @@ public final class NearestIndex {
             minZ = Math.min(minZ, z);
             maxZ = Math.max(maxZ, z);
         }
-        int b = 6 * node;
-        box[b] = floatBelow(minX);
-        box[b + 1] = floatBelow(minY);
-        box[b + 2] = floatBelow(minZ);
-        box[b + 3] = floatAbove(maxX);
-        box[b + 4] = floatAbove(maxY);
-        box[b + 5] = floatAbove(maxZ);
+        slots[boxAt] = Float.floatToRawIntBits(floatBelow(minX));
+        slots[boxAt + 1] = Float.floatToRawIntBits(floatBelow(minY));
+        slots[boxAt + 2] = Float.floatToRawIntBits(floatBelow(minZ));
+        slots[boxAt + 3] = Float.floatToRawIntBits(floatAbove(maxX));
+        slots[boxAt + 4] = Float.floatToRawIntBits(floatAbove(maxY));
+        slots[boxAt + 5] = Float.floatToRawIntBits(floatAbove(maxZ));
     }
 
     /*

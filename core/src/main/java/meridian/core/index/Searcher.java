@@ -16,8 +16,7 @@ public final class Searcher {
     private final NearestIndex index;
     private final double[] xyz;
     private final int[] order;
-    private final float[] box;
-    private final int[] link;
+    private final int[] nodes;
 
     private double qx;
     private double qy;
@@ -40,8 +39,7 @@ public final class Searcher {
         this.index = index;
         this.xyz = index.xyz;
         this.order = index.order;
-        this.box = index.box;
-        this.link = index.link;
+        this.nodes = index.nodes;
     }
 
     public NearestIndex index() {
@@ -56,7 +54,7 @@ public final class Searcher {
         setQuery(lat, lon);
         best = Double.POSITIVE_INFINITY;
         bestPos = -1;
-        nearestIn(0);
+        visitNearest(index.rootRef, index.size());
         lastPoint = -1;
         return order[bestPos];
     }
@@ -120,7 +118,7 @@ public final class Searcher {
         // filter below decides membership exactly.
         double limit = Earth.chordSquaredForKm(maxKm);
         best = limit < 4.0 ? limit * (1 + 1e-9) + 1e-18 : Double.POSITIVE_INFINITY;
-        knnIn(0);
+        visitKnn(index.rootRef, index.size());
         return out.fill(this, heapPos, heapDist, heapSize, maxKm);
     }
 
@@ -148,74 +146,82 @@ public final class Searcher {
         }
     }
 
-    private void nearestIn(int node) {
-        int r = link[3 * node];
-        if (r < 0) {
-            final double x = qx, y = qy, z = qz;
-            for (int i = link[3 * node + 1], e = link[3 * node + 2]; i < e; i++) {
-                double dx = xyz[3 * i] - x, dy = xyz[3 * i + 1] - y, dz = xyz[3 * i + 2] - z;
-                double d = dx * dx + dy * dy + dz * dz;
-                if (d < best) {
-                    best = d;
-                    bestPos = i;
-                }
-            }
+    private void visitNearest(int ref, int leafEnd) {
+        if (ref >= 0) {
+            nearestIn(ref);
             return;
         }
-        int l = node + 1;
-        double dl = boxDistance(l);
-        double dr = boxDistance(r);
+        final double x = qx, y = qy, z = qz;
+        for (int i = -ref - 1; i < leafEnd; i++) {
+            double dx = xyz[3 * i] - x, dy = xyz[3 * i + 1] - y, dz = xyz[3 * i + 2] - z;
+            double d = dx * dx + dy * dy + dz * dz;
+            if (d < best) {
+                best = d;
+                bestPos = i;
+            }
+        }
+    }
+
+    private void nearestIn(int node) {
+        int b = node * NearestIndex.NODE_INTS;
+        double dl = boxDistance(b + 4);
+        double dr = boxDistance(b + 10);
         if (dl <= dr) {
             if (dl < best) {
-                nearestIn(l);
+                visitNearest(nodes[b], nodes[b + 2]);
             }
             if (dr < best) {
-                nearestIn(r);
+                visitNearest(nodes[b + 1], nodes[b + 3]);
             }
         } else {
             if (dr < best) {
-                nearestIn(r);
+                visitNearest(nodes[b + 1], nodes[b + 3]);
             }
             if (dl < best) {
-                nearestIn(l);
+                visitNearest(nodes[b], nodes[b + 2]);
             }
+        }
+    }
+
+    private void visitKnn(int ref, int leafEnd) {
+        if (ref >= 0) {
+            knnIn(ref);
+            return;
+        }
+        for (int i = -ref - 1; i < leafEnd; i++) {
+            offer(i);
         }
     }
 
     private void knnIn(int node) {
-        int r = link[3 * node];
-        if (r < 0) {
-            for (int i = link[3 * node + 1], e = link[3 * node + 2]; i < e; i++) {
-                offer(i);
-            }
-            return;
-        }
-        int l = node + 1;
-        double dl = boxDistance(l);
-        double dr = boxDistance(r);
+        int b = node * NearestIndex.NODE_INTS;
+        double dl = boxDistance(b + 4);
+        double dr = boxDistance(b + 10);
         if (dl <= dr) {
             if (dl < best) {
-                knnIn(l);
+                visitKnn(nodes[b], nodes[b + 2]);
             }
             if (dr < best) {
-                knnIn(r);
+                visitKnn(nodes[b + 1], nodes[b + 3]);
             }
         } else {
             if (dr < best) {
-                knnIn(r);
+                visitKnn(nodes[b + 1], nodes[b + 3]);
             }
             if (dl < best) {
-                knnIn(l);
+                visitKnn(nodes[b], nodes[b + 2]);
             }
         }
     }
 
-    /** Squared distance from the query to the node's box (0 inside it). */
-    private double boxDistance(int node) {
-        int b = 6 * node;
-        double dx = Math.max(0.0, Math.max(box[b] - qx, qx - box[b + 3]));
-        double dy = Math.max(0.0, Math.max(box[b + 1] - qy, qy - box[b + 4]));
-        double dz = Math.max(0.0, Math.max(box[b + 2] - qz, qz - box[b + 5]));
+    /** Squared distance from the query to the box stored at {@code nodes[at..at + 6)} (0 inside it). */
+    private double boxDistance(int at) {
+        double dx =
+                Math.max(0.0, Math.max(Float.intBitsToFloat(nodes[at]) - qx, qx - Float.intBitsToFloat(nodes[at + 3])));
+        double dy = Math.max(
+                0.0, Math.max(Float.intBitsToFloat(nodes[at + 1]) - qy, qy - Float.intBitsToFloat(nodes[at + 4])));
+        double dz = Math.max(
+                0.0, Math.max(Float.intBitsToFloat(nodes[at + 2]) - qz, qz - Float.intBitsToFloat(nodes[at + 5])));
         return dx * dx + dy * dy + dz * dz;
     }
 
