@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "Settings: option > environment variable (MERIDIAN_PORT, MERIDIAN_TCP_PORT, MERIDIAN_HOST,"
                     + " MERIDIAN_REFS, MERIDIAN_CPU_PERMITS, MERIDIAN_MAX_IN_FLIGHT, MERIDIAN_ADMISSION_WAIT_MS,"
                     + " MERIDIAN_MAX_BODY_BYTES, MERIDIAN_REQUEST_DEADLINE_MS, MERIDIAN_GRACE_MS,"
-                    + " MERIDIAN_TCP_MAX_LINE_BYTES) > --config file (same keys in lower case with dashes,"
+                    + " MERIDIAN_TCP_MAX_LINE_BYTES, MERIDIAN_DB) > --config file (same keys in lower case with dashes,"
                     + " e.g. admission-wait-ms=500) > defaults."
         })
 final class ServeCommand implements Callable<Integer> {
@@ -59,6 +59,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--grace-ms", description = "Shutdown grace period for in-flight work (default 10000).")
     Long graceMs;
 
+    @Option(
+            names = "--db",
+            paramLabel = "embedded|URL|off",
+            description = "Users and events: embedded (H2 file under ./data, the default), a JDBC URL such as"
+                    + " jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres, or off.")
+    String db;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings.")
     Path config;
 
@@ -75,6 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         put(o, "max-body-bytes", maxBodyBytes);
         put(o, "request-deadline-ms", requestDeadlineMs);
         put(o, "grace-ms", graceMs);
+        put(o, "db", db);
         try {
             return ServerMain.run(ServerConfig.load(config, System.getenv(), o));
         } catch (MeridianException e) {

@@ -20,6 +20,8 @@ import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.refs.RefSetRegistry;
 import meridian.server.tcp.TcpServer;
+import meridian.store.Store;
+import meridian.store.StoreConfig;
 
 /**
  * The running service: builds the object graph in one place (registry, CPU pool, admission, metrics, the
@@ -39,6 +41,7 @@ public final class MeridianServer implements AutoCloseable {
     private final EnrichService service;
     private final WebServer http;
     private final TcpServer tcp;
+    private final StoreAccess store; // null when users and events are off
     private volatile boolean draining;
     private boolean stopped;
 
@@ -49,7 +52,8 @@ public final class MeridianServer implements AutoCloseable {
         RecordCodec codec = new RecordCodec();
         this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
         metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
-        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version());
+        this.store = openStore(config.db(), defaultSet);
+        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store);
         this.http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -75,6 +79,9 @@ public final class MeridianServer implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 http.stop();
                 pool.close();
+                if (store != null) {
+                    store.close();
+                }
                 throw e;
             }
         }
@@ -89,6 +96,23 @@ public final class MeridianServer implements AutoCloseable {
     /** Starts with the given default reference set (tests and embedding). */
     public static MeridianServer start(ServerConfig config, ReferenceSet defaultSet) throws IOException {
         return new MeridianServer(config, defaultSet);
+    }
+
+    /** {@code off}: no users and events; {@code embedded}: the H2 file under ./data; else a JDBC URL. */
+    static StoreAccess openStore(String db, ReferenceSet places) {
+        return switch (db) {
+            case "off", "none" -> null;
+            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded(), places), "under ./data");
+            default -> {
+                StoreConfig c = StoreConfig.of(db);
+                yield new StoreAccess(() -> Store.open(c, places), c.redactedUrl());
+            }
+        };
+    }
+
+    /** The users and events store (opened in the background), or null when it is off. */
+    public StoreAccess store() {
+        return store;
     }
 
     /** {@code cities} (the bundled set) or a CSV/GeoJSON file; a bad row stops the start with its line. */
@@ -149,6 +173,9 @@ public final class MeridianServer implements AutoCloseable {
         if (tcp != null) {
             out.println("  TCP   " + config.host() + ":" + tcpPort() + "  (newline-delimited JSON records)");
         }
+        if (store != null) {
+            out.println("  users and events: " + config.db() + " (opening in the background)");
+        }
         out.println("  cpu-permits=" + config.cpuPermits() + " max-in-flight=" + config.maxInFlight()
                 + " admission-wait-ms=" + config.admissionWaitMs() + " request-deadline-ms="
                 + config.requestDeadlineMs() + " max-body-bytes=" + config.maxBodyBytes());
@@ -186,6 +213,9 @@ public final class MeridianServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "HTTP listener stop failed: " + e);
         }
         pool.shutdown(Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+        if (store != null) {
+            store.close(); // after the listeners: every acknowledged event is already committed
+        }
     }
 
     @Override

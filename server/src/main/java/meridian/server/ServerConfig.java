@@ -34,6 +34,8 @@ import meridian.core.refs.ReferenceSetReader;
  * @param requestDeadlineMs time a request may take from arrival to its enriched answer (504 after)
  * @param graceMs how long shutdown waits for in-flight work
  * @param tcpMaxLineBytes longest line accepted on the TCP endpoint
+ * @param db where users and events live: {@code embedded} (an H2 file under {@code ./data}), a JDBC URL
+ *     (e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), or {@code off}
  */
 public record ServerConfig(
         String host,
@@ -46,7 +48,8 @@ public record ServerConfig(
         long maxBodyBytes,
         long requestDeadlineMs,
         long graceMs,
-        int tcpMaxLineBytes) {
+        int tcpMaxLineBytes,
+        String db) {
 
     /** Property keys with their defaults, in documentation order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -64,6 +67,7 @@ public record ServerConfig(
         d.put("request-deadline-ms", "30000");
         d.put("grace-ms", "10000");
         d.put("tcp-max-line-bytes", String.valueOf(1 << 20));
+        d.put("db", "embedded");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -157,7 +161,8 @@ public record ServerConfig(
                 number(v, "max-body-bytes"),
                 number(v, "request-deadline-ms"),
                 number(v, "grace-ms"),
-                (int) number(v, "tcp-max-line-bytes"));
+                (int) number(v, "tcp-max-line-bytes"),
+                v.get("db"));
     }
 
     private static long number(Map<String, String> v, String key) {
@@ -198,7 +203,25 @@ public record ServerConfig(
                 maxBodyBytes,
                 requestDeadlineMs,
                 graceMs,
-                tcpMaxLineBytes);
+                tcpMaxLineBytes,
+                db);
+    }
+
+    /** A copy with another database setting. */
+    public ServerConfig withDb(String newDb) {
+        return new ServerConfig(
+                host,
+                port,
+                tcpPort,
+                refs,
+                cpuPermits,
+                maxInFlight,
+                admissionWaitMs,
+                maxBodyBytes,
+                requestDeadlineMs,
+                graceMs,
+                tcpMaxLineBytes,
+                newDb);
     }
 
     /** The settings as key = value lines, for the startup banner and docs. */
@@ -214,6 +237,7 @@ public record ServerConfig(
                 "max-body-bytes=" + maxBodyBytes,
                 "request-deadline-ms=" + requestDeadlineMs,
                 "grace-ms=" + graceMs,
-                "tcp-max-line-bytes=" + tcpMaxLineBytes);
+                "tcp-max-line-bytes=" + tcpMaxLineBytes,
+                "db=" + db);
     }
 }

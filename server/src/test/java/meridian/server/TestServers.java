@@ -29,7 +29,18 @@ final class TestServers {
     /** Test defaults: loopback, ephemeral ports, generous admission wait so a busy CI box does not 503. */
     static ServerConfig config(int permits, int maxInFlight, long admissionWaitMs, long maxBody, long deadlineMs) {
         return new ServerConfig(
-                "127.0.0.1", 0, 0, "sf-la", permits, maxInFlight, admissionWaitMs, maxBody, deadlineMs, 5000, 1 << 16);
+                "127.0.0.1",
+                0,
+                0,
+                "sf-la",
+                permits,
+                maxInFlight,
+                admissionWaitMs,
+                maxBody,
+                deadlineMs,
+                5000,
+                1 << 16,
+                "off");
     }
 
     static MeridianServer start(ServerConfig config) throws IOException {

@@ -60,6 +60,8 @@ public final class HttpApi {
     private final String version;
     private final AtomicLong requestIds = new AtomicLong();
     private final long deadlineNanos;
+    private final UsersApi users; // null when the store is off
+    private final meridian.server.StoreAccess store;
 
     public HttpApi(
             ServerConfig config,
@@ -68,7 +70,8 @@ public final class HttpApi {
             RecordCodec codec,
             Metrics metrics,
             BooleanSupplier draining,
-            String version) {
+            String version,
+            meridian.server.StoreAccess store) {
         this.config = config;
         this.registry = registry;
         this.service = service;
@@ -77,6 +80,8 @@ public final class HttpApi {
         this.draining = draining;
         this.version = version;
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.requestDeadlineMs());
+        this.store = store;
+        this.users = store == null ? null : new UsersApi(store, config.maxBodyBytes());
     }
 
     @FunctionalInterface
@@ -91,8 +96,16 @@ public final class HttpApi {
                 .get("/metrics", guarded(Route.METRICS, this::metrics))
                 .get("/refsets", guarded(Route.REFSETS_LIST, this::listRefsets))
                 .put("/refsets/{name}", guarded(Route.REFSETS_PUT, this::putRefset))
-                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset))
-                .route(m -> true, io.helidon.http.PathMatchers.any(), guarded(Route.OTHER, this::fallback));
+                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset));
+        if (users != null) {
+            r.post("/users", guarded(Route.USERS_CREATE, users::create))
+                    .get("/users", guarded(Route.USERS_LIST, users::list))
+                    .get("/users/{id}", guarded(Route.USERS_GET, users::get))
+                    .put("/users/{id}", guarded(Route.USERS_UPDATE, users::update))
+                    .delete("/users/{id}", guarded(Route.USERS_DELETE, users::delete))
+                    .post("/events", guarded(Route.EVENTS, users::ingest));
+        }
+        r.route(m -> true, io.helidon.http.PathMatchers.any(), guarded(Route.OTHER, this::fallback));
     }
 
     private io.helidon.webserver.http.Handler guarded(Route route, Handler h) {
@@ -273,6 +286,7 @@ public final class HttpApi {
         m.put("default_refset", registry.defaultName());
         m.put("refsets", registry.size());
         m.put("in_flight", service.admitted());
+        m.put("database", store == null ? "off" : store.isOpen() ? "open" : "unavailable");
         res.status(ready ? 200 : 503);
         send(res, Json.bytes(m));
     }
@@ -378,7 +392,8 @@ public final class HttpApi {
                 || path.equals("/health")
                 || path.equals("/metrics")
                 || path.equals("/refsets")
-                || path.startsWith("/refsets/");
+                || path.startsWith("/refsets/")
+                || (users != null && (path.equals("/users") || path.startsWith("/users/") || path.equals("/events")));
         if (known) {
             res.status(405);
             send(

@@ -22,6 +22,12 @@ public final class Metrics {
         REFSETS_LIST("/refsets"),
         REFSETS_PUT("/refsets/{name}"),
         REFSETS_DELETE("/refsets/{name}"),
+        USERS_CREATE("/users"),
+        USERS_LIST("/users"),
+        USERS_GET("/users/{id}"),
+        USERS_UPDATE("/users/{id}"),
+        USERS_DELETE("/users/{id}"),
+        EVENTS("/events"),
         OTHER("other");
 
         final String label;
@@ -214,9 +220,9 @@ public final class Metrics {
 
     private static String method(Route r) {
         return switch (r) {
-            case ENRICH -> "POST";
-            case REFSETS_PUT -> "PUT";
-            case REFSETS_DELETE -> "DELETE";
+            case ENRICH, USERS_CREATE, EVENTS -> "POST";
+            case REFSETS_PUT, USERS_UPDATE -> "PUT";
+            case REFSETS_DELETE, USERS_DELETE -> "DELETE";
             case OTHER -> "any";
             default -> "GET";
         };

@@ -1,0 +1,117 @@
+package meridian.server;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import meridian.core.error.MeridianException;
+import meridian.core.error.UnavailableException;
+import meridian.store.Store;
+
+/**
+ * The users-and-events store, opened in the background so that the service answers {@code /enrich} while
+ * the database connects and migrates. Until it is open, and while it cannot be opened, callers get a 503
+ * ({@code database_unavailable}) with a reason; a failed open is retried at most once a second, on demand,
+ * so the service recovers when the database comes back. The opening thread is joined on {@link #close()}.
+ */
+public final class StoreAccess implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StoreAccess.class.getName());
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
+    private final Callable<Store> opener;
+    private final String where;
+    private FutureTask<Store> opening;
+    private Thread thread;
+    private long lastAttempt;
+    private boolean closed;
+
+    public StoreAccess(Callable<Store> opener, String where) {
+        this.opener = opener;
+        this.where = where;
+        startOpening();
+    }
+
+    private synchronized void startOpening() {
+        opening = new FutureTask<>(opener);
+        lastAttempt = System.nanoTime();
+        thread = Thread.ofPlatform().name("meridian-store-open").daemon(true).start(opening);
+    }
+
+    /** The open store, or a 503 saying why there is none yet. */
+    public Store get() {
+        FutureTask<Store> f;
+        synchronized (this) {
+            if (closed) {
+                throw unavailable("the service is shutting down", null);
+            }
+            f = opening;
+            if (f.isDone() && failed(f) && System.nanoTime() - lastAttempt > RETRY_NANOS) {
+                startOpening();
+                f = opening;
+            }
+        }
+        if (!f.isDone()) {
+            throw unavailable("the database " + where + " is still being opened; retry shortly", null);
+        }
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String why = cause instanceof MeridianException m ? m.getMessage() : String.valueOf(cause);
+            throw unavailable("the database " + where + " cannot be opened: " + why, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for the database", e);
+        }
+    }
+
+    /** True once the store is open (for readiness). */
+    public boolean isOpen() {
+        FutureTask<Store> f;
+        synchronized (this) {
+            f = opening;
+        }
+        return f.isDone() && !failed(f);
+    }
+
+    /** Waits up to {@code millis} for the current attempt to finish; true if the store is open. */
+    public boolean awaitOpen(long millis) throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        t.join(millis);
+        return isOpen();
+    }
+
+    private static boolean failed(FutureTask<Store> f) {
+        return f.state() != java.util.concurrent.Future.State.SUCCESS;
+    }
+
+    private static UnavailableException unavailable(String message, Throwable cause) {
+        return new UnavailableException("database_unavailable", message, Map.of("retry_after_s", 1L), cause);
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        FutureTask<Store> f;
+        synchronized (this) {
+            closed = true;
+            t = thread;
+            f = opening;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (f.isDone() && !failed(f)) {
+            try {
+                f.get().close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the store failed: " + e);
+            }
+        }
+    }
+}

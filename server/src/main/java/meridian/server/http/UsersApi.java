@@ -1,0 +1,212 @@
+package meridian.server.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import meridian.core.aggregate.AggregateSnapshot;
+import meridian.core.error.InvalidInputException;
+import meridian.server.StoreAccess;
+import meridian.server.json.EventCodec;
+import meridian.server.json.Json;
+import meridian.store.IngestResult;
+import meridian.store.User;
+import meridian.store.UserDetails;
+import meridian.store.UserPage;
+
+/**
+ * Users and events over HTTP: plain handlers over the store. Database calls block, which is what
+ * the request's virtual thread is for; an event is acknowledged (2xx) only after its transaction committed.
+ */
+final class UsersApi {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final StoreAccess store;
+    private final long maxBodyBytes;
+
+    UsersApi(StoreAccess store, long maxBodyBytes) {
+        this.store = store;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    void create(ServerRequest req, ServerResponse res, long deadline) throws IOException {
+        Map<String, String> body = nameAndEmail(req, deadline);
+        User u = store.get().users().create(body.get("name"), body.get("email"));
+        res.status(201);
+        res.header(HeaderNames.LOCATION, "/users/" + u.id());
+        send(res, user(u));
+    }
+
+    void get(ServerRequest req, ServerResponse res, long deadline) {
+        UserDetails d = store.get().users().get(id(req));
+        Map<String, Object> m = user(d.user());
+        m.put("aggregate", aggregate(d.aggregate()));
+        send(res, m);
+    }
+
+    void update(ServerRequest req, ServerResponse res, long deadline) throws IOException {
+        long id = id(req);
+        Map<String, String> body = nameAndEmail(req, deadline);
+        send(res, user(store.get().users().update(id, body.get("name"), body.get("email"))));
+    }
+
+    void delete(ServerRequest req, ServerResponse res, long deadline) {
+        long id = id(req);
+        store.get().users().delete(id);
+        send(res, Map.of("deleted", id));
+    }
+
+    void list(ServerRequest req, ServerResponse res, long deadline) {
+        var q = req.query();
+        int limit = (int) longOption(q.first("limit").orElse(null), "limit", 100, 1, 1000);
+        long after = longOption(q.first("after").orElse(null), "after", 0, 0, Long.MAX_VALUE);
+        for (String name : q.names()) {
+            if (!name.equals("limit") && !name.equals("after")) {
+                throw new InvalidInputException(
+                        "invalid_option",
+                        "unknown query option '" + name + "' (known: limit, after)",
+                        Map.of("field", name));
+            }
+        }
+        UserPage page = store.get().users().list(limit, after);
+        List<Object> users = new ArrayList<>();
+        for (User u : page.users()) {
+            users.add(user(u));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("users", users);
+        m.put("next_after", page.nextAfter());
+        send(res, m);
+    }
+
+    void ingest(ServerRequest req, ServerResponse res, long deadline) throws IOException {
+        InputStream body = new BodyStream(req.content().inputStream(), maxBodyBytes, deadline);
+        IngestResult r = store.get().events().ingest(EventCodec.read(body));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accepted", r.accepted());
+        m.put("duplicates", r.duplicates());
+        send(res, m);
+    }
+
+    private Map<String, String> nameAndEmail(ServerRequest req, long deadline) throws IOException {
+        byte[] bytes = new BodyStream(req.content().inputStream(), maxBodyBytes, deadline).readAllBytes();
+        Map<String, String> out = new LinkedHashMap<>();
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("the body must be a JSON object {\"name\": ..., \"email\": ...}", null);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (field.equals("name") || field.equals("email")) {
+                    if (v != JsonToken.VALUE_STRING) {
+                        throw invalid(field + " must be a string", field);
+                    }
+                    out.put(field, p.getText());
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidInputException(
+                    "invalid_json",
+                    "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(),
+                    Map.of(
+                            "line",
+                            e.getLocation().getLineNr(),
+                            "column",
+                            e.getLocation().getColumnNr()));
+        }
+        for (String field : List.of("name", "email")) {
+            if (!out.containsKey(field)) {
+                throw invalid(field + " is missing", field);
+            }
+        }
+        return out;
+    }
+
+    private static InvalidInputException invalid(String reason, String field) {
+        return new InvalidInputException("invalid_user", reason, field == null ? Map.of() : Map.of("field", field));
+    }
+
+    private static long id(ServerRequest req) {
+        String text = req.path().pathParameters().get("id");
+        try {
+            long id = Long.parseLong(text);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(
+                "invalid_id",
+                "a user id is a positive integer, got '" + text + "'",
+                Map.of("field", "id", "value", text));
+    }
+
+    private static long longOption(String text, String name, long dflt, long min, long max) {
+        if (text == null) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(text.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException(
+                "invalid_option",
+                "query option " + name + " must be an integer between " + min + " and " + max + ", got '" + text + "'",
+                Map.of("field", name, "value", text));
+    }
+
+    private static Map<String, Object> user(User u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", u.id());
+        m.put("name", u.name());
+        m.put("email", u.email());
+        m.put("created_at", String.valueOf(u.createdAt()));
+        m.put("updated_at", String.valueOf(u.updatedAt()));
+        return m;
+    }
+
+    private static Map<String, Object> aggregate(AggregateSnapshot a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", a.count());
+        boolean any = a.count() > 0;
+        m.put("sum", a.sum());
+        m.put("min", any ? a.min() : null);
+        m.put("max", any ? a.max() : null);
+        m.put("mean", any ? a.mean() : null);
+        m.put("stddev", any ? a.stddev() : null);
+        m.put("first_ts", a.firstTs());
+        m.put("last_ts", a.lastTs());
+        if (any && a.lastPlaceId() != null) {
+            Map<String, Object> place = new LinkedHashMap<>();
+            place.put("id", a.lastPlaceId());
+            place.put("name", a.lastPlaceName());
+            place.put("distance_km", a.lastPlaceKm());
+            m.put("last_place", place);
+        } else {
+            m.put("last_place", null);
+        }
+        return m;
+    }
+
+    private static void send(ServerResponse res, Object body) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(body));
+    }
+}
