@@ -1,0 +1,24 @@
+package meridian.server;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** The kill -9 test on a real PostgreSQL (a fresh database on the local server, dropped afterwards). */
+class PostgresHttpCrashRecoveryTest extends HttpCrashRecoveryTest {
+    private String database;
+
+    @BeforeEach
+    void createDatabase() {
+        database = TestPostgres.create("meridian_http_crash");
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        TestPostgres.drop(database);
+    }
+
+    @Override
+    String db() {
+        return TestPostgres.url(database);
+    }
+}
