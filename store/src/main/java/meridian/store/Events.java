@@ -59,12 +59,10 @@ public final class Events {
 
     private final Store store;
     private final ReferenceSet places;
-    private final Enricher enricher;
 
     Events(Store store, ReferenceSet places) {
         this.store = store;
         this.places = places;
-        this.enricher = places == null ? null : new Enricher(places.index());
     }
 
     /** The reference set events are tagged with, or null. */
@@ -82,6 +80,15 @@ public final class Events {
      *     acknowledged, and sending the same events again is safe
      */
     public IngestResult ingest(List<Event> events) {
+        return ingest(events, places);
+    }
+
+    /**
+     * As {@link #ingest(List)}, tagging events with their nearest place in {@code placesForCall} (null for
+     * none) instead of the store's reference set: for a service whose default set can be replaced at run
+     * time. Tagging runs on the calling thread (no hidden parallelism, so a caller's CPU bound holds).
+     */
+    public IngestResult ingest(List<Event> events, ReferenceSet placesForCall) {
         if (events.size() > MAX_BATCH) {
             throw new InvalidInputException(
                     "batch_too_large",
@@ -91,7 +98,7 @@ public final class Events {
         if (events.isEmpty()) {
             return new IngestResult(0, 0);
         }
-        Prepared p = prepare(events);
+        Prepared p = prepare(events, placesForCall);
         int accepted = store.transaction("ingest events", c -> write(c, p));
         return new IngestResult(accepted, events.size() - accepted);
     }
@@ -112,7 +119,7 @@ public final class Events {
         long[] users; // distinct, ascending
     }
 
-    private Prepared prepare(List<Event> events) {
+    private static Prepared prepare(List<Event> events, ReferenceSet places) {
         Event[] sorted = events.toArray(new Event[0]);
         for (int i = 0; i < sorted.length; i++) {
             validate(sorted[i], i);
@@ -147,12 +154,12 @@ public final class Events {
             p.tsMicros[i] = Timestamps.parseMicros(e.ts());
         }
         p.users = Arrays.stream(p.user).sorted().distinct().toArray();
-        enrich(p);
+        enrich(p, places);
         return p;
     }
 
-    private void enrich(Prepared p) {
-        if (enricher == null) {
+    private static void enrich(Prepared p, ReferenceSet places) {
+        if (places == null) {
             Arrays.fill(p.placeKm, Double.NaN);
             return;
         }
@@ -161,7 +168,8 @@ public final class Events {
             batch.add(p.id[i], p.lat[i], p.lon[i]);
         }
         var matches = new Matches();
-        enricher.enrich(batch, EnrichOptions.NEAREST, matches);
+        matches.reset(p.n, 1);
+        new Enricher(places.index()).enrichRange(batch, 0, p.n, EnrichOptions.NEAREST, matches);
         for (int i = 0; i < p.n; i++) {
             if (matches.count(i) > 0) {
                 int place = matches.place(i, 0);
