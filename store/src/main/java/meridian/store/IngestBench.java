@@ -14,7 +14,7 @@ import meridian.core.refs.ReferenceSetReader;
 /**
  * Ingest throughput: {@code IngestBench URL [events] [batch] [threads] [users] [places]} ingests
  * {@code events} new events for {@code users} users in calls of {@code batch} events from {@code threads}
- * threads, and prints events per second (acknowledged = committed). {@code places} is {@code cities} (tag
+ * client threads (each with its own share of the users, as independent clients would be), and prints events per second (acknowledged = committed). {@code places} is {@code cities} (tag
  * each event with its nearest GeoNames city, as the service does) or {@code none}. Use an empty database: it
  * creates the users and the events with ids 1..events.
  */
@@ -37,10 +37,14 @@ public final class IngestBench {
             var batches = new ArrayList<List<Event>>();
             for (int from = 0; from < events; from += batch) {
                 var b = new ArrayList<Event>(batch);
+                // each client thread has its own users (as separate clients would): calls of different
+                // threads then do not wait for each other's locks on aggregate rows
+                int slice = batches.size() % threads;
+                int perSlice = userCount / threads;
                 for (int i = from; i < Math.min(events, from + batch); i++) {
                     b.add(new Event(
                             i + 1L,
-                            users[rnd.nextInt(userCount)],
+                            users[slice * perSlice + rnd.nextInt(perSlice)],
                             rnd.nextDouble(-60, 70),
                             rnd.nextDouble(-180, 180),
                             rnd.nextInt(1000),
