@@ -35,7 +35,7 @@ import meridian.core.refs.ReferenceSet;
  *   <li>find which rows this call inserted (all of them when the insert counts add up, which is the
  *       common case; otherwise by the call's random {@code ingest_batch} token) and fold exactly those
  *       into the users' aggregates with the core {@link UserAggregate};
- *   <li>update the aggregate rows and commit. Only then does the call return: a returned
+ *   <li>write the aggregate rows back (multi-row {@code MERGE}) and commit. Only then does the call return: a returned
  *       {@link IngestResult} is durable.
  * </ol>
  *
@@ -43,7 +43,7 @@ import meridian.core.refs.ReferenceSet;
  * concurrent calls for the same user serialise on its aggregate row.
  */
 public final class Events {
-    /** Rows per INSERT statement: 11 parameters each, well under PostgreSQL's 32,767 limit. */
+    /** Rows per INSERT or MERGE statement: 11 or 16 parameters each, under PostgreSQL's 32,767 limit. */
     public static final int ROWS_PER_STATEMENT = 1000;
 
     /** Largest batch one call accepts; bounds the memory and the length of one transaction. */
@@ -56,19 +56,13 @@ public final class Events {
     private static final String INSERT_HEAD = "INSERT INTO events (id, user_id, lat, lon, value, ts, ts_us,"
             + " place_id, place_name, place_km, ingest_batch) VALUES ";
     private static final String FULL_INSERT = insertSql(ROWS_PER_STATEMENT);
-    private static final String UPDATE_AGGREGATE = "UPDATE user_aggregates SET event_count = ?, value_sum = ?,"
-            + " value_min = ?, value_max = ?, value_mean = ?, value_m2 = ?, first_event_id = ?, first_ts_us = ?,"
-            + " first_ts = ?, last_event_id = ?, last_ts_us = ?, last_ts = ?, last_place_id = ?,"
-            + " last_place_name = ?, last_place_km = ? WHERE user_id = ?";
 
     private final Store store;
     private final ReferenceSet places;
-    private final Enricher enricher;
 
     Events(Store store, ReferenceSet places) {
         this.store = store;
         this.places = places;
-        this.enricher = places == null ? null : new Enricher(places.index());
     }
 
     /** The reference set events are tagged with, or null. */
@@ -86,6 +80,15 @@ public final class Events {
      *     acknowledged, and sending the same events again is safe
      */
     public IngestResult ingest(List<Event> events) {
+        return ingest(events, places);
+    }
+
+    /**
+     * As {@link #ingest(List)}, tagging events with their nearest place in {@code placesForCall} (null for
+     * none) instead of the store's reference set: for a service whose default set can be replaced at run
+     * time. Tagging runs on the calling thread (no hidden parallelism, so a caller's CPU bound holds).
+     */
+    public IngestResult ingest(List<Event> events, ReferenceSet placesForCall) {
         if (events.size() > MAX_BATCH) {
             throw new InvalidInputException(
                     "batch_too_large",
@@ -95,7 +98,7 @@ public final class Events {
         if (events.isEmpty()) {
             return new IngestResult(0, 0);
         }
-        Prepared p = prepare(events);
+        Prepared p = prepare(events, placesForCall);
         int accepted = store.transaction("ingest events", c -> write(c, p));
         return new IngestResult(accepted, events.size() - accepted);
     }
@@ -116,7 +119,7 @@ public final class Events {
         long[] users; // distinct, ascending
     }
 
-    private Prepared prepare(List<Event> events) {
+    private static Prepared prepare(List<Event> events, ReferenceSet places) {
         Event[] sorted = events.toArray(new Event[0]);
         for (int i = 0; i < sorted.length; i++) {
             validate(sorted[i], i);
@@ -151,12 +154,12 @@ public final class Events {
             p.tsMicros[i] = Timestamps.parseMicros(e.ts());
         }
         p.users = Arrays.stream(p.user).sorted().distinct().toArray();
-        enrich(p);
+        enrich(p, places);
         return p;
     }
 
-    private void enrich(Prepared p) {
-        if (enricher == null) {
+    private static void enrich(Prepared p, ReferenceSet places) {
+        if (places == null) {
             Arrays.fill(p.placeKm, Double.NaN);
             return;
         }
@@ -165,7 +168,8 @@ public final class Events {
             batch.add(p.id[i], p.lat[i], p.lon[i]);
         }
         var matches = new Matches();
-        enricher.enrich(batch, EnrichOptions.NEAREST, matches);
+        matches.reset(p.n, 1);
+        new Enricher(places.index()).enrichRange(batch, 0, p.n, EnrichOptions.NEAREST, matches);
         for (int i = 0; i < p.n; i++) {
             if (matches.count(i) > 0) {
                 int place = matches.place(i, 0);
@@ -334,32 +338,77 @@ public final class Events {
         }
     }
 
+    /**
+     * Writes the new state of the touched aggregate rows: one {@code MERGE ... USING (VALUES ...)} per
+     * {@link #ROWS_PER_STATEMENT} users (standard SQL that PostgreSQL 15 and H2 both run), instead of one
+     * UPDATE per user.
+     */
     private static void updateAggregates(Connection c, Map<Long, UserAggregate> touched) throws SQLException {
         long[] ids =
                 touched.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-        try (var ps = c.prepareStatement(UPDATE_AGGREGATE)) {
-            for (long id : ids) {
-                UserAggregate a = touched.get(id);
-                ps.setLong(1, a.count());
-                ps.setDouble(2, a.sum());
-                ps.setDouble(3, a.min());
-                ps.setDouble(4, a.max());
-                ps.setDouble(5, a.mean());
-                ps.setDouble(6, a.m2());
-                ps.setLong(7, a.firstEventId());
-                ps.setLong(8, a.firstMicros());
-                ps.setString(9, a.firstTs());
-                ps.setLong(10, a.lastEventId());
-                ps.setLong(11, a.lastMicros());
-                ps.setString(12, a.lastTs());
-                ps.setString(13, a.lastPlaceId());
-                ps.setString(14, a.lastPlaceName());
-                Users.setNullableDouble(ps, 15, a.lastPlaceKm());
-                ps.setLong(16, id);
-                ps.addBatch();
+        for (int from = 0; from < ids.length; from += ROWS_PER_STATEMENT) {
+            int to = Math.min(ids.length, from + ROWS_PER_STATEMENT);
+            try (var ps = c.prepareStatement(mergeSql(to - from))) {
+                int k = 1;
+                for (int i = from; i < to; i++) {
+                    UserAggregate a = touched.get(ids[i]);
+                    ps.setLong(k++, ids[i]);
+                    ps.setLong(k++, a.count());
+                    ps.setDouble(k++, a.sum());
+                    ps.setDouble(k++, a.min());
+                    ps.setDouble(k++, a.max());
+                    ps.setDouble(k++, a.mean());
+                    ps.setDouble(k++, a.m2());
+                    ps.setLong(k++, a.firstEventId());
+                    ps.setLong(k++, a.firstMicros());
+                    ps.setString(k++, a.firstTs());
+                    ps.setLong(k++, a.lastEventId());
+                    ps.setLong(k++, a.lastMicros());
+                    ps.setString(k++, a.lastTs());
+                    ps.setString(k++, a.lastPlaceId());
+                    ps.setString(k++, a.lastPlaceName());
+                    Users.setNullableDouble(ps, k++, a.lastPlaceKm());
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
+    }
+
+    private static final String[] AGGREGATE_COLUMNS = {
+        "user_id",
+        "event_count",
+        "value_sum",
+        "value_min",
+        "value_max",
+        "value_mean",
+        "value_m2",
+        "first_event_id",
+        "first_ts_us",
+        "first_ts",
+        "last_event_id",
+        "last_ts_us",
+        "last_ts",
+        "last_place_id",
+        "last_place_name",
+        "last_place_km"
+    };
+
+    private static String mergeSql(int rows) {
+        var sb = new StringBuilder(256 + rows * (AGGREGATE_COLUMNS.length * 3 + 4));
+        sb.append("MERGE INTO user_aggregates a USING (VALUES ");
+        String row = "(" + placeholders(AGGREGATE_COLUMNS.length) + ")";
+        for (int r = 0; r < rows; r++) {
+            sb.append(r == 0 ? "" : ", ").append(row);
+        }
+        sb.append(") AS v (").append(String.join(", ", AGGREGATE_COLUMNS));
+        sb.append(") ON a.user_id = v.user_id WHEN MATCHED THEN UPDATE SET ");
+        for (int i = 1; i < AGGREGATE_COLUMNS.length; i++) {
+            sb.append(i == 1 ? "" : ", ")
+                    .append(AGGREGATE_COLUMNS[i])
+                    .append(" = v.")
+                    .append(AGGREGATE_COLUMNS[i]);
+        }
+        return sb.toString();
     }
 
     private static String insertSql(int rows) {

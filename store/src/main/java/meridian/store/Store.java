@@ -192,6 +192,8 @@ public final class Store implements AutoCloseable {
         if (isUnavailable(e)) {
             var detail = new LinkedHashMap<String, Object>();
             detail.put("operation", operation);
+            // read by the HTTP layer for its Retry-After header
+            detail.put("retry_after_s", 1);
             if (e.getSQLState() != null) {
                 detail.put("sql_state", e.getSQLState());
             }

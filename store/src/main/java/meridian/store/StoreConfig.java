@@ -46,6 +46,14 @@ public record StoreConfig(String url, String user, String password, int poolSize
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;WRITE_DELAY=0");
     }
 
+    /**
+     * The configuration for a {@code --db URL} style option: the embedded default when {@code url} is null
+     * or blank, else that URL (e.g. {@code jdbc:postgresql://127.0.0.1:5432/meridian?user=postgres}).
+     */
+    public static StoreConfig fromOption(String url) {
+        return url == null || url.isBlank() ? embedded() : of(url);
+    }
+
     /** Any JDBC URL (PostgreSQL or H2), default pool settings. */
     public static StoreConfig of(String url) {
         return new StoreConfig(url, null, null, 8, Duration.ofSeconds(5));

@@ -57,6 +57,14 @@ class PostgresUnavailableTest {
         assertThatThrownBy(() -> store.users().create("Down", "down@example.com"))
                 .isInstanceOf(UnavailableException.class);
         assertThatThrownBy(() -> store.users().list(10, 0)).isInstanceOf(UnavailableException.class);
+        // starting against a database that is down fails the same clear way
+        assertThatThrownBy(() -> Store.open(
+                                StoreConfig.of(TestDatabases.postgresUrl(database))
+                                        .withConnectionTimeout(Duration.ofSeconds(1)),
+                                null)
+                        .close())
+                .isInstanceOfSatisfying(
+                        UnavailableException.class, e -> assertThat(e.code()).isEqualTo("database_unavailable"));
 
         TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
         // the client retries the failed batch until the store is back; then it counts once

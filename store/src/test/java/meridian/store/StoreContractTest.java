@@ -196,6 +196,17 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void deletingAUserDeletesItsEventsAndLaterEventsAreRejected() {
+        long user = store.users().create("Gone", "gone@example.com").id();
+        var events = List.of(new Event(6_000_001, user, 1, 1, 1, "2001-01-01T00:00:00"));
+        assertThat(store.events().ingest(events)).isEqualTo(new IngestResult(1, 0));
+        store.users().delete(user);
+        assertThatThrownBy(() -> store.events().ingest(events))
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.code()).isEqualTo("unknown_user"));
+    }
+
+    @Test
     void rejectsInvalidEventsWithTheirPosition() {
         long user = store.users().create("Strict", "strict@example.com").id();
         var bad = List.of(
