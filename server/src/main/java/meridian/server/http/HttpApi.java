@@ -6,6 +6,7 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ import meridian.server.refs.RefSetRegistry;
 public final class HttpApi {
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final String JSON = "application/json";
+    private static final int OUTPUT_BUFFER = 256 * 1024;
 
     private final ServerConfig config;
     private final RefSetRegistry registry;
@@ -210,7 +212,8 @@ public final class HttpApi {
             codec.readArray(body, ws.batch, ws.reader);
             service.enrich(ws, refs.enricher(), options, deadline);
             res.header(HeaderNames.CONTENT_TYPE, JSON);
-            try (OutputStream out = res.outputStream();
+            // Large writes: each write to the response stream becomes one HTTP chunk and one socket write.
+            try (OutputStream out = new BufferedOutputStream(res.outputStream(), OUTPUT_BUFFER);
                     JsonGenerator g = codec.generator(out)) {
                 codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
             }
