@@ -6,7 +6,6 @@ import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +50,6 @@ import meridian.server.refs.RefSetRegistry;
 public final class HttpApi {
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final String JSON = "application/json";
-    private static final int OUTPUT_BUFFER = 256 * 1024;
 
     private final ServerConfig config;
     private final RefSetRegistry registry;
@@ -62,6 +60,7 @@ public final class HttpApi {
     private final String version;
     private final AtomicLong requestIds = new AtomicLong();
     private final long deadlineNanos;
+    private final byte[] hello;
 
     public HttpApi(
             ServerConfig config,
@@ -79,6 +78,8 @@ public final class HttpApi {
         this.draining = draining;
         this.version = version;
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.requestDeadlineMs());
+        this.hello =
+                ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @FunctionalInterface
@@ -213,7 +214,7 @@ public final class HttpApi {
             service.enrich(ws, refs.enricher(), options, deadline);
             res.header(HeaderNames.CONTENT_TYPE, JSON);
             // Large writes: each write to the response stream becomes one HTTP chunk and one socket write.
-            try (OutputStream out = new BufferedOutputStream(res.outputStream(), OUTPUT_BUFFER);
+            try (OutputStream out = new ReusableBufferedOutput(res.outputStream(), ws.output);
                     JsonGenerator g = codec.generator(out)) {
                 codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
             }
