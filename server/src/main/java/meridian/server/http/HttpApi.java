@@ -268,9 +268,10 @@ public final class HttpApi {
     }
 
     private void health(ServerRequest req, ServerResponse res, long deadline) {
-        boolean ready = !draining.getAsBoolean();
+        boolean loaded = registry.ready();
+        boolean ready = loaded && !draining.getAsBoolean();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", ready ? "UP" : "DRAINING");
+        m.put("status", ready ? "UP" : (loaded ? "DRAINING" : "STARTING"));
         m.put("live", true);
         m.put("ready", ready);
         m.put("version", version);
