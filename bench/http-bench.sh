@@ -22,10 +22,12 @@ PORT=${PORT:-8080}
 ANCHOR_PORT=${ANCHOR_PORT:-3000}
 OVERLOAD_SECONDS=${OVERLOAD_SECONDS:-30}
 OUT=${OUT:-$ROOT/bench/results/tmp/http-$(date -u +%Y%m%dT%H%M%SZ)}
-CDS=${CDS:-$OUT/meridian.jsa}
+AOT=${AOT:-$OUT/meridian.aot}
 # Serial GC: on 2 cores it measured best (see BENCHMARKS.md); the heap is sized from the admission bound
 # (16 workspaces of a 10k-record batch, ~8 MB each) with room for the garbage of 16 parses and writes.
-JAVA_OPTS=${MERIDIAN_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError -XX:SharedArchiveFile=$CDS -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off}
+# The AOT cache (JDK 25, JEP 483/514/515) is written by one training run below and used by every later run.
+BASE_OPTS=${MERIDIAN_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}
+JAVA_OPTS="$BASE_OPTS -XX:AOTCache=$AOT -Xlog:aot=off -Xlog:cds=off"
 JAR="$ROOT/cli/target/meridian.jar"
 REFS="$ROOT/bench/refs-sf-la.csv"
 mkdir -p "$OUT"
@@ -44,8 +46,8 @@ wait_http() { # url timeout_s -> prints ms until first 200 since $2 (start ns)
   echo $(( ($(date +%s%N) - start) / 1000000 ))
 }
 
-start_meridian() { # refs -> sets MPID
-  "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" serve --refs "$1" --port "$PORT" --tcp-port 0 \
+start_meridian() { # refs label [jvm options] -> sets MPID
+  "$JAVA_HOME/bin/java" ${3:-$JAVA_OPTS} -jar "$JAR" serve --refs "$1" --port "$PORT" --tcp-port 0 \
     > "$OUT/meridian-$2.log" 2>&1 &
   MPID=$!
   PIDS+=("$MPID")
@@ -67,9 +69,22 @@ BENCH="$ANCHOR_DIR/bench.sh"
 log "machine: nproc=$(nproc) load: $(cut -d' ' -f1-3 /proc/loadavg); other busy processes:"
 ps -eo pcpu,comm --sort=-pcpu | head -6 | tee -a "$OUT/log.txt"
 
-# --- start-up: process start to first 200 on GET /health (first run also writes the CDS archive) ---
+# --- AOT cache training run: start, serve a few requests of every kind, stop (the cache is written at exit) ---
+log "AOT training run -> $AOT"
+rm -f "$AOT"
+start_meridian cities aot-train "$BASE_OPTS -XX:AOTCacheOutput=$AOT -Xlog:aot=off -Xlog:cds=off"
+wait_http "http://127.0.0.1:$PORT/health" "$(date +%s%N)" > /dev/null
+for i in 1 2 3 4 5; do
+  curl -s -o /dev/null -H 'Content-Type: application/json' --data '[{"id":1,"point":{"lat":35.0,"lon":-120.0},"payload":[1.0]}]' "http://127.0.0.1:$PORT/enrich"
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics"; curl -s -o /dev/null "http://127.0.0.1:$PORT/refsets"
+done
+stop_pid "$MPID"
+ls -l "$AOT" | tee -a "$OUT/log.txt" || log "no AOT cache written; runs continue without it"
+[ -f "$AOT" ] || JAVA_OPTS="$BASE_OPTS"
+
+# --- start-up: process start to first 200 on GET /health ---
 for refs in "$REFS" cities; do
-  for run in 1 2; do
+  for run in 1 2 3; do
     t0=$(date +%s%N); start_meridian "$refs" "startup-$run"
     ms=$(wait_http "http://127.0.0.1:$PORT/health" "$t0")
     name=$( [ "$refs" = cities ] && echo cities || echo sf-la )
@@ -106,6 +121,7 @@ if [ -z "${SKIP_OVERLOAD:-}" ]; then
   if kill -0 "$MPID" 2>/dev/null; then alive=yes; else alive=NO; fi
   curl -s "http://127.0.0.1:$PORT/metrics" > "$OUT/overload-metrics.txt" || true
   grep '^meridian_http_requests_total{route="/enrich"' "$OUT/overload-metrics.txt" > "$OUT/overload-after.txt" || true
+  # 499 = the client closed the connection before its answer (wrk stopping at the end): no response was sent
   statuses=$(sed -E 's/.*status="([0-9]+)".*/\1/' "$OUT/overload-after.txt" | sort -u | paste -sd, -)
   hwm=$(grep VmHWM "/proc/$MPID/status" 2>/dev/null | awk '{print $2}')
   log "overload: server alive=$alive, /enrich statuses seen over the whole run: $statuses, VmHWM ${hwm:-?} kB"
@@ -118,7 +134,7 @@ stop_pid "$MPID"
 {
   echo; echo "=== SUMMARY (anchor vs meridian; ratios = meridian / anchor) ==="
   for f in anchor meridian; do
-    [ -f "$OUT/$f.txt" ] && grep -E "^SUMMARY|VmHWM" "$OUT/$f.txt" | sed "s/^/$f: /"
+    [ -f "$OUT/$f.txt" ] && awk '/=== summary ===/ { s = 1; next } s' "$OUT/$f.txt" | sed "s/^/$f: /"
   done
   if [ -f "$OUT/anchor.txt" ] && [ -f "$OUT/meridian.txt" ]; then
     awk '
