@@ -44,10 +44,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cpu-permits", description = "Requests in the CPU stage at once (default: cores).")
     Integer cpuPermits;
 
-    @Option(names = "--max-in-flight", description = "Requests admitted at once (default 64).")
+    @Option(
+            names = "--max-in-flight",
+            description =
+                    "Requests admitted at once; each holds a reusable batch buffer, so this bounds memory (default 16).")
     Integer maxInFlight;
 
-    @Option(names = "--admission-wait-ms", description = "Wait for admission before 503 (default 2000).")
+    @Option(names = "--admission-wait-ms", description = "Wait for admission before 503 (default 10000).")
     Long admissionWaitMs;
 
     @Option(names = "--max-body-bytes", description = "Largest request body, 413 above (default 64 MiB).")

@@ -3,11 +3,13 @@ package meridian.server;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import meridian.core.error.InvalidInputException;
 import meridian.core.refs.ErrorPolicy;
@@ -45,14 +47,17 @@ public final class MeridianServer implements AutoCloseable {
     private volatile boolean draining;
     private boolean stopped;
 
-    private MeridianServer(ServerConfig config, ReferenceSet defaultSet) throws IOException {
+    private MeridianServer(ServerConfig config, String defaultName, Callable<ReferenceSet> loader) throws IOException {
         this.config = config;
-        this.registry = new RefSetRegistry(defaultSet);
+        this.registry = new RefSetRegistry(defaultName);
+        // Load the default set while the listeners start: both take a few hundred ms of one core each.
+        FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
+        Thread.ofPlatform().name("meridian-refs-load").start(loading);
         this.pool = new CpuPool(config.cpuPermits(), config.cpuPermits());
         RecordCodec codec = new RecordCodec();
         this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
         metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
-        this.store = openStore(config.db(), defaultSet);
+        this.store = openStore(config.db());
         HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store);
         this.http = WebServer.builder()
                 .host(config.host())
@@ -65,8 +70,8 @@ public final class MeridianServer implements AutoCloseable {
                 .build()
                 .start();
         TcpServer t = null;
-        if (config.tcpPort() >= 0) {
-            try {
+        try {
+            if (config.tcpPort() >= 0) {
                 t = new TcpServer(
                         config.host(),
                         config.tcpPort(),
@@ -76,36 +81,58 @@ public final class MeridianServer implements AutoCloseable {
                         metrics,
                         config.tcpMaxLineBytes(),
                         config.requestDeadlineMs());
-            } catch (IOException | RuntimeException e) {
-                http.stop();
-                pool.close();
-                if (store != null) {
-                    store.close();
-                }
-                throw e;
             }
+            registry.put(loading.get());
+        } catch (IOException | RuntimeException | Error e) {
+            abort(t);
+            throw e;
+        } catch (ExecutionException e) {
+            abort(t);
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("loading the reference set failed", e.getCause());
+        } catch (InterruptedException e) {
+            abort(t);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the reference set", e);
         }
         this.tcp = t;
     }
 
+    private void abort(TcpServer t) {
+        if (t != null) {
+            t.close();
+        }
+        http.stop();
+        pool.close();
+        if (store != null) {
+            store.close();
+        }
+    }
+
     /** Loads the default reference set named by the configuration and starts listening. */
     public static MeridianServer start(ServerConfig config) throws IOException {
-        return start(config, loadRefs(config.refs()));
+        String refs = config.refs();
+        String name = refs.equals(ReferenceSetReader.BUNDLED_NAME)
+                ? ReferenceSetReader.BUNDLED_NAME
+                : ReferenceSetReader.nameOf(Path.of(refs));
+        return new MeridianServer(config, name, () -> loadRefs(refs));
     }
 
     /** Starts with the given default reference set (tests and embedding). */
     public static MeridianServer start(ServerConfig config, ReferenceSet defaultSet) throws IOException {
-        return new MeridianServer(config, defaultSet);
+        return new MeridianServer(config, defaultSet.name(), () -> defaultSet);
     }
 
     /** {@code off}: no users and events; {@code embedded}: the H2 file under ./data; else a JDBC URL. */
-    static StoreAccess openStore(String db, ReferenceSet places) {
+    static StoreAccess openStore(String db) {
         return switch (db) {
             case "off", "none" -> null;
-            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded(), places), "under ./data");
+            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded(), null), "under ./data");
             default -> {
                 StoreConfig c = StoreConfig.of(db);
-                yield new StoreAccess(() -> Store.open(c, places), c.redactedUrl());
+                yield new StoreAccess(() -> Store.open(c, null), c.redactedUrl());
             }
         };
     }
@@ -221,9 +248,5 @@ public final class MeridianServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -61,8 +61,8 @@ public record ServerConfig(
         d.put("tcp-port", "9090");
         d.put("refs", ReferenceSetReader.BUNDLED_NAME);
         d.put("cpu-permits", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        d.put("max-in-flight", "64");
-        d.put("admission-wait-ms", "2000");
+        d.put("max-in-flight", "16");
+        d.put("admission-wait-ms", "10000");
         d.put("max-body-bytes", String.valueOf(64L << 20));
         d.put("request-deadline-ms", "30000");
         d.put("grace-ms", "10000");

@@ -105,6 +105,41 @@ class RecordCodecTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** The short-decimal fast path against Double.parseDouble, on seeded random decimals. */
+    @Test
+    void parsesShortDecimalsExactly() throws Exception {
+        long seed = new Random().nextLong();
+        System.out.println("parsesShortDecimalsExactly seed " + seed);
+        Random rnd = new Random(seed);
+        StringBuilder sb = new StringBuilder("[");
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            int digits = 1 + rnd.nextInt(17);
+            StringBuilder t = new StringBuilder(rnd.nextBoolean() ? "-" : "");
+            int point = rnd.nextInt(digits);
+            for (int d = 0; d < digits; d++) {
+                t.append((char) ('0' + (d == 0 && point > 0 ? 1 + rnd.nextInt(9) : rnd.nextInt(10))));
+                if (d == point && d < digits - 1) {
+                    t.append('.');
+                }
+            }
+            if (rnd.nextInt(10) == 0) {
+                t.append("e").append(rnd.nextInt(40) - 20);
+            }
+            texts.add(t.toString());
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"id\":1,\"lat\":0,\"lon\":0,\"payload\":[")
+                    .append(t)
+                    .append("]}");
+        }
+        sb.append(']');
+        RecordBatch b = new RecordBatch(1);
+        codec.readArray(new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), b, codec.reader());
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(b.payload(i, 0)).as(texts.get(i)).isEqualTo(Double.parseDouble(texts.get(i)));
+        }
+    }
+
     @Test
     void errorsNameRecordFieldLineAndColumn() {
         String body =

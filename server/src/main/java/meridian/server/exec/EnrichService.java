@@ -41,6 +41,8 @@ public final class EnrichService {
         public final RecordBatch batch = new RecordBatch(1024);
         public final Matches matches = new Matches();
         public final RecordCodec.Reader reader;
+        /** Output buffer: answers are written in writes of this size (one HTTP chunk each). */
+        public final byte[] output = new byte[256 * 1024];
 
         Workspace(RecordCodec codec) {
             this.reader = codec.reader();

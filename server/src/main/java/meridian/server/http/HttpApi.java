@@ -62,6 +62,7 @@ public final class HttpApi {
     private final long deadlineNanos;
     private final UsersApi users; // null when the store is off
     private final meridian.server.StoreAccess store;
+    private final byte[] hello;
 
     public HttpApi(
             ServerConfig config,
@@ -81,7 +82,9 @@ public final class HttpApi {
         this.version = version;
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.requestDeadlineMs());
         this.store = store;
-        this.users = store == null ? null : new UsersApi(store, config.maxBodyBytes());
+        this.users = store == null ? null : new UsersApi(store, registry, config.maxBodyBytes());
+        this.hello =
+                ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @FunctionalInterface
@@ -223,7 +226,8 @@ public final class HttpApi {
             codec.readArray(body, ws.batch, ws.reader);
             service.enrich(ws, refs.enricher(), options, deadline);
             res.header(HeaderNames.CONTENT_TYPE, JSON);
-            try (OutputStream out = res.outputStream();
+            // Large writes: each write to the response stream becomes one HTTP chunk and one socket write.
+            try (OutputStream out = new ReusableBufferedOutput(res.outputStream(), ws.output);
                     JsonGenerator g = codec.generator(out)) {
                 codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
             }
@@ -277,9 +281,10 @@ public final class HttpApi {
     }
 
     private void health(ServerRequest req, ServerResponse res, long deadline) {
-        boolean ready = !draining.getAsBoolean();
+        boolean loaded = registry.ready();
+        boolean ready = loaded && !draining.getAsBoolean();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", ready ? "UP" : "DRAINING");
+        m.put("status", ready ? "UP" : (loaded ? "DRAINING" : "STARTING"));
         m.put("live", true);
         m.put("ready", ready);
         m.put("version", version);

@@ -17,6 +17,7 @@ import meridian.core.error.InvalidInputException;
 import meridian.server.StoreAccess;
 import meridian.server.json.EventCodec;
 import meridian.server.json.Json;
+import meridian.server.refs.RefSetRegistry;
 import meridian.store.IngestResult;
 import meridian.store.User;
 import meridian.store.UserDetails;
@@ -30,10 +31,12 @@ final class UsersApi {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private final StoreAccess store;
+    private final RefSetRegistry registry;
     private final long maxBodyBytes;
 
-    UsersApi(StoreAccess store, long maxBodyBytes) {
+    UsersApi(StoreAccess store, RefSetRegistry registry, long maxBodyBytes) {
         this.store = store;
+        this.registry = registry;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -89,7 +92,9 @@ final class UsersApi {
 
     void ingest(ServerRequest req, ServerResponse res, long deadline) throws IOException {
         InputStream body = new BodyStream(req.content().inputStream(), maxBodyBytes, deadline);
-        IngestResult r = store.get().events().ingest(EventCodec.read(body));
+        var events = EventCodec.read(body);
+        // events are tagged with the service's default reference set, as /enrich is by default
+        IngestResult r = store.get().events().ingest(events, registry.get(null).set());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accepted", r.accepted());
         m.put("duplicates", r.duplicates());

@@ -11,10 +11,12 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,10 +54,13 @@ public final class RecordCodec {
     public RecordCodec() {
         this.factory = new JsonFactoryBuilder()
                 .rootValueSeparator((String) null) // NDJSON lines must not start with a space
+                // Virtual threads make Jackson's default thread-local buffer pool useless: share a bounded one.
+                .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
                 .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM) // see writePayload
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .build();
     }
@@ -104,6 +109,10 @@ public final class RecordCodec {
         }
     }
 
+    /**
+     * A generator for {@link #writeArray}/{@link #writeRecord} over {@code out}. Its {@code flush()} does not
+     * flush {@code out}: flush the stream yourself. Closing it does not close {@code out}.
+     */
     public JsonGenerator generator(OutputStream out) throws IOException {
         return factory.createGenerator(out);
     }
@@ -140,27 +149,7 @@ public final class RecordCodec {
         g.writeEndObject();
         if (batch.hasPayload(i)) {
             g.writeFieldName(PAYLOAD);
-            g.writeStartArray();
-            double[] values = batch.payloadValues();
-            // One-entry cache of the last value's text: every value of a payload is scaled by the same
-            // distance, so equal inputs give equal outputs, and formatting a double is the costliest step
-            // of writing. Same bits, same text: the output is unchanged.
-            long lastBits = 0;
-            String lastText = null;
-            for (int j = batch.payloadStart(i), end = batch.payloadEnd(i); j < end; j++) {
-                double v = values[j];
-                long bits = Double.doubleToRawLongBits(v);
-                if (lastText != null && bits == lastBits) {
-                    g.writeNumber(lastText);
-                } else if (Double.isFinite(v)) {
-                    lastBits = bits;
-                    lastText = Double.toString(v);
-                    g.writeNumber(lastText);
-                } else {
-                    g.writeNumber(v);
-                }
-            }
-            g.writeEndArray();
+            writePayload(g, batch.payloadValues(), batch.payloadStart(i), batch.payloadEnd(i));
         }
         g.writeFieldName(NEAREST);
         int count = matches.count(i);
@@ -176,6 +165,69 @@ public final class RecordCodec {
             writePlace(g, set, matches.place(i, 0), matches.distanceKm(i, 0));
         }
         g.writeEndObject();
+    }
+
+    /**
+     * Writes a payload array straight into the generator's target stream: the text is assembled in a
+     * scratch byte buffer and written in one call, so the generator's per-value bookkeeping and its
+     * char-to-UTF-8 copy are skipped (numbers are ASCII). A one-entry cache keeps the text of the last
+     * value: every value of a payload is scaled by the same distance, so equal inputs give equal outputs,
+     * and formatting a double is the costliest step of writing. Same bits, same text: the output is exactly
+     * what writing the numbers one by one gives (RecordCodecTest checks it against plain Jackson).
+     *
+     * <p>Works because the factory does not pass {@code flush()} on to the stream: flushing only moves the
+     * generator's buffered bytes into the target before ours.
+     */
+    private static void writePayload(JsonGenerator g, double[] values, int from, int to) throws IOException {
+        byte[] buf = SCRATCH.get();
+        int n = 0;
+        buf[n++] = '[';
+        long lastBits = 0;
+        byte[] lastText = null;
+        for (int j = from; j < to; j++) {
+            double v = values[j];
+            long bits = Double.doubleToRawLongBits(v);
+            if (lastText == null || bits != lastBits) {
+                if (!Double.isFinite(v)) { // not JSON: let the generator decide (it quotes NaN/Infinity)
+                    writePayloadSlow(g, values, from, to);
+                    return;
+                }
+                lastBits = bits;
+                lastText = Double.toString(v).getBytes(StandardCharsets.ISO_8859_1);
+            }
+            int len = lastText.length;
+            if (n + len + 2 > buf.length) {
+                buf = grow(buf, n + len + 2);
+            }
+            if (j > from) {
+                buf[n++] = ',';
+            }
+            System.arraycopy(lastText, 0, buf, n, len);
+            n += len;
+        }
+        buf[n++] = ']';
+        g.writeRawValue(""); // the generator writes the ':' and records that the field has its value
+        g.flush();
+        ((OutputStream) g.getOutputTarget()).write(buf, 0, n);
+    }
+
+    private static void writePayloadSlow(JsonGenerator g, double[] values, int from, int to) throws IOException {
+        g.writeStartArray();
+        for (int j = from; j < to; j++) {
+            g.writeNumber(values[j]);
+        }
+        g.writeEndArray();
+    }
+
+    /** Per-thread scratch for assembling payload text; grows to the largest payload seen, capped on reuse. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+
+    private static byte[] grow(byte[] buf, int needed) {
+        byte[] bigger = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
+        if (bigger.length <= 1 << 20) {
+            SCRATCH.set(bigger);
+        }
+        return bigger;
     }
 
     private static void writePlace(JsonGenerator g, ReferenceSet set, int place, double km) throws IOException {
@@ -282,7 +334,7 @@ public final class RecordCodec {
                 if (n == payload.length) {
                     payload = Arrays.copyOf(payload, n * 2);
                 }
-                payload[n++] = p.getDoubleValue();
+                payload[n++] = doubleValue(p);
             }
             return n;
         }
@@ -310,7 +362,50 @@ public final class RecordCodec {
         if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
             throw error(p, index, field, field + " must be a number, found " + describe(t));
         }
-        return p.getDoubleValue();
+        return doubleValue(p);
+    }
+
+    private static final double[] POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22
+    };
+
+    /**
+     * The current number token as a double. Short plain decimals ({@code -12.5}, {@code 1.0}: at most 15
+     * digits, no exponent) take Clinger's fast path: the digits as an exact integer divided by an exact power
+     * of ten, one correctly rounded IEEE division, so the result is the correctly rounded value of the text.
+     * Anything else goes to Jackson's parser.
+     */
+    static double doubleValue(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int i = p.getTextOffset();
+        int end = i + p.getTextLength();
+        boolean negative = i < end && c[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1; // digits after the point, -1 before a point
+        for (; i < end; i++) {
+            char ch = c[i];
+            if (ch >= '0' && ch <= '9') {
+                mantissa = mantissa * 10 + (ch - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (ch == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                return p.getDoubleValue(); // exponent or anything unusual
+            }
+        }
+        if (digits == 0 || digits > 15) {
+            return p.getDoubleValue();
+        }
+        double v = fraction > 0 ? mantissa / POW10[fraction] : (double) mantissa;
+        return negative ? -v : v;
     }
 
     private static String describe(JsonToken t) {

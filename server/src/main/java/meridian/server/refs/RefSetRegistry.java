@@ -10,6 +10,7 @@ import meridian.core.enrich.Enricher;
 import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.NotFoundException;
+import meridian.core.error.UnavailableException;
 import meridian.core.refs.ReferenceSet;
 
 /**
@@ -27,8 +28,19 @@ public final class RefSetRegistry {
     private final String defaultName;
 
     public RefSetRegistry(ReferenceSet defaultSet) {
-        this.defaultName = defaultSet.name();
+        this(defaultSet.name());
         put(defaultSet);
+    }
+
+    /** A registry whose default set is still loading: until it is {@link #put}, using it answers 503. */
+    public RefSetRegistry(String defaultName) {
+        checkName(defaultName);
+        this.defaultName = defaultName;
+    }
+
+    /** True once the default set is loaded. */
+    public boolean ready() {
+        return sets.containsKey(defaultName);
     }
 
     public String defaultName() {
@@ -38,6 +50,13 @@ public final class RefSetRegistry {
     /** The set called {@code name}, or the default set when {@code name} is null. */
     public Entry get(String name) {
         Entry e = sets.get(name == null ? defaultName : name);
+        if (e == null && (name == null || name.equals(defaultName))) {
+            throw new UnavailableException(
+                    "starting",
+                    "the default reference set is still loading; retry shortly",
+                    Map.of("retry_after_s", 1L),
+                    null);
+        }
         if (e == null) {
             throw new NotFoundException(
                     "unknown_refset",

@@ -248,6 +248,7 @@ public final class TcpServer implements AutoCloseable {
                     }
                 }
                 g.flush();
+                out.flush();
                 if (stop) {
                     break;
                 }
