@@ -23,7 +23,8 @@ class UserAggregateTest {
             var events = new ArrayList<Ev>();
             for (int i = 0; i < n; i++) {
                 // few distinct timestamps, so ties on ts are common and the id decides
-                events.add(new Ev(rnd.nextInt(1000), rnd.nextInt(2001) - 1000, rnd.nextInt(20), "p" + rnd.nextInt(50)));
+                // ids unique (as event ids are), in an order unrelated to their timestamps
+                events.add(new Ev(i * 7919L % 10007, rnd.nextInt(2001) - 1000, rnd.nextInt(20), "p" + rnd.nextInt(50)));
             }
             Collections.shuffle(events, rnd);
             int parts = 1 + rnd.nextInt(4);
