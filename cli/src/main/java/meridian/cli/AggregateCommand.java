@@ -34,9 +34,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Per-user (or per-KEY) rollups of an event file: CSV with a header or NDJSON, gzip detected.",
-            "Columns used: the --by column, value, ts (ISO-8601; times without offset are read as UTC), and",
-            "optionally id (else the line number) and lat,lon (to tag each event with its nearest place).",
-            "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + "."
+            "",
+            "Columns used: the --by column, value, ts (ISO-8601; times without offset are read as UTC), and "
+                    + "optionally id (else the line number) and lat,lon (to tag each event with its nearest place).",
+            "",
+            "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + ".",
+            ""
         })
 public final class AggregateCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -2,7 +2,7 @@ package meridian.core.aggregate;
 
 /**
  * An immutable view of a {@link UserAggregate}: what the service returns for a user and what the store
- * persists. {@code m2} (sum of squared deviations) is kept so that a stored aggregate can be merged with
+ * persists. {@code mean} is {@code sum / count}. {@code m2} (sum of squared deviations) is kept so that a stored aggregate can be merged with
  * new events without rereading them. For an empty aggregate ({@code count == 0}) min, max and mean are NaN
  * and the first/last fields are null or 0.
  */

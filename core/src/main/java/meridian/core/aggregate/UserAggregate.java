@@ -7,7 +7,7 @@ package meridian.core.aggregate;
  *
  * <p>Invariants. "First" is the event with the smallest (timestamp instant, event id), "last" the one with
  * the greatest; so count, min, max, first, last and the last place do not depend on the order in which
- * events arrive or partial aggregates are merged. The sum is Neumaier-compensated and the mean and
+ * events arrive or partial aggregates are merged. The sum is Neumaier-compensated, the mean is sum / count and the
  * variance are floating point: different orders agree to rounding (exactly, for integer values whose sum
  * stays below 2^53). An aggregate with {@code count() == 0} is empty: min, max, mean are NaN and the
  * first/last fields are null.
@@ -151,8 +151,12 @@ public final class UserAggregate {
         return count == 0 ? Double.NaN : max;
     }
 
+    /**
+     * The compensated sum divided by the count: closer to the exact mean than Welford's running mean, and
+     * the same whatever the order for integer values. (The running mean is kept only to update {@link #m2}.)
+     */
     public double mean() {
-        return count == 0 ? Double.NaN : mean;
+        return count == 0 ? Double.NaN : sum() / count;
     }
 
     /** Population variance (divides by n); 0 for a single event. */

@@ -21,14 +21,10 @@ class UserAggregateTest {
         for (int round = 0; round < 300; round++) {
             int n = 1 + rnd.nextInt(200);
             var events = new ArrayList<Ev>();
-            var ids = new ArrayList<Long>();
-            for (long id = 0; id < 1000; id++) {
-                ids.add(id);
-            }
-            Collections.shuffle(ids, rnd); // event ids are unique, as the store guarantees
             for (int i = 0; i < n; i++) {
                 // few distinct timestamps, so ties on ts are common and the id decides
-                events.add(new Ev(ids.get(i), rnd.nextInt(2001) - 1000, rnd.nextInt(20), "p" + rnd.nextInt(50)));
+                // ids unique (as event ids are), in an order unrelated to their timestamps
+                events.add(new Ev(i * 7919L % 10007, rnd.nextInt(2001) - 1000, rnd.nextInt(20), "p" + rnd.nextInt(50)));
             }
             Collections.shuffle(events, rnd);
             int parts = 1 + rnd.nextInt(4);
