@@ -184,6 +184,14 @@ class HttpApiTest {
         assertThat(assertError(post(client, server, "/enrich?kk=1", "[]"), 400, "invalid_option"))
                 .containsEntry("field", "kk");
 
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 9000; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"id\":1,\"lat\":1,\"lon\":2}");
+        }
+        assertThat(assertError(
+                        post(client, server, "/enrich?k=1000", many.append(']').toString()), 400, "result_too_large"))
+                .containsEntry("k", 1000.0);
+
         assertError(get(client, server, "/nope"), 404, "not_found");
         assertError(get(client, server, "/enrich"), 405, "method_not_allowed");
         // the server keeps serving after all that

@@ -8,6 +8,7 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.error.InvalidInputException;
 import meridian.core.error.UnavailableException;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
@@ -25,6 +26,9 @@ import meridian.server.metrics.Metrics;
 public final class EnrichService {
     /** Records enriched between two cancellation checks. */
     static final int STEP = 1024;
+
+    /** Most (record, place) results one request may ask for: 12 bytes each, so at most ~100 MB. */
+    static final long MAX_MATCH_SLOTS = 8_000_000;
 
     /** Workspaces that grew past this many payload values are dropped rather than pooled. */
     private static final int MAX_POOLED_PAYLOAD = 4 << 20;
@@ -62,7 +66,7 @@ public final class EnrichService {
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.admissionWaitNanos = TimeUnit.MILLISECONDS.toNanos(admissionWaitMs);
-        this.workspaces = new ArrayBlockingQueue<>(maxInFlight);
+        this.workspaces = new ArrayBlockingQueue<>(maxInFlight, true); // fair: waiters are admitted in order
         for (int i = 0; i < maxInFlight; i++) {
             workspaces.add(new Workspace(codec));
         }
@@ -122,6 +126,13 @@ public final class EnrichService {
         RecordBatch batch = ws.batch;
         Matches matches = ws.matches;
         int n = batch.size();
+        if ((long) n * options.k() > MAX_MATCH_SLOTS) {
+            throw new InvalidInputException(
+                    "result_too_large",
+                    n + " records x k=" + options.k() + " nearest places is more than " + MAX_MATCH_SLOTS
+                            + " results per request; send fewer records or a smaller k",
+                    Map.of("records", n, "k", options.k(), "limit", MAX_MATCH_SLOTS));
+        }
         matches.reset(n, options.k());
         if (n == 0) {
             return;
