@@ -28,7 +28,7 @@ final class TestPostgres {
         admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
 
-    private static void admin(String sql) {
+    static void admin(String sql) {
         try (Connection c = DriverManager.getConnection(ADMIN_URL);
                 Statement s = c.createStatement()) {
             s.execute(sql);
