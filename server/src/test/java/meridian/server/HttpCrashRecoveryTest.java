@@ -55,7 +55,26 @@ abstract class HttpCrashRecoveryTest {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         ChildServer server = ChildServer.start(db(), refs, log);
+        try {
+            run(rnd, http, refs, log, server);
+        } finally {
+            for (ChildServer c : children) {
+                c.process.destroyForcibly(); // whatever happened, no child outlives the test
+            }
+        }
+    }
 
+    private final List<ChildServer> children = new ArrayList<>();
+
+    private ChildServer restart(Path refs, Path log) throws IOException {
+        ChildServer c = ChildServer.start(db(), refs, log);
+        children.add(c);
+        return c;
+    }
+
+    private void run(Random rnd, HttpClient http, Path refs, Path log, ChildServer first) throws Exception {
+        children.add(first);
+        ChildServer server = first;
         List<Long> users = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {
             var r = until(
@@ -118,13 +137,13 @@ abstract class HttpCrashRecoveryTest {
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(503); // only "not yet", never a wrong answer
                 }
                 if (!server.process.isAlive()) {
-                    server = ChildServer.start(db(), refs, log);
+                    server = restart(refs, log);
                 }
             }
             if (killAfter) {
                 server.killHard();
                 kills++;
-                server = ChildServer.start(db(), refs, log);
+                server = restart(refs, log);
             }
         }
         assertThat(kills).isGreaterThanOrEqualTo(8);
