@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import meridian.core.index.NearestIndex;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
@@ -14,7 +15,7 @@ import meridian.core.index.Searcher;
  * semantics). A record with no place within {@code maxKm} keeps its payload unchanged.
  *
  * <p>Immutable and thread-safe. Small batches run on the caller's thread; batches of at least
- * {@link #PARALLEL_THRESHOLD} records are split into one chunk per core.
+ * {@link #PARALLEL_THRESHOLD} records are shared between the caller and one helper per other core.
  */
 public final class Enricher {
     /**
@@ -44,27 +45,65 @@ public final class Enricher {
     }
 
     /**
-     * Enriches the whole batch, splitting it into up to {@code parallelism} chunks on {@code pool} when it
-     * holds at least {@link #PARALLEL_THRESHOLD} records. The caller's thread runs one chunk itself.
+     * Enriches the whole batch with up to {@code parallelism} threads: the caller and helpers submitted to
+     * {@code pool}, all claiming chunks from a shared counter, when the batch holds at least
+     * {@link #PARALLEL_THRESHOLD} records. A helper that has not started by the time the caller ran out of
+     * chunks is called off rather than waited for, so a busy pool or a slow wake-up never costs more than
+     * running alone would.
      */
     public void enrich(RecordBatch batch, EnrichOptions options, Matches out, ExecutorService pool, int parallelism) {
         int n = batch.size();
         out.reset(n, options.k());
-        int chunks = Math.min(parallelism, Math.max(1, n / (PARALLEL_THRESHOLD / 2)));
-        if (n < PARALLEL_THRESHOLD || chunks <= 1) {
+        if (n < PARALLEL_THRESHOLD || parallelism <= 1) {
             enrichRange(batch, 0, n, options, out);
             return;
         }
-        Future<?>[] futures = new Future<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            futures[c - 1] = pool.submit(() -> enrichRange(batch, from, to, options, out));
+        int chunk = Math.max(256, n / (parallelism * 8));
+        AtomicInteger next = new AtomicInteger();
+        Helper[] helpers = new Helper[parallelism - 1];
+        Future<?>[] futures = new Future<?>[helpers.length];
+        for (int h = 0; h < helpers.length; h++) {
+            helpers[h] = new Helper(() -> claimChunks(batch, options, out, next, chunk));
+            futures[h] = pool.submit(helpers[h]);
         }
         try {
-            enrichRange(batch, 0, (int) ((long) n / chunks), options, out);
+            claimChunks(batch, options, out, next, chunk);
         } finally {
-            awaitAll(futures);
+            for (int h = 0; h < helpers.length; h++) {
+                if (!helpers[h].callOff()) {
+                    await(futures[h]);
+                }
+            }
+        }
+    }
+
+    private void claimChunks(RecordBatch batch, EnrichOptions options, Matches out, AtomicInteger next, int chunk) {
+        int n = batch.size();
+        for (int from = next.getAndAdd(chunk); from < n; from = next.getAndAdd(chunk)) {
+            enrichRange(batch, from, Math.min(n, from + chunk), options, out);
+        }
+    }
+
+    /** A helper's run, which the caller can call off as long as it has not started. */
+    private static final class Helper implements Runnable {
+        private static final int WAITING = 0, RUNNING = 1, CALLED_OFF = 2;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final Runnable work;
+
+        Helper(Runnable work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            if (state.compareAndSet(WAITING, RUNNING)) {
+                work.run();
+            }
+        }
+
+        /** True if the helper will never touch the batch; false if it started and must be awaited. */
+        boolean callOff() {
+            return state.compareAndSet(WAITING, CALLED_OFF);
         }
     }
 
@@ -104,31 +143,23 @@ public final class Enricher {
         }
     }
 
-    private static void awaitAll(Future<?>[] futures) {
-        RuntimeException failure = null;
+    private static void await(Future<?> f) {
         boolean interrupted = false;
-        for (Future<?> f : futures) {
+        try {
             while (true) {
                 try {
                     f.get();
-                    break;
+                    return;
                 } catch (InterruptedException e) {
-                    interrupted = true;
+                    interrupted = true; // the helper is writing into the caller's batch: wait for it regardless
                 } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException r
-                                ? r
-                                : new IllegalStateException(e.getCause());
-                    }
-                    break;
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) {
-            throw failure;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

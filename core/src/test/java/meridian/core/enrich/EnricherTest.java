@@ -81,6 +81,25 @@ class EnricherTest {
     }
 
     @Test
+    void copyIntoReusesTheTargetAndCopiesEverything() {
+        RecordBatch source = new RecordBatch();
+        source.add(7, 1.5, 2.5, new double[] {3, 4}, 0, 2);
+        source.add(8, -1, -2);
+        RecordBatch target = new RecordBatch(1);
+        target.add(99, 0, 0, new double[] {1, 1, 1, 1, 1}, 0, 5);
+        source.copyInto(target);
+        assertThat(target.size()).isEqualTo(2);
+        assertThat(target.id(0)).isEqualTo(7);
+        assertThat(target.lon(0)).isEqualTo(2.5);
+        assertThat(target.payloadLength(0)).isEqualTo(2);
+        assertThat(target.payload(0, 1)).isEqualTo(4.0);
+        assertThat(target.hasPayload(1)).isFalse();
+        assertThat(target.payloadLength(1)).isZero();
+        target.appendPayload(0); // the target stays independent of the source
+        assertThat(source.payloadLength(1)).isZero();
+    }
+
+    @Test
     void kNearestAndRadius() {
         RecordBatch batch = new RecordBatch();
         batch.add(1, 36.0, -120.0, new double[] {2.0}, 0, 1);
