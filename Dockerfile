@@ -1,0 +1,29 @@
+# Meridian service image: build the runnable jar, cut a lean Java runtime for it with jlink, ship both on a
+# slim base. Users and events live in the embedded database under /app/data (mount a volume) unless
+# MERIDIAN_DB points at PostgreSQL.
+#
+#   docker build -t meridian .
+#   docker run -p 8080:8080 -p 9090:9090 -v meridian-data:/app/data meridian
+#   docker run -e MERIDIAN_DB='jdbc:postgresql://db:5432/meridian?user=meridian' ... meridian
+
+FROM maven:3.9-eclipse-temurin-25 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl cli -am \
+ && scripts/runtime-image.sh cli/target/meridian.jar /runtime
+
+FROM debian:bookworm-slim
+RUN useradd --system --home-dir /app meridian \
+ && mkdir -p /app/data \
+ && chown meridian /app/data
+WORKDIR /app
+COPY --from=build /runtime /opt/meridian-java
+COPY --from=build /src/cli/target/meridian.jar /app/meridian.jar
+COPY NOTICE /app/NOTICE
+USER meridian
+ENV MERIDIAN_HOST=0.0.0.0
+EXPOSE 8080 9090
+VOLUME ["/app/data"]
+HEALTHCHECK --interval=10s --timeout=2s CMD ["/opt/meridian-java/bin/java", "-version"]
+ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/meridian.jar"]
+CMD ["serve"]
