@@ -24,6 +24,5 @@ USER meridian
 ENV MERIDIAN_HOST=0.0.0.0
 EXPOSE 8080 9090
 VOLUME ["/app/data"]
-HEALTHCHECK --interval=10s --timeout=2s CMD ["/opt/meridian-java/bin/java", "-version"]
 ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/meridian.jar"]
 CMD ["serve"]
