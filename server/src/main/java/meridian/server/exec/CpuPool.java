@@ -5,7 +5,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded pool all CPU work (enrichment) runs on, separate from the threads that do network I/O.
@@ -22,7 +21,6 @@ public final class CpuPool implements AutoCloseable {
     private final Semaphore semaphore;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger runningTasks = new AtomicInteger();
-    private final AtomicLong rejected = new AtomicLong();
 
     public CpuPool(int permits, int threads) {
         if (permits < 1 || threads < 1) {
@@ -102,10 +100,6 @@ public final class CpuPool implements AutoCloseable {
 
     void taskFinished() {
         runningTasks.decrementAndGet();
-    }
-
-    long rejected() {
-        return rejected.get();
     }
 
     /** Stops the threads once queued work is done, waiting up to {@code millis}. */

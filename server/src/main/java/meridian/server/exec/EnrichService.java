@@ -30,7 +30,7 @@ public final class EnrichService {
     /** Most (record, place) results one request may ask for: 12 bytes each, so at most ~100 MB. */
     static final long MAX_MATCH_SLOTS = 8_000_000;
 
-    /** Workspaces that grew past this many payload values are dropped rather than pooled. */
+    /** Workspaces that grew past this many payload values (or a quarter as many results) are not pooled. */
     private static final int MAX_POOLED_PAYLOAD = 4 << 20;
 
     private final CpuPool pool;
@@ -109,7 +109,9 @@ public final class EnrichService {
     }
 
     public void release(Workspace ws) {
-        if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD || ws.batch.size() > MAX_POOLED_PAYLOAD / 16) {
+        if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD
+                || ws.batch.size() > MAX_POOLED_PAYLOAD / 16
+                || (long) ws.matches.size() * ws.matches.k() > MAX_POOLED_PAYLOAD / 4) {
             ws = new Workspace(codec);
         } else {
             ws.batch.clear();

@@ -117,7 +117,7 @@ public final class RecordCodec {
         return factory.createGenerator(out);
     }
 
-    /** Writes records {@code [from, to)} of the batch with their matches as a JSON array. */
+    /** Writes every record of the batch with its matches as a JSON array. */
     public void writeArray(JsonGenerator g, RecordBatch batch, Matches matches, ReferenceSet set, boolean manyNearest)
             throws IOException {
         g.writeStartArray();
