@@ -1,0 +1,155 @@
+package meridian.core.refs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A reference set in a binary, columnar form that loads several times faster than its CSV: coordinates as
+ * raw doubles, each text column as one UTF-8 block with offsets. It is made from the bundled CSV when the
+ * project is built ({@link #main}), so that the service starts without parsing 200,000 CSV rows; the CSV
+ * stays the source of truth and the fallback.
+ *
+ * <p>Layout (big-endian): magic {@code MRDNSET1}; set name; n; attribute count and names; lat[n]; lon[n];
+ * then the id, name and attribute columns, each as n + 1 offsets (an offset of -1 marks a null value) and
+ * the bytes.
+ */
+public final class Snapshot {
+    private static final byte[] MAGIC = "MRDNSET1".getBytes(StandardCharsets.US_ASCII);
+
+    private Snapshot() {}
+
+    /** Build step: {@code Snapshot CSV_OR_CSV_GZ OUTPUT NAME} writes the snapshot of a reference CSV. */
+    public static void main(String[] args) throws IOException {
+        ReferenceSet set = ReferenceSetReader.load(Path.of(args[0]), args[2], ErrorPolicy.FAIL_FAST)
+                .set();
+        Files.createDirectories(Path.of(args[1]).toAbsolutePath().getParent());
+        try (OutputStream out = Files.newOutputStream(Path.of(args[1]))) {
+            write(set, out);
+        }
+    }
+
+    public static void write(ReferenceSet set, OutputStream target) throws IOException {
+        var bytes = new ByteArrayOutputStream(1 << 20);
+        var out = new DataOutputStream(bytes);
+        int n = set.size();
+        out.write(MAGIC);
+        utf(out, set.name());
+        out.writeInt(n);
+        out.writeInt(set.attributeNames().size());
+        for (String a : set.attributeNames()) {
+            utf(out, a);
+        }
+        for (int i = 0; i < n; i++) {
+            out.writeDouble(set.lat(i));
+        }
+        for (int i = 0; i < n; i++) {
+            out.writeDouble(set.lon(i));
+        }
+        String[] column = new String[n];
+        for (int i = 0; i < n; i++) {
+            column[i] = set.id(i);
+        }
+        writeText(out, column);
+        for (int i = 0; i < n; i++) {
+            column[i] = set.placeName(i);
+        }
+        writeText(out, column);
+        for (int a = 0; a < set.attributeNames().size(); a++) {
+            for (int i = 0; i < n; i++) {
+                column[i] = set.attribute(i, a);
+            }
+            writeText(out, column);
+        }
+        out.flush();
+        bytes.writeTo(target);
+    }
+
+    private static void utf(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(b.length);
+        out.write(b);
+    }
+
+    private static void writeText(DataOutputStream out, String[] values) throws IOException {
+        var block = new ByteArrayOutputStream();
+        int[] offsets = new int[values.length + 1];
+        for (int i = 0; i < values.length; i++) {
+            offsets[i] = values[i] == null ? -1 : block.size();
+            if (values[i] != null) {
+                block.write(values[i].getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        offsets[values.length] = block.size();
+        for (int o : offsets) {
+            out.writeInt(o);
+        }
+        block.writeTo(out);
+    }
+
+    public static ReferenceSet read(InputStream in) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(in.readAllBytes());
+        byte[] magic = new byte[MAGIC.length];
+        b.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new IOException("not a reference-set snapshot");
+        }
+        String name = utf(b);
+        int n = b.getInt();
+        int attrCount = b.getInt();
+        List<String> attrNames = new ArrayList<>(attrCount);
+        for (int a = 0; a < attrCount; a++) {
+            attrNames.add(utf(b));
+        }
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        b.asDoubleBuffer().get(lat);
+        b.position(b.position() + 8 * n);
+        b.asDoubleBuffer().get(lon);
+        b.position(b.position() + 8 * n);
+        String[] ids = readText(b, n);
+        String[] names = readText(b, n);
+        String[][] attrs = new String[attrCount][];
+        for (int a = 0; a < attrCount; a++) {
+            attrs[a] = readText(b, n);
+        }
+        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs);
+    }
+
+    private static String utf(ByteBuffer b) {
+        int len = b.getShort() & 0xffff;
+        String s = new String(b.array(), b.position(), len, StandardCharsets.UTF_8);
+        b.position(b.position() + len);
+        return s;
+    }
+
+    private static String[] readText(ByteBuffer b, int n) {
+        int[] offsets = new int[n + 1];
+        b.asIntBuffer().get(offsets);
+        b.position(b.position() + 4 * (n + 1));
+        int base = b.position();
+        byte[] a = b.array();
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            int from = offsets[i];
+            if (from < 0) {
+                continue;
+            }
+            int to = offsets[i + 1];
+            for (int j = i + 1; to < 0; j++) {
+                to = offsets[j + 1];
+            }
+            out[i] = new String(a, base + from, to - from, StandardCharsets.UTF_8);
+        }
+        b.position(base + offsets[n]);
+        return out;
+    }
+}
