@@ -47,7 +47,7 @@ wait_http() { # url timeout_s -> prints ms until first 200 since $2 (start ns)
 }
 
 start_meridian() { # refs label [jvm options] -> sets MPID
-  "$JAVA_HOME/bin/java" ${3:-$JAVA_OPTS} -jar "$JAR" serve --refs "$1" --port "$PORT" --tcp-port 0 \
+  "$JAVA_HOME/bin/java" ${3:-$JAVA_OPTS} -jar "$JAR" serve --refs "$1" --port "$PORT" --tcp-port 0 --db off \
     > "$OUT/meridian-$2.log" 2>&1 &
   MPID=$!
   PIDS+=("$MPID")
