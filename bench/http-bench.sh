@@ -127,6 +127,13 @@ if [ -z "${SKIP_OVERLOAD:-}" ]; then
   log "overload: server alive=$alive, /enrich statuses seen over the whole run: $statuses, VmHWM ${hwm:-?} kB"
   echo "overload alive=$alive statuses=$statuses vmhwm_kb=${hwm:-?}" >> "$OUT/summary.txt"
   grep -E "Requests/sec|Non-2xx|Socket errors" "$OUT/overload.txt" >> "$OUT/summary.txt" || true
+  # recovery: the same -c 8 load as the benchmark, right after the overload stops
+  log "after overload: wrk -c8 -d15s, 10k body"
+  (cd "$ANCHOR_DIR" && BODY_FILE="$ANCHOR_DIR/body_10k.json" wrk -t1 -c8 -d15s --timeout 30s \
+    --latency -s "$ANCHOR_DIR/enrich.lua" "http://127.0.0.1:$PORT/enrich") | tee "$OUT/after-overload.txt"
+  before=$(awk '/SUMMARY enrich_10k_c8/ {sub("req/s=", "", $3); print $3}' "$OUT/meridian.txt")
+  after=$(awk '/Requests\/sec:/ {print $2}' "$OUT/after-overload.txt")
+  echo "recovery: 10k -c8 req/s before overload ${before:-?}, right after ${after:-?}" | tee -a "$OUT/summary.txt"
 fi
 stop_pid "$MPID"
 
