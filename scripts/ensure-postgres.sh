@@ -22,4 +22,5 @@ if ! grep -qE '^host\s+all\s+all\s+127\.0\.0\.1/32\s+trust' "$conf/pg_hba.conf";
   $SUDO sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\nlocal all all trust' "$conf/pg_hba.conf"
 fi
 $SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+$SUDO pg_ctlcluster --skip-systemctl-redirect "$ver" main reload || true  # if it was already running: new pg_hba
 wait_ready || { echo "ensure-postgres: PostgreSQL did not come up on $HOST:$PORT" >&2; exit 1; }
