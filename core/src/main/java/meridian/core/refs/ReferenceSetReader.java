@@ -108,11 +108,18 @@ public final class ReferenceSetReader {
         }
     }
 
-    /** Set name for a file: its name without directories and extensions ({@code airports.csv.gz -> airports}). */
+    /**
+     * Set name for a file: its name without directories and its known extensions
+     * ({@code airports.csv.gz -> airports}, {@code my.towns.geojson -> my.towns}).
+     */
     public static String nameOf(Path file) {
         String n = file.getFileName().toString();
-        int dot = n.indexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
+        for (String ext : new String[] {".gz", ".csv", ".geojson", ".json"}) {
+            if (n.length() > ext.length() && n.toLowerCase(Locale.ROOT).endsWith(ext)) {
+                n = n.substring(0, n.length() - ext.length());
+            }
+        }
+        return n;
     }
 
     /** Reads CSV from a stream (gzip detected by its magic bytes). */

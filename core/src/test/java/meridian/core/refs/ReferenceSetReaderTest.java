@@ -108,6 +108,14 @@ class ReferenceSetReaderTest {
     }
 
     @Test
+    void setNamesDropOnlyKnownExtensions() {
+        assertThat(ReferenceSetReader.nameOf(Path.of("/data/airports.csv.gz"))).isEqualTo("airports");
+        assertThat(ReferenceSetReader.nameOf(Path.of("my.towns.geojson"))).isEqualTo("my.towns");
+        assertThat(ReferenceSetReader.nameOf(Path.of("places.JSON"))).isEqualTo("places");
+        assertThat(ReferenceSetReader.nameOf(Path.of("v1.2"))).isEqualTo("v1.2");
+    }
+
+    @Test
     void missingFileIsNotFound() {
         assertThatThrownBy(() -> ReferenceSetReader.load(dir.resolve("nope.csv"), ErrorPolicy.FAIL_FAST))
                 .isInstanceOf(NotFoundException.class)
