@@ -12,8 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import meridian.server.exec.EnrichService;
 import meridian.server.metrics.Metrics;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +50,41 @@ class BackpressureTest {
             assertThat(held.get().statusCode()).isEqualTo(200);
             s.service().chunkListener(null);
             assertThat(post(c, s, "/enrich", ONE).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aFullAdmissionQueueAnswers503AtOnce() throws Exception {
+        // one slot, so at most EnrichService.QUEUED_PER_SLOT requests may wait; a long admission wait shows
+        // that the next refusal does not come from waiting it out
+        try (MeridianServer s = TestServers.start(TestServers.config(1, 1, 600_000, 1 << 20, 600_000))) {
+            HttpClient c = TestServers.client();
+            CountDownLatch release = new CountDownLatch(1);
+            s.service().chunkListener(release::await);
+            List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            for (int i = 0; i <= EnrichService.QUEUED_PER_SLOT; i++) {
+                waiting.add(c.sendAsync(
+                        HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                                .POST(HttpRequest.BodyPublishers.ofString(ONE))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            await(
+                    "one request in the CPU stage and the queue full",
+                    () -> s.service().pool().permitsInUse() == 1
+                            && s.service().queued() == EnrichService.QUEUED_PER_SLOT);
+
+            var refused = post(c, s, "/enrich", ONE);
+            assertError(refused, 503, "overloaded");
+            assertThat(refused.headers().firstValue("retry-after")).isPresent();
+
+            release.countDown();
+            for (var w : waiting) {
+                assertThat(w.get().statusCode())
+                        .as("queued requests are served once the slot frees")
+                        .isEqualTo(200);
+            }
+            s.service().chunkListener(null);
         }
     }
 

@@ -37,6 +37,8 @@ public final class EnrichService {
     private final Metrics metrics;
     private final ArrayBlockingQueue<Workspace> workspaces;
     private final int maxInFlight;
+    private final int maxQueued;
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final long admissionWaitNanos;
     private volatile ChunkListener chunkListener = ChunkListener.NONE;
 
@@ -65,6 +67,7 @@ public final class EnrichService {
         this.pool = pool;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
+        this.maxQueued = QUEUED_PER_SLOT * maxInFlight;
         this.admissionWaitNanos = TimeUnit.MILLISECONDS.toNanos(admissionWaitMs);
         this.workspaces = new ArrayBlockingQueue<>(maxInFlight, true); // fair: waiters are admitted in order
         for (int i = 0; i < maxInFlight; i++) {
@@ -84,20 +87,40 @@ public final class EnrichService {
     }
 
     /** Requests admitted right now. */
+    /** Requests waiting for admission now. */
+    public int queued() {
+        return queued.get();
+    }
+
     public int admitted() {
         return maxInFlight - workspaces.size();
     }
 
-    /** Waits (bounded) for a free workspace; give it back with {@link #release}. */
+    /** Requests allowed to wait for admission at once, per request slot; beyond that, 503 at once. */
+    public static final int QUEUED_PER_SLOT = 4;
+
+    /**
+     * Waits (bounded in time, and in how many may wait) for a free workspace; give it back with
+     * {@link #release}. When {@code QUEUED_PER_SLOT × max-in-flight} requests are already waiting, the
+     * answer is 503 at once: a request that far back would only time out, after holding its connection.
+     */
     public Workspace admit(long deadlineNanos) {
         long t0 = System.nanoTime();
         Workspace ws = workspaces.poll();
         if (ws == null) {
+            if (queued.incrementAndGet() > maxQueued) {
+                queued.decrementAndGet();
+                metrics.queueWait(0);
+                metrics.rejected(Metrics.Rejection.OVERLOADED);
+                throw overloaded(maxQueued + " requests are already waiting for one of " + maxInFlight + " slots");
+            }
             try {
                 ws = workspaces.poll(waitNanos(t0, deadlineNanos), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw overloaded("interrupted while waiting for admission");
+            } finally {
+                queued.decrementAndGet();
             }
         }
         metrics.queueWait(System.nanoTime() - t0);
