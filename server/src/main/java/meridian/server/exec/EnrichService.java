@@ -97,7 +97,7 @@ public final class EnrichService {
     }
 
     /** Requests allowed to wait for admission at once, per request slot; beyond that, 503 at once. */
-    public static final int QUEUED_PER_SLOT = 4;
+    public static final int QUEUED_PER_SLOT = 8;
 
     /**
      * Waits (bounded in time, and in how many may wait) for a free workspace; give it back with
