@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import meridian.core.csv.CsvHeader;
 import meridian.core.error.InvalidInputException;
 
 /**
@@ -212,9 +213,9 @@ final class RowBlocks {
             if (header.size() == 1 && header.getFirst().isBlank()) {
                 continue; // blank lines before the header
             }
-            int idCol = column(header, "id");
-            int latCol = column(header, "lat", "latitude");
-            int lonCol = column(header, "lon", "longitude", "lng");
+            int idCol = CsvHeader.column(header, "id");
+            int latCol = CsvHeader.column(header, CsvHeader.LAT);
+            int lonCol = CsvHeader.column(header, CsvHeader.LON);
             List<String> missing = new ArrayList<>();
             if (idCol < 0) missing.add("id");
             if (latCol < 0) missing.add("lat");
@@ -271,16 +272,5 @@ final class RowBlocks {
         }
         fields.add(f.toString());
         return fields;
-    }
-
-    private static int column(List<String> header, String... names) {
-        for (String n : names) {
-            for (int c = 0; c < header.size(); c++) {
-                if (header.get(c).strip().equalsIgnoreCase(n)) {
-                    return c;
-                }
-            }
-        }
-        return -1;
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.NotFoundException;
@@ -135,10 +136,10 @@ public final class ReferenceSetReader {
                     Map.of("file", source));
         }
         List<String> header = List.copyOf(parser.fields());
-        int idCol = column(header, "id");
-        int nameCol = column(header, "name");
-        int latCol = column(header, "lat", "latitude");
-        int lonCol = column(header, "lon", "longitude", "lng");
+        int idCol = CsvHeader.column(header, "id");
+        int nameCol = CsvHeader.column(header, "name");
+        int latCol = CsvHeader.column(header, CsvHeader.LAT);
+        int lonCol = CsvHeader.column(header, CsvHeader.LON);
         List<String> missing = new ArrayList<>();
         if (idCol < 0) missing.add("id");
         if (nameCol < 0) missing.add("name");
@@ -276,17 +277,6 @@ public final class ReferenceSetReader {
             return Long.toString(d.longValue());
         }
         return String.valueOf(v);
-    }
-
-    private static int column(List<String> header, String... names) {
-        for (String n : names) {
-            for (int c = 0; c < header.size(); c++) {
-                if (header.get(c).strip().equalsIgnoreCase(n)) {
-                    return c;
-                }
-            }
-        }
-        return -1;
     }
 
     private static InputStream decompressed(InputStream in) throws IOException {
