@@ -10,6 +10,7 @@ import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.MeridianException;
 import meridian.core.error.NotFoundException;
+import meridian.core.error.RefusedException;
 import meridian.core.error.UnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -125,6 +126,7 @@ public final class Main implements Runnable {
             case InvalidInputException i when i.code().equals("unreadable_file") -> ExitCode.IO;
             case InvalidInputException i -> ExitCode.BAD_DATA;
             case ConflictException c -> ExitCode.BAD_DATA;
+            case RefusedException r -> ExitCode.USAGE;
             case UnavailableException u -> ExitCode.IO;
             case UncheckedIOException u -> ExitCode.IO;
             case java.io.IOException i -> ExitCode.IO;

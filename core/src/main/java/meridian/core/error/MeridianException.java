@@ -10,7 +10,7 @@ import java.util.Map;
  * closed set so that every face of the product (CLI exit codes, HTTP statuses) maps them exhaustively.
  */
 public abstract sealed class MeridianException extends RuntimeException
-        permits InvalidInputException, NotFoundException, ConflictException, UnavailableException {
+        permits InvalidInputException, NotFoundException, ConflictException, UnavailableException, RefusedException {
 
     private final String code;
     private final Map<String, Object> detail;

@@ -25,6 +25,7 @@ import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.MeridianException;
 import meridian.core.error.NotFoundException;
+import meridian.core.error.RefusedException;
 import meridian.core.error.UnavailableException;
 import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.LoadResult;
@@ -194,6 +195,14 @@ public final class HttpApi {
             case InvalidInputException i -> "body_too_large".equals(i.code()) ? 413 : 400;
             case NotFoundException n -> 404;
             case ConflictException c -> 409;
+            case RefusedException r ->
+                switch (r.code()) {
+                    case "unauthorized" -> 401;
+                    case "request_timeout" -> 408;
+                    case "unsupported_media_type" -> 415;
+                    case "misdirected_request" -> 421;
+                    default -> 403;
+                };
             case UnavailableException u ->
                 switch (u.code()) {
                     case "deadline_exceeded" -> 504;
