@@ -1,11 +1,9 @@
 package meridian.server;
 
-import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -18,9 +16,11 @@ import meridian.core.refs.ReferenceSetReader;
 import meridian.server.exec.CpuPool;
 import meridian.server.exec.EnrichService;
 import meridian.server.http.HttpApi;
+import meridian.server.http.HttpServer;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.refs.RefSetRegistry;
+import meridian.server.security.RequestGate;
 import meridian.server.tcp.TcpServer;
 import meridian.store.Store;
 import meridian.store.StoreConfig;
@@ -41,13 +41,14 @@ public final class MeridianServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final CpuPool pool;
     private final EnrichService service;
-    private final WebServer http;
+    private final HttpServer http;
     private final TcpServer tcp;
     private final StoreAccess store; // null when users and events are off
     private volatile boolean draining;
     private boolean stopped;
 
-    private MeridianServer(ServerConfig config, String defaultName, Callable<ReferenceSet> loader) throws IOException {
+    private MeridianServer(ServerConfig config, String defaultName, Callable<ReferenceSet> loader, RequestGate gate)
+            throws IOException {
         this.config = config;
         this.registry = new RefSetRegistry(defaultName);
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
@@ -58,17 +59,16 @@ public final class MeridianServer implements AutoCloseable {
         this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
         metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
         this.store = openStore(config.db());
-        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store);
-        this.http = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                .backlog(1024)
-                .shutdownHook(false)
-                .shutdownGracePeriod(Duration.ofMillis(Math.max(1, config.graceMs())))
-                .writeBufferSize(64 * 1024)
-                .routing(api::routing)
-                .build()
-                .start();
+        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store, gate);
+        try {
+            this.http = new HttpServer(config, api);
+        } catch (IOException | RuntimeException e) {
+            pool.close();
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
         TcpServer t = null;
         try {
             if (config.tcpPort() >= 0) {
@@ -104,7 +104,7 @@ public final class MeridianServer implements AutoCloseable {
         if (t != null) {
             t.close();
         }
-        http.stop();
+        http.stop(0);
         pool.close();
         if (store != null) {
             store.close();
@@ -113,16 +113,27 @@ public final class MeridianServer implements AutoCloseable {
 
     /** Loads the default reference set named by the configuration and starts listening. */
     public static MeridianServer start(ServerConfig config) throws IOException {
+        return start(config, RequestGate.OPEN);
+    }
+
+    /** As {@link #start(ServerConfig)}, every HTTP request head checked by {@code gate} first. */
+    public static MeridianServer start(ServerConfig config, RequestGate gate) throws IOException {
         String refs = config.refs();
         String name = refs.equals(ReferenceSetReader.BUNDLED_NAME)
                 ? ReferenceSetReader.BUNDLED_NAME
                 : ReferenceSetReader.nameOf(Path.of(refs));
-        return new MeridianServer(config, name, () -> loadRefs(refs));
+        return new MeridianServer(config, name, () -> loadRefs(refs), gate);
     }
 
     /** Starts with the given default reference set (tests and embedding). */
     public static MeridianServer start(ServerConfig config, ReferenceSet defaultSet) throws IOException {
-        return new MeridianServer(config, defaultSet.name(), () -> defaultSet);
+        return start(config, defaultSet, RequestGate.OPEN);
+    }
+
+    /** Starts with the given default reference set and request gate (tests and embedding). */
+    public static MeridianServer start(ServerConfig config, ReferenceSet defaultSet, RequestGate gate)
+            throws IOException {
+        return new MeridianServer(config, defaultSet.name(), () -> defaultSet, gate);
     }
 
     /** {@code off}: no users and events; {@code embedded}: the H2 file under ./data; else a JDBC URL. */
@@ -220,7 +231,8 @@ public final class MeridianServer implements AutoCloseable {
         if (tcp != null) {
             tcp.shutdown(config.graceMs());
         }
-        // Let requests already being handled finish before the listener closes their connections.
+        // No new connections; requests already being handled finish before their connections close.
+        http.stopAccepting();
         while (metrics.httpActive() > 0 && System.nanoTime() - end < 0) {
             try {
                 Thread.sleep(5); // a drain loop with a deadline, not a wait for an event we could subscribe to
@@ -235,7 +247,8 @@ public final class MeridianServer implements AutoCloseable {
                     metrics.httpActive() + " request(s) still running after the grace period");
         }
         try {
-            http.stop();
+            // what is left of the grace period, at least a moment to flush the answers just written
+            http.stop(Math.max(50, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "HTTP listener stop failed: " + e);
         }

@@ -36,6 +36,14 @@ import meridian.core.refs.ReferenceSetReader;
  * @param tcpMaxLineBytes longest line accepted on the TCP endpoint
  * @param db where users and events live: {@code embedded} (an H2 file under {@code ./data}), a JDBC URL
  *     (e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), or {@code off}
+ * @param headerTimeoutMs time from the first byte of an HTTP request to the end of its headers (408 after)
+ * @param bodyTimeoutMs time from the end of the headers to the last byte of the body, whatever the pace of
+ *     the reads (408 after; a body shorter than its {@code Content-Length} ends this way)
+ * @param idleTimeoutMs how long a kept-alive HTTP connection may sit with no request before it is closed
+ * @param maxConnections open HTTP connections at once; further ones are closed on accept
+ * @param ioThreads HTTP event-loop threads (0 = one per core)
+ * @param inlineMaxBytes {@code /enrich} bodies up to this size are enriched on the event loop that read them,
+ *     without admission or the CPU pool (0 = never); larger ones are admitted and run on the CPU pool
  */
 public record ServerConfig(
         String host,
@@ -49,7 +57,13 @@ public record ServerConfig(
         long requestDeadlineMs,
         long graceMs,
         int tcpMaxLineBytes,
-        String db) {
+        String db,
+        long headerTimeoutMs,
+        long bodyTimeoutMs,
+        long idleTimeoutMs,
+        int maxConnections,
+        int ioThreads,
+        int inlineMaxBytes) {
 
     /** Property keys with their defaults, in documentation order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -68,6 +82,12 @@ public record ServerConfig(
         d.put("grace-ms", "10000");
         d.put("tcp-max-line-bytes", String.valueOf(1 << 20));
         d.put("db", "embedded");
+        d.put("header-timeout-ms", "10000");
+        d.put("body-timeout-ms", "30000");
+        d.put("idle-timeout-ms", "60000");
+        d.put("max-connections", "4096");
+        d.put("io-threads", "0");
+        d.put("inline-max-bytes", String.valueOf(64 << 10));
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -89,6 +109,83 @@ public record ServerConfig(
         if (graceMs < 0) {
             throw bad("grace-ms", graceMs, "must not be negative");
         }
+        positive("header-timeout-ms", headerTimeoutMs);
+        positive("body-timeout-ms", bodyTimeoutMs);
+        positive("idle-timeout-ms", idleTimeoutMs);
+        positive("max-connections", maxConnections);
+        if (ioThreads < 0) {
+            throw bad("io-threads", ioThreads, "must not be negative (0 = one per core)");
+        }
+        if (inlineMaxBytes < 0) {
+            throw bad("inline-max-bytes", inlineMaxBytes, "must not be negative (0 = never)");
+        }
+    }
+
+    /**
+     * The settings before the transport limits, with those at their defaults (tests and embedding), and
+     * every enrichment through admission and the CPU pool (no small bodies on the event loop).
+     */
+    public ServerConfig(
+            String host,
+            int port,
+            int tcpPort,
+            String refs,
+            int cpuPermits,
+            int maxInFlight,
+            long admissionWaitMs,
+            long maxBodyBytes,
+            long requestDeadlineMs,
+            long graceMs,
+            int tcpMaxLineBytes,
+            String db) {
+        this(
+                host,
+                port,
+                tcpPort,
+                refs,
+                cpuPermits,
+                maxInFlight,
+                admissionWaitMs,
+                maxBodyBytes,
+                requestDeadlineMs,
+                graceMs,
+                tcpMaxLineBytes,
+                db,
+                10_000,
+                30_000,
+                60_000,
+                4096,
+                0,
+                0);
+    }
+
+    /** A copy with other transport limits. */
+    public ServerConfig withTransport(
+            long headerTimeout, long bodyTimeout, long idleTimeout, int connections, int threads, int inlineMax) {
+        return new ServerConfig(
+                host,
+                port,
+                tcpPort,
+                refs,
+                cpuPermits,
+                maxInFlight,
+                admissionWaitMs,
+                maxBodyBytes,
+                requestDeadlineMs,
+                graceMs,
+                tcpMaxLineBytes,
+                db,
+                headerTimeout,
+                bodyTimeout,
+                idleTimeout,
+                connections,
+                threads,
+                inlineMax);
+    }
+
+    /** Event-loop threads to start: the setting, or one per core. */
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /** The defaults alone. */
@@ -162,7 +259,13 @@ public record ServerConfig(
                 number(v, "request-deadline-ms"),
                 number(v, "grace-ms"),
                 (int) number(v, "tcp-max-line-bytes"),
-                v.get("db"));
+                v.get("db"),
+                number(v, "header-timeout-ms"),
+                number(v, "body-timeout-ms"),
+                number(v, "idle-timeout-ms"),
+                (int) number(v, "max-connections"),
+                (int) number(v, "io-threads"),
+                (int) number(v, "inline-max-bytes"));
     }
 
     private static long number(Map<String, String> v, String key) {
@@ -204,7 +307,13 @@ public record ServerConfig(
                 requestDeadlineMs,
                 graceMs,
                 tcpMaxLineBytes,
-                db);
+                db,
+                headerTimeoutMs,
+                bodyTimeoutMs,
+                idleTimeoutMs,
+                maxConnections,
+                ioThreads,
+                inlineMaxBytes);
     }
 
     /** A copy with another database setting. */
@@ -221,7 +330,13 @@ public record ServerConfig(
                 requestDeadlineMs,
                 graceMs,
                 tcpMaxLineBytes,
-                newDb);
+                newDb,
+                headerTimeoutMs,
+                bodyTimeoutMs,
+                idleTimeoutMs,
+                maxConnections,
+                ioThreads,
+                inlineMaxBytes);
     }
 
     /** The settings as key = value lines, for the startup banner and docs. */
@@ -238,6 +353,12 @@ public record ServerConfig(
                 "request-deadline-ms=" + requestDeadlineMs,
                 "grace-ms=" + graceMs,
                 "tcp-max-line-bytes=" + tcpMaxLineBytes,
-                "db=" + db);
+                "db=" + db,
+                "header-timeout-ms=" + headerTimeoutMs,
+                "body-timeout-ms=" + bodyTimeoutMs,
+                "idle-timeout-ms=" + idleTimeoutMs,
+                "max-connections=" + maxConnections,
+                "io-threads=" + ioThreads,
+                "inline-max-bytes=" + inlineMaxBytes);
     }
 }

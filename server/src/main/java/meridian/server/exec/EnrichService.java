@@ -131,6 +131,38 @@ public final class EnrichService {
         return ws;
     }
 
+    /**
+     * A workspace outside the admission pool, for a thread that enriches small batches itself (an HTTP
+     * event loop): one per such thread, so the memory stays bounded by the thread count.
+     */
+    public Workspace privateWorkspace() {
+        return new Workspace(codec);
+    }
+
+    /**
+     * Enriches a small batch on the calling thread, without admission or a CPU permit: for batches so small
+     * that handing them to the pool costs more than the work (the {@code inline-max-bytes} setting).
+     */
+    public void enrichHere(Workspace ws, Enricher enricher, EnrichOptions options) {
+        int n = ws.batch.size();
+        checkSize(n, options);
+        ws.matches.reset(n, options.k());
+        if (n > 0) {
+            enricher.enrichRange(ws.batch, 0, n, options, ws.matches);
+            metrics.enriched(n);
+        }
+    }
+
+    private static void checkSize(int n, EnrichOptions options) {
+        if ((long) n * options.k() > MAX_MATCH_SLOTS) {
+            throw new InvalidInputException(
+                    "result_too_large",
+                    n + " records x k=" + options.k() + " nearest places is more than " + MAX_MATCH_SLOTS
+                            + " results per request; send fewer records or a smaller k",
+                    Map.of("records", n, "k", options.k(), "limit", MAX_MATCH_SLOTS));
+        }
+    }
+
     public void release(Workspace ws) {
         if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD
                 || ws.batch.size() > MAX_POOLED_PAYLOAD / 16
@@ -151,13 +183,7 @@ public final class EnrichService {
         RecordBatch batch = ws.batch;
         Matches matches = ws.matches;
         int n = batch.size();
-        if ((long) n * options.k() > MAX_MATCH_SLOTS) {
-            throw new InvalidInputException(
-                    "result_too_large",
-                    n + " records x k=" + options.k() + " nearest places is more than " + MAX_MATCH_SLOTS
-                            + " results per request; send fewer records or a smaller k",
-                    Map.of("records", n, "k", options.k(), "limit", MAX_MATCH_SLOTS));
-        }
+        checkSize(n, options);
         matches.reset(n, options.k());
         if (n == 0) {
             return;

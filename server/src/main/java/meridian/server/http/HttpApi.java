@@ -1,22 +1,31 @@
 package meridian.server.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Method;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -39,18 +48,31 @@ import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.metrics.Metrics.Route;
 import meridian.server.refs.RefSetRegistry;
+import meridian.server.security.RequestGate;
 
 /**
- * The HTTP surface: one plain handler method per route, wired in {@link #routing}. Every handler runs on
- * the connection's virtual thread, which reads the body, parses it as it streams in, waits for the CPU
- * stage, and writes the answer as it is serialized; enrichment itself runs on the {@code CpuPool}.
+ * The HTTP surface: one plain handler method per route, chosen in {@link #route}. A handler gets the
+ * request with its whole body ({@link Exchange}); quick ones ({@code GET /}, health, metrics, listings, and
+ * small {@code /enrich} bodies, see {@link #inlineMaxBytes}) run on the connection's event loop,
+ * the rest on a virtual thread, which may block on admission, the CPU stage or the database. Enrichment
+ * of larger bodies runs on the {@code CpuPool}.
  *
- * <p>Every failure is answered at one boundary ({@link #guarded}): product errors map to 4xx/5xx JSON
- * bodies by type and code, anything else is a bug, logged with a request id and answered 500 with that id.
+ * <p>Every failure is answered at one boundary ({@link #run}): product errors map to 4xx/5xx JSON
+ * bodies by type and code ({@link #status}), anything else is a bug, logged with a request id and
+ * answered 500 with that id.
  */
 public final class HttpApi {
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
     private static final String JSON = "application/json";
+
+    /**
+     * Bodies up to this size ({@code inline-max-bytes}, 64 KiB by default: about 200 records of the
+     * benchmark's shape, a 64-value payload each) are enriched on the event loop that read them, without
+     * admission or a CPU permit. Handing such a request to a virtual thread and the CPU pool costs thread
+     * hand-offs that take longer than the parse, the search and the answer together (see BENCHMARKS.md); an
+     * event loop busy this long (well under a millisecond) delays its other connections by as much.
+     */
+    private final int inlineMaxBytes;
 
     private final ServerConfig config;
     private final RefSetRegistry registry;
@@ -63,7 +85,16 @@ public final class HttpApi {
     private final long deadlineNanos;
     private final UsersApi users; // null when the store is off
     private final meridian.server.StoreAccess store;
-    private final byte[] hello;
+    private final RequestGate gate;
+    private final ByteBuf hello;
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("meridian-http-", 0).factory());
+    private final FastThreadLocal<EnrichService.Workspace> loopWorkspace = new FastThreadLocal<>() {
+        @Override
+        protected EnrichService.Workspace initialValue() {
+            return service.privateWorkspace();
+        }
+    };
 
     public HttpApi(
             ServerConfig config,
@@ -73,7 +104,8 @@ public final class HttpApi {
             Metrics metrics,
             BooleanSupplier draining,
             String version,
-            meridian.server.StoreAccess store) {
+            meridian.server.StoreAccess store,
+            RequestGate gate) {
         this.config = config;
         this.registry = registry;
         this.service = service;
@@ -83,94 +115,211 @@ public final class HttpApi {
         this.version = version;
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.requestDeadlineMs());
         this.store = store;
-        this.users = store == null ? null : new UsersApi(store, registry, config.maxBodyBytes());
-        this.hello =
+        this.gate = gate;
+        this.inlineMaxBytes = config.inlineMaxBytes();
+        this.users = store == null ? null : new UsersApi(store, registry);
+        byte[] text =
                 ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
+        this.hello = Unpooled.unreleasableBuffer(
+                Unpooled.directBuffer(text.length).writeBytes(text).asReadOnly());
     }
 
     @FunctionalInterface
     interface Handler {
-        void handle(ServerRequest req, ServerResponse res, long deadlineNanos) throws Exception;
+        void handle(Exchange ex) throws Exception;
     }
 
-    public void routing(HttpRouting.Builder r) {
-        r.get("/", guarded(Route.ROOT, this::root))
-                .post("/enrich", guarded(Route.ENRICH, this::enrich))
-                .get("/health", guarded(Route.HEALTH, this::health))
-                .get("/metrics", guarded(Route.METRICS, this::metrics))
-                .get("/refsets", guarded(Route.REFSETS_LIST, this::listRefsets))
-                .put("/refsets/{name}", guarded(Route.REFSETS_PUT, this::putRefset))
-                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset));
-        if (users != null) {
-            r.post("/users", guarded(Route.USERS_CREATE, users::create))
-                    .get("/users", guarded(Route.USERS_LIST, users::list))
-                    .get("/users/{id}", guarded(Route.USERS_GET, users::get))
-                    .put("/users/{id}", guarded(Route.USERS_UPDATE, users::update))
-                    .delete("/users/{id}", guarded(Route.USERS_DELETE, users::delete))
-                    .post("/events", guarded(Route.EVENTS, users::ingest));
+    /** Where a request goes: its route (for metrics), its handler, and whether it may run on the event loop. */
+    record Target(Route route, Handler handler, boolean inline, String path, String param) {}
+
+    // --- routing ---
+
+    private final Target root = new Target(Route.ROOT, this::root, true, "/", null);
+    private final Target health = new Target(Route.HEALTH, this::health, true, "/health", null);
+    private final Target metricsTarget = new Target(Route.METRICS, this::metrics, true, "/metrics", null);
+    private final Target enrich = new Target(Route.ENRICH, this::enrich, true, "/enrich", null);
+    private final Target refsets = new Target(Route.REFSETS_LIST, this::listRefsets, true, "/refsets", null);
+
+    /** The route of a request head; unknown paths and methods get the fallback (404/405). */
+    Target route(HttpRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (path.indexOf('%') >= 0) {
+            path = QueryStringDecoder.decodeComponent(path);
         }
-        r.route(m -> true, io.helidon.http.PathMatchers.any(), guarded(Route.OTHER, this::fallback));
+        HttpMethod m = req.method();
+        switch (path) {
+            case "/" -> {
+                if (m == HttpMethod.GET) {
+                    return root;
+                }
+            }
+            case "/enrich" -> {
+                if (m == HttpMethod.POST) {
+                    return enrich;
+                }
+            }
+            case "/health" -> {
+                if (m == HttpMethod.GET) {
+                    return health;
+                }
+            }
+            case "/metrics" -> {
+                if (m == HttpMethod.GET) {
+                    return metricsTarget;
+                }
+            }
+            case "/refsets" -> {
+                if (m == HttpMethod.GET) {
+                    return refsets;
+                }
+            }
+            default -> {
+                String name = param(path, "/refsets/");
+                if (name != null) {
+                    if (m == HttpMethod.PUT) {
+                        return new Target(Route.REFSETS_PUT, this::putRefset, false, path, name);
+                    }
+                    if (m == HttpMethod.DELETE) {
+                        return new Target(Route.REFSETS_DELETE, this::deleteRefset, false, path, name);
+                    }
+                }
+                if (users != null) {
+                    String id = param(path, "/users/");
+                    if (id != null) {
+                        if (m == HttpMethod.GET) {
+                            return new Target(Route.USERS_GET, users::get, false, path, id);
+                        }
+                        if (m == HttpMethod.PUT) {
+                            return new Target(Route.USERS_UPDATE, users::update, false, path, id);
+                        }
+                        if (m == HttpMethod.DELETE) {
+                            return new Target(Route.USERS_DELETE, users::delete, false, path, id);
+                        }
+                    }
+                    if (path.equals("/users")) {
+                        if (m == HttpMethod.POST) {
+                            return new Target(Route.USERS_CREATE, users::create, false, path, null);
+                        }
+                        if (m == HttpMethod.GET) {
+                            return new Target(Route.USERS_LIST, users::list, false, path, null);
+                        }
+                    }
+                    if (path.equals("/events") && m == HttpMethod.POST) {
+                        return new Target(Route.EVENTS, users::ingest, false, path, null);
+                    }
+                }
+            }
+        }
+        return new Target(Route.OTHER, this::fallback, true, path, null);
     }
 
-    private io.helidon.webserver.http.Handler guarded(Route route, Handler h) {
-        return (req, res) -> {
-            long start = System.nanoTime();
-            metrics.httpRequestStarted();
-            try {
-                h.handle(req, res, start + deadlineNanos);
-            } catch (Throwable e) {
-                fail(req, res, e);
-            } finally {
-                metrics.httpRequestFinished();
-                metrics.request(route, res.status().code(), System.nanoTime() - start);
-            }
+    /** The one segment after {@code prefix}, or null. */
+    private static String param(String path, String prefix) {
+        if (!path.startsWith(prefix) || path.length() == prefix.length()) {
+            return null;
+        }
+        String rest = path.substring(prefix.length());
+        return rest.indexOf('/') >= 0 ? null : rest;
+    }
+
+    /** Asks the request gate about a head, before any of its body is read. */
+    void admitHead(HttpRequest req, Target t) {
+        if (gate == RequestGate.OPEN) {
+            return;
+        }
+        var h = req.headers();
+        gate.check(new RequestGate.RequestHead(
+                req.method().name(),
+                t.path(),
+                h.get(HttpHeaderNames.HOST),
+                h.get(HttpHeaderNames.ORIGIN),
+                h.get(HttpHeaderNames.CONTENT_TYPE),
+                h.get(HttpHeaderNames.AUTHORIZATION)));
+    }
+
+    Exchange exchange(Connection conn, HttpRequest head, Target t, ByteBuf body, long start) {
+        return new Exchange(
+                conn, head, head.method().name(), t.path(), t.route(), t.param(), body, start, start + deadlineNanos);
+    }
+
+    /** Runs the handler: here on the event loop when it is quick, else on a virtual thread. */
+    void dispatch(Exchange ex) {
+        Target t = targetOf(ex);
+        if (t.inline() && (t.route() != Route.ENRICH || ex.bodyBytes() <= inlineMaxBytes && inlineMaxBytes > 0)) {
+            run(ex, t.handler());
+        } else {
+            workers.execute(() -> {
+                ex.worker = Thread.currentThread();
+                run(ex, t.handler());
+            });
+        }
+    }
+
+    private Target targetOf(Exchange ex) {
+        return switch (ex.route) {
+            case ROOT -> root;
+            case HEALTH -> health;
+            case METRICS -> metricsTarget;
+            case ENRICH -> enrich;
+            case REFSETS_LIST -> refsets;
+            default -> route(ex.head);
         };
     }
 
-    private void fail(ServerRequest req, ServerResponse res, Throwable e) {
+    private void run(Exchange ex, Handler h) {
+        metrics.httpRequestStarted();
+        try {
+            h.handle(ex);
+        } catch (Throwable e) {
+            fail(ex, e);
+        } finally {
+            ex.release();
+            metrics.httpRequestFinished();
+            metrics.request(ex.route, ex.status(), System.nanoTime() - ex.startNanos);
+        }
+    }
+
+    private void fail(Exchange ex, Throwable e) {
         if (e instanceof MeridianException m) {
             int status = status(m);
             if (status == 413) {
                 metrics.rejected(Metrics.Rejection.TOO_LARGE);
             }
-            if (res.isSent()) {
+            if (ex.isStarted()) {
                 LOG.log(System.Logger.Level.DEBUG, "error after the response started: " + m.getMessage());
+                ex.conn.closeNow();
                 return;
             }
-            res.status(status);
+            ex.status(status);
             if (m instanceof UnavailableException && m.detail().get("retry_after_s") instanceof Number n) {
-                res.header(HeaderNames.RETRY_AFTER, n.toString());
+                ex.header(HttpHeaderNames.RETRY_AFTER, n.toString());
             }
             if (status == 413 || status == 503 || status == 504) {
-                // the body may be left unread: do not try to reuse the connection
-                res.header(HeaderNames.CONNECTION, "close");
+                // a client told to back off should reconnect, not keep its place
+                ex.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
-            send(res, Json.error(m.code(), m.getMessage(), m.detail()));
+            send(ex, Json.error(m.code(), m.getMessage(), m.detail()));
             return;
         }
         if (clientGone(e)) {
             metrics.rejected(Metrics.Rejection.CLIENT_GONE);
             LOG.log(System.Logger.Level.DEBUG, "client went away: " + e);
-            if (!res.isSent()) {
-                res.status(499); // recorded in metrics; the client is no longer there to read it
-                res.header(HeaderNames.CONNECTION, "close");
-                try {
-                    res.send();
-                } catch (RuntimeException ignored) {
-                    // the connection is gone
-                }
-            }
+            ex.status(499); // recorded in metrics; the client is no longer there to read it
+            ex.conn.closeNow();
             return;
         }
         String id = Long.toHexString(requestIds.incrementAndGet()) + "-" + Long.toHexString(System.nanoTime());
-        LOG.log(System.Logger.Level.ERROR, "request " + id + " (" + req.prologue() + ") failed", e);
-        if (res.isSent()) {
+        LOG.log(System.Logger.Level.ERROR, "request " + id + " (" + ex.method + " " + ex.path + ") failed", e);
+        if (ex.isStarted()) {
+            ex.conn.closeNow();
             return;
         }
-        res.status(500);
-        res.header(HeaderNames.CONNECTION, "close");
+        ex.status(500);
+        ex.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         send(
-                res,
+                ex,
                 Json.error(
                         "internal_error",
                         "the server failed to handle this request (request id " + id + "); it has been logged",
@@ -182,12 +331,69 @@ public final class HttpApi {
             if (t instanceof IOException || t instanceof UncheckedIOException) {
                 return true;
             }
-            String name = t.getClass().getName();
-            if (name.startsWith("io.helidon") && (name.contains("Closed") || name.contains("InsufficientData"))) {
-                return true;
-            }
         }
         return false;
+    }
+
+    // --- answers decided by the connection (before a handler runs) ---
+
+    /** A refusal decided from the head or the body's size, before a handler runs. */
+    void refused(Target t, MeridianException e, long start) {
+        if (status(e) == 413) {
+            metrics.rejected(Metrics.Rejection.TOO_LARGE);
+        }
+        metrics.request(t == null ? Route.OTHER : t.route(), status(e), System.nanoTime() - start);
+    }
+
+    FullHttpResponse errorResponse(MeridianException m) {
+        FullHttpResponse res = jsonResponse(status(m), Json.error(m.code(), m.getMessage(), m.detail()));
+        if (m instanceof UnavailableException && m.detail().get("retry_after_s") instanceof Number n) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, n.toString());
+        }
+        if (m instanceof RefusedException && "unauthorized".equals(m.code())) {
+            Object challenge = m.detail().get("www_authenticate");
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge == null ? "Bearer" : challenge.toString());
+        }
+        return res;
+    }
+
+    void timedOut(Target t, boolean inBody) {
+        metrics.rejected(Metrics.Rejection.TIMEOUT);
+        metrics.request(t == null || !inBody ? Route.OTHER : t.route(), 408, 0);
+    }
+
+    void malformed(long start) {
+        metrics.request(Route.OTHER, 400, 0);
+    }
+
+    void connectionRefused() {
+        metrics.rejected(Metrics.Rejection.OVERLOADED);
+    }
+
+    /** 413: a body over the limit, refused from its {@code Content-Length} or as soon as it grows past it. */
+    static InvalidInputException tooLarge(long limit, long length) {
+        return new InvalidInputException(
+                "body_too_large",
+                "the request body " + (length < 0 ? "exceeds" : "of " + length + " bytes exceeds") + " the limit of "
+                        + limit + " bytes",
+                length < 0 ? Map.of("limit", limit) : Map.of("limit", limit, "length", length));
+    }
+
+    static byte[] errorBody(String code, String message, Map<String, ?> detail) {
+        return Json.error(code, message, detail);
+    }
+
+    static FullHttpResponse jsonResponse(int status, byte[] json) {
+        DefaultHttpHeaders h = new DefaultHttpHeaders(false);
+        h.set(HttpHeaderNames.CONTENT_TYPE, JSON);
+        h.set(Exchange.CONTENT_TYPE_OPTIONS, Exchange.NOSNIFF);
+        h.set(HttpHeaderNames.CONTENT_LENGTH, json.length);
+        return new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(json),
+                h,
+                new ReadOnlyHttpHeaders(false));
     }
 
     static int status(MeridianException m) {
@@ -212,52 +418,69 @@ public final class HttpApi {
         };
     }
 
-    private static void send(ServerResponse res, byte[] json) {
-        res.header(HeaderNames.CONTENT_TYPE, JSON);
-        res.send(json);
+    private static void send(Exchange ex, byte[] json) {
+        ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
+        ex.send(json);
     }
 
     // --- handlers ---
 
-    private void root(ServerRequest req, ServerResponse res, long deadline) {
-        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        res.send(("Meridian " + version + ": nearest-place enrichment. POST /enrich\n")
-                .getBytes(StandardCharsets.UTF_8));
+    private void root(Exchange ex) {
+        ex.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        ex.send(hello.duplicate());
     }
 
-    private void enrich(ServerRequest req, ServerResponse res, long deadline) throws IOException {
-        EnrichOptions options = options(req);
-        RefSetRegistry.Entry refs = registry.get(req.query().first("refs").orElse(null));
-        checkLength(req);
-        EnrichService.Workspace ws = service.admit(deadline);
-        try {
-            InputStream body = new BodyStream(req.content().inputStream(), config.maxBodyBytes(), deadline);
-            codec.readArray(body, ws.batch, ws.reader);
-            service.enrich(ws, refs.enricher(), options, deadline);
-            res.header(HeaderNames.CONTENT_TYPE, JSON);
-            // Large writes: each write to the response stream becomes one HTTP chunk and one socket write.
-            try (OutputStream out = new ReusableBufferedOutput(res.outputStream(), ws.output);
-                    JsonGenerator g = codec.generator(out)) {
-                codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+    private void enrich(Exchange ex) throws IOException {
+        EnrichOptions options = options(ex);
+        RefSetRegistry.Entry refs = registry.get(ex.queryFirst("refs"));
+        if (!ex.conn.inEventLoop()) {
+            EnrichService.Workspace ws = service.admit(ex.deadlineNanos);
+            try {
+                codec.readArray(ex.body(), ws.batch, ws.reader);
+                ex.release(); // parsed: the body's memory goes back before the answer is written
+                service.enrich(ws, refs.enricher(), options, ex.deadlineNanos);
+                ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
+                ChannelOutput out = ex.output();
+                try {
+                    JsonGenerator g = codec.generator(out);
+                    codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+                    g.close();
+                    out.close();
+                } catch (IOException | RuntimeException e) {
+                    out.abort();
+                    throw e;
+                }
+            } finally {
+                service.release(ws);
             }
+            return;
+        }
+        // A small body, on the event loop: this thread's own workspace, the answer in one pooled buffer.
+        EnrichService.Workspace ws = loopWorkspace.get();
+        ws.batch.clear();
+        codec.readArray(ex.body(), ws.batch, ws.reader);
+        service.enrichHere(ws, refs.enricher(), options);
+        ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, ex.bodyBytes() + (ex.bodyBytes() >> 2)));
+        try (JsonGenerator g = codec.generator(new ByteBufOutputStream(buf))) {
+            codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
         } finally {
-            service.release(ws);
+            ws.batch.clear();
         }
+        ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
+        ex.send(buf);
     }
 
-    private void checkLength(ServerRequest req) {
-        OptionalLong length = req.headers().contentLength();
-        if (length.isPresent() && length.getAsLong() > config.maxBodyBytes()) {
-            throw BodyStream.tooLarge(config.maxBodyBytes(), length.getAsLong());
+    private static EnrichOptions options(Exchange ex) {
+        if (!ex.hasQuery()) {
+            return EnrichOptions.NEAREST;
         }
-    }
-
-    private static EnrichOptions options(ServerRequest req) {
         int k = 1;
         double maxKm = Double.POSITIVE_INFINITY;
-        var q = req.query();
-        if (q.contains("k")) {
-            String v = q.get("k");
+        String v = ex.queryFirst("k");
+        if (v != null) {
             try {
                 k = Integer.parseInt(v.strip());
             } catch (NumberFormatException e) {
@@ -267,8 +490,8 @@ public final class HttpApi {
                         Map.of("field", "k", "value", v));
             }
         }
-        if (q.contains("max_km")) {
-            String v = q.get("max_km");
+        v = ex.queryFirst("max_km");
+        if (v != null) {
             try {
                 maxKm = Double.parseDouble(v.strip());
             } catch (NumberFormatException e) {
@@ -278,7 +501,7 @@ public final class HttpApi {
                         Map.of("field", "max_km", "value", v));
             }
         }
-        for (String name : q.names()) {
+        for (String name : ex.queryNames()) {
             if (!name.equals("k") && !name.equals("max_km") && !name.equals("refs")) {
                 throw new InvalidInputException(
                         "invalid_option",
@@ -289,7 +512,7 @@ public final class HttpApi {
         return new EnrichOptions(k, maxKm);
     }
 
-    private void health(ServerRequest req, ServerResponse res, long deadline) {
+    private void health(Exchange ex) {
         boolean loaded = registry.ready();
         boolean ready = loaded && !draining.getAsBoolean();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -301,16 +524,16 @@ public final class HttpApi {
         m.put("refsets", registry.size());
         m.put("in_flight", service.admitted());
         m.put("database", store == null ? "off" : store.isOpen() ? "open" : "unavailable");
-        res.status(ready ? 200 : 503);
-        send(res, Json.bytes(m));
+        ex.status(ready ? 200 : 503);
+        send(ex, Json.bytes(m));
     }
 
-    private void metrics(ServerRequest req, ServerResponse res, long deadline) {
-        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    private void metrics(Exchange ex) {
+        ex.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        ex.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
-    private void listRefsets(ServerRequest req, ServerResponse res, long deadline) {
+    private void listRefsets(Exchange ex) {
         List<Object> sets = new ArrayList<>();
         for (RefSetRegistry.Entry e : registry.list()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -323,22 +546,27 @@ public final class HttpApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("default", registry.defaultName());
         body.put("refsets", sets);
-        send(res, Json.bytes(body));
+        send(ex, Json.bytes(body));
     }
 
-    private void putRefset(ServerRequest req, ServerResponse res, long deadline) throws Exception {
-        String name = req.path().pathParameters().get("name");
+    private void putRefset(Exchange ex) throws Exception {
+        String name = ex.param;
         RefSetRegistry.checkName(name);
-        String onError = req.query().first("on_error").orElse("fail");
+        String onError = ex.queryFirst("on_error");
+        if (onError == null) {
+            onError = "fail";
+        }
         if (!onError.equals("fail") && !onError.equals("skip")) {
             throw new InvalidInputException(
                     "invalid_option",
                     "query option on_error must be 'fail' or 'skip', got '" + onError + "'",
                     Map.of("field", "on_error", "value", onError));
         }
-        checkLength(req);
-        // Read the (bounded) body on this I/O thread; parse and index on the CPU pool.
-        byte[] csv = new BodyStream(req.content().inputStream(), config.maxBodyBytes(), deadline).readAllBytes();
+        // The (bounded) body has arrived whole; parse and index on the CPU pool.
+        byte[] csv = new byte[ex.bodyBytes()];
+        ex.bodyBuf().getBytes(ex.bodyBuf().readerIndex(), csv);
+        ex.release();
+        long deadline = ex.deadlineNanos;
         LoadResult[] result = new LoadResult[1];
         if (!service.pool()
                 .tryAcquire(Math.max(
@@ -388,19 +616,19 @@ public final class HttpApi {
                     report);
         }
         boolean created = registry.put(r.set());
-        res.status(created ? 201 : 200);
-        send(res, Json.bytes(report));
+        ex.status(created ? 201 : 200);
+        send(ex, Json.bytes(report));
     }
 
-    private void deleteRefset(ServerRequest req, ServerResponse res, long deadline) {
-        String name = req.path().pathParameters().get("name");
+    private void deleteRefset(Exchange ex) {
+        String name = ex.param;
         registry.delete(name);
-        send(res, Json.bytes(Map.of("deleted", name)));
+        send(ex, Json.bytes(Map.of("deleted", name)));
     }
 
-    private void fallback(ServerRequest req, ServerResponse res, long deadline) {
-        String path = req.path().path();
-        Method method = req.prologue().method();
+    private void fallback(Exchange ex) {
+        String path = ex.path;
+        String method = ex.method;
         boolean known = path.equals("/")
                 || path.equals("/enrich")
                 || path.equals("/health")
@@ -409,16 +637,16 @@ public final class HttpApi {
                 || path.startsWith("/refsets/")
                 || (users != null && (path.equals("/users") || path.startsWith("/users/") || path.equals("/events")));
         if (known) {
-            res.status(405);
+            ex.status(405);
             send(
-                    res,
+                    ex,
                     Json.error(
                             "method_not_allowed",
-                            method.text() + " is not supported on " + path,
-                            Map.of("method", method.text(), "path", path)));
+                            method + " is not supported on " + path,
+                            Map.of("method", method, "path", path)));
         } else {
-            res.status(404);
-            send(res, Json.error("not_found", "no such endpoint: " + method.text() + " " + path, Map.of("path", path)));
+            ex.status(404);
+            send(ex, Json.error("not_found", "no such endpoint: " + method + " " + path, Map.of("path", path)));
         }
     }
 }

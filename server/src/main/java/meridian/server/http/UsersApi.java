@@ -3,11 +3,8 @@ package meridian.server.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,46 +29,43 @@ final class UsersApi {
 
     private final StoreAccess store;
     private final RefSetRegistry registry;
-    private final long maxBodyBytes;
 
-    UsersApi(StoreAccess store, RefSetRegistry registry, long maxBodyBytes) {
+    UsersApi(StoreAccess store, RefSetRegistry registry) {
         this.store = store;
         this.registry = registry;
-        this.maxBodyBytes = maxBodyBytes;
     }
 
-    void create(ServerRequest req, ServerResponse res, long deadline) throws IOException {
-        Map<String, String> body = nameAndEmail(req, deadline);
+    void create(Exchange ex) throws IOException {
+        Map<String, String> body = nameAndEmail(ex);
         User u = store.get().users().create(body.get("name"), body.get("email"));
-        res.status(201);
-        res.header(HeaderNames.LOCATION, "/users/" + u.id());
-        send(res, user(u));
+        ex.status(201);
+        ex.header(HttpHeaderNames.LOCATION, "/users/" + u.id());
+        send(ex, user(u));
     }
 
-    void get(ServerRequest req, ServerResponse res, long deadline) {
-        UserDetails d = store.get().users().get(id(req));
+    void get(Exchange ex) {
+        UserDetails d = store.get().users().get(id(ex));
         Map<String, Object> m = user(d.user());
         m.put("aggregate", aggregate(d.aggregate()));
-        send(res, m);
+        send(ex, m);
     }
 
-    void update(ServerRequest req, ServerResponse res, long deadline) throws IOException {
-        long id = id(req);
-        Map<String, String> body = nameAndEmail(req, deadline);
-        send(res, user(store.get().users().update(id, body.get("name"), body.get("email"))));
+    void update(Exchange ex) throws IOException {
+        long id = id(ex);
+        Map<String, String> body = nameAndEmail(ex);
+        send(ex, user(store.get().users().update(id, body.get("name"), body.get("email"))));
     }
 
-    void delete(ServerRequest req, ServerResponse res, long deadline) {
-        long id = id(req);
+    void delete(Exchange ex) {
+        long id = id(ex);
         store.get().users().delete(id);
-        send(res, Map.of("deleted", id));
+        send(ex, Map.of("deleted", id));
     }
 
-    void list(ServerRequest req, ServerResponse res, long deadline) {
-        var q = req.query();
-        int limit = (int) longOption(q.first("limit").orElse(null), "limit", 100, 1, 1000);
-        long after = longOption(q.first("after").orElse(null), "after", 0, 0, Long.MAX_VALUE);
-        for (String name : q.names()) {
+    void list(Exchange ex) {
+        int limit = (int) longOption(ex.queryFirst("limit"), "limit", 100, 1, 1000);
+        long after = longOption(ex.queryFirst("after"), "after", 0, 0, Long.MAX_VALUE);
+        for (String name : ex.queryNames()) {
             if (!name.equals("limit") && !name.equals("after")) {
                 throw new InvalidInputException(
                         "invalid_option",
@@ -87,22 +81,21 @@ final class UsersApi {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("users", users);
         m.put("next_after", page.nextAfter());
-        send(res, m);
+        send(ex, m);
     }
 
-    void ingest(ServerRequest req, ServerResponse res, long deadline) throws IOException {
-        InputStream body = new BodyStream(req.content().inputStream(), maxBodyBytes, deadline);
-        var events = EventCodec.read(body);
+    void ingest(Exchange ex) throws IOException {
+        var events = EventCodec.read(ex.body());
         // events are tagged with the service's default reference set, as /enrich is by default
         IngestResult r = store.get().events().ingest(events, registry.get(null).set());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accepted", r.accepted());
         m.put("duplicates", r.duplicates());
-        send(res, m);
+        send(ex, m);
     }
 
-    private Map<String, String> nameAndEmail(ServerRequest req, long deadline) throws IOException {
-        byte[] bytes = new BodyStream(req.content().inputStream(), maxBodyBytes, deadline).readAllBytes();
+    private Map<String, String> nameAndEmail(Exchange ex) throws IOException {
+        byte[] bytes = ex.body().readAllBytes();
         Map<String, String> out = new LinkedHashMap<>();
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -143,8 +136,8 @@ final class UsersApi {
         return new InvalidInputException("invalid_user", reason, field == null ? Map.of() : Map.of("field", field));
     }
 
-    private static long id(ServerRequest req) {
-        String text = req.path().pathParameters().get("id");
+    private static long id(Exchange ex) {
+        String text = ex.param;
         try {
             long id = Long.parseLong(text);
             if (id > 0) {
@@ -210,8 +203,8 @@ final class UsersApi {
         return m;
     }
 
-    private static void send(ServerResponse res, Object body) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(body));
+    private static void send(Exchange ex, Object body) {
+        ex.header(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        ex.send(Json.bytes(body));
     }
 }

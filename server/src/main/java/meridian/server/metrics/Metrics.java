@@ -42,7 +42,9 @@ public final class Metrics {
         OVERLOADED,
         TOO_LARGE,
         DEADLINE,
-        CLIENT_GONE
+        CLIENT_GONE,
+        /** A client too slow to send its headers or body within the transport timeouts (408). */
+        TIMEOUT
     }
 
     private static final int STATUSES = 600;

@@ -1,0 +1,443 @@
+package meridian.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import meridian.core.error.MeridianException;
+
+/**
+ * One HTTP connection, on its event loop: reads a request's head and whole body under the transport
+ * timeouts, then hands the complete {@link Exchange} to {@link HttpApi}; writes the answer back.
+ *
+ * <p>Phases and their clocks: {@code IDLE} (between requests; closed after the idle timeout), {@code HEAD}
+ * (from the first byte of a request to the end of its headers; header timeout), {@code BODY} (from the end
+ * of the headers to the last byte of the body, enforced on the whole body, not between reads; body timeout)
+ * and {@code BUSY} (the request is being handled; its deadline is the handler's business). A client too
+ * slow in HEAD or BODY gets 408 {@code request_timeout} and the connection is closed. One timer per
+ * connection, re-armed lazily, so a fast keep-alive client costs no timer work per request.
+ *
+ * <p>Nothing here takes an admission slot: the request reaches the handler only with its whole body.
+ * Requests pipelined behind a busy one wait (reading is paused) and are answered in order.
+ */
+final class Connection extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
+    private static final int IDLE = 0;
+    private static final int HEAD = 1;
+    private static final int BODY = 2;
+    private static final int BUSY = 3;
+    private static final int CLOSED = 4;
+
+    private final HttpApi api;
+    private final long headerTimeoutNanos;
+    private final long bodyTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final long maxBody;
+    private final ChannelFutureListener afterAnswer = f -> answered();
+    private final Object writable = new Object();
+
+    private ChannelHandlerContext ctx;
+    private Channel ch;
+    private int phase = IDLE;
+    private long phaseDeadline;
+    private ScheduledFuture<?> timer;
+    private long timerAt;
+
+    // the request being read
+    private HttpRequest head;
+    private HttpApi.Target target;
+    private ByteBuf body;
+    private long startNanos;
+    private boolean keepAlive;
+    private boolean discarding; // answered early (413, refusal, bad framing): drop the rest, then close
+    private Exchange current;
+
+    private ArrayDeque<Object> pending;
+
+    Connection(HttpApi api, long headerTimeoutMs, long bodyTimeoutMs, long idleTimeoutMs, long maxBody) {
+        this.api = api;
+        this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMs);
+        this.bodyTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMs);
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
+        this.maxBody = maxBody;
+    }
+
+    /** Sits before the HTTP decoder: sees raw bytes, so that the header clock starts at the first one. */
+    final class Arrival extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext c, Object msg) {
+            if (phase == IDLE) {
+                enter(HEAD, headerTimeoutNanos);
+            }
+            c.fireChannelRead(msg);
+            arm(); // only when the head or body is still incomplete after this read does a timer move
+        }
+    }
+
+    ByteBufAllocator alloc() {
+        return ch.alloc();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext c) {
+        this.ctx = c;
+        this.ch = c.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+        enter(IDLE, idleTimeoutNanos);
+        arm();
+        c.fireChannelActive();
+    }
+
+    // --- the clock ---
+
+    private void enter(int p, long timeoutNanos) {
+        phase = p;
+        phaseDeadline = System.nanoTime() + timeoutNanos;
+    }
+
+    /** Makes sure the timer fires no later than the current phase's deadline. */
+    private void arm() {
+        if (phase > BODY) {
+            return;
+        }
+        if (timer != null) {
+            if (timerAt - phaseDeadline <= 0) {
+                return; // fires first, and re-arms itself for the rest
+            }
+            timer.cancel(false);
+        }
+        schedule(phaseDeadline);
+    }
+
+    private void schedule(long at) {
+        timerAt = at;
+        timer = ctx.executor().schedule(this::onTimer, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (phase > BODY) {
+            return; // re-armed when the connection is idle again
+        }
+        if (phaseDeadline - System.nanoTime() > 0) {
+            schedule(phaseDeadline);
+            return;
+        }
+        switch (phase) {
+            case IDLE -> closeNow();
+            case HEAD, BODY -> timedOut();
+            default -> {}
+        }
+    }
+
+    private void timedOut() {
+        HttpApi.Target t = target;
+        boolean inBody = phase == BODY;
+        phase = CLOSED;
+        api.timedOut(t, inBody);
+        byte[] json = HttpApi.errorBody(
+                "request_timeout",
+                inBody
+                        ? "the request body did not arrive in full within " + (bodyTimeoutNanos / 1_000_000) + " ms"
+                        : "the request headers did not arrive within " + (headerTimeoutNanos / 1_000_000) + " ms",
+                java.util.Map.of());
+        early(408, json);
+    }
+
+    // --- reading ---
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (phase == CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (phase == BUSY || (pending != null && !pending.isEmpty())) {
+            if (pending == null) {
+                pending = new ArrayDeque<>();
+            }
+            pending.add(msg);
+            ch.config().setAutoRead(false);
+            return;
+        }
+        read(msg);
+    }
+
+    private void read(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            onHead(req);
+        }
+        if (msg instanceof HttpContent content) {
+            try {
+                onContent(content);
+            } finally {
+                content.release();
+            }
+        } else if (!(msg instanceof HttpRequest)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(HttpRequest req) {
+        startNanos = System.nanoTime();
+        discarding = false;
+        if (((HttpObject) req).decoderResult().isFailure()) {
+            malformed(req.decoderResult().cause());
+            return;
+        }
+        enter(BODY, bodyTimeoutNanos);
+        head = req;
+        keepAlive = HttpUtil.isKeepAlive(req);
+        target = api.route(req);
+        try {
+            api.admitHead(req, target);
+            long length = HttpUtil.getContentLength(req, -1L);
+            if (length > maxBody) {
+                throw HttpApi.tooLarge(maxBody, length);
+            }
+            if (HttpUtil.is100ContinueExpected(req)) {
+                ch.writeAndFlush(new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+            }
+        } catch (MeridianException e) {
+            refuse(e);
+        } catch (NumberFormatException e) {
+            malformed(e);
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        if (discarding || phase != BODY) {
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            malformed(content.decoderResult().cause());
+            return;
+        }
+        ByteBuf in = content.content();
+        int n = in.readableBytes();
+        if (n > 0) {
+            long have = body == null ? 0 : body.readableBytes();
+            if (have + n > maxBody) {
+                refuse(HttpApi.tooLarge(maxBody, -1));
+                return;
+            }
+            if (body == null) {
+                if (content instanceof LastHttpContent) {
+                    body = in.retain(); // the whole body came in one piece: no copy
+                } else {
+                    long length = HttpUtil.getContentLength(head, -1L);
+                    int initial = (int) Math.min(maxBody, length > 0 ? length : 4096);
+                    body = ch.alloc().buffer(initial);
+                    body.writeBytes(in);
+                }
+            } else {
+                body.writeBytes(in);
+            }
+        }
+        if (content instanceof LastHttpContent) {
+            ByteBuf b = body == null ? Unpooled.EMPTY_BUFFER : body;
+            body = null;
+            phase = BUSY;
+            Exchange ex = api.exchange(this, head, target, b, startNanos);
+            current = ex;
+            api.dispatch(ex);
+        }
+    }
+
+    /** Bad framing, request line or headers: 400 JSON, and the connection closes (its framing is lost). */
+    private void malformed(Throwable cause) {
+        LOG.log(System.Logger.Level.DEBUG, "malformed request: " + cause);
+        api.malformed(startNanos);
+        early(
+                400,
+                HttpApi.errorBody(
+                        "malformed_request",
+                        "the request is not valid HTTP/1.1: "
+                                + (cause == null ? "bad framing" : String.valueOf(cause.getMessage())),
+                        java.util.Map.of()));
+    }
+
+    /** A refusal decided before the body was read: answered at once, and the unread body is dropped. */
+    private void refuse(MeridianException e) {
+        api.refused(target, e, startNanos);
+        FullHttpResponse res = api.errorResponse(e);
+        discard();
+        phase = CLOSED;
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        ch.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void early(int status, byte[] json) {
+        discard();
+        phase = CLOSED;
+        FullHttpResponse res = HttpApi.jsonResponse(status, json);
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ch.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void discard() {
+        discarding = true;
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    // --- writing (any thread) ---
+
+    void write(Object msg) {
+        ch.writeAndFlush(msg);
+    }
+
+    /** Sends the last part of an answer; the connection then reads the next request or closes. */
+    void finish(Exchange ex, HttpObject last) {
+        boolean close = !keepAlive;
+        if (last instanceof FullHttpResponse res) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+            if (res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+                close = true;
+            } else if (close) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+        }
+        if (close) {
+            ch.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.writeAndFlush(last).addListener(afterAnswer);
+        }
+    }
+
+    /** On the event loop once an answer is written: back to reading requests. */
+    private void answered() {
+        if (phase != BUSY) {
+            return;
+        }
+        Exchange ex = current;
+        current = null;
+        if (ex != null) {
+            ex.release();
+        }
+        head = null;
+        target = null;
+        enter(IDLE, idleTimeoutNanos);
+        while (pending != null && !pending.isEmpty() && phase <= BODY) {
+            read(pending.poll());
+        }
+        if (pending != null && pending.isEmpty() && phase <= BODY) {
+            ch.config().setAutoRead(true);
+        }
+        arm();
+    }
+
+    /** Off the event loop: waits while the socket is behind (bounded by the body timeout). */
+    void awaitWritable() throws IOException {
+        if (ch.eventLoop().inEventLoop()) {
+            return;
+        }
+        long end = System.nanoTime() + bodyTimeoutNanos;
+        synchronized (writable) {
+            while (!ch.isWritable()) {
+                if (!ch.isActive()) {
+                    throw new ClosedChannelException();
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    closeNow();
+                    throw new IOException(
+                            "the client did not read the answer for " + (bodyTimeoutNanos / 1_000_000) + " ms");
+                }
+                try {
+                    writable.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing the answer", e);
+                }
+            }
+        }
+        if (!ch.isActive()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) {
+        synchronized (writable) {
+            writable.notifyAll();
+        }
+        c.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+        int was = phase;
+        phase = CLOSED;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        if (pending != null) {
+            pending.forEach(ReferenceCountUtil::release);
+            pending.clear();
+        }
+        synchronized (writable) {
+            writable.notifyAll();
+        }
+        Exchange ex = current;
+        if (was == BUSY && ex != null) {
+            Thread w = ex.worker;
+            if (w != null && ex.route == meridian.server.metrics.Metrics.Route.ENRICH) {
+                w.interrupt(); // enrichment of an answer nobody will read: cancel its chunks
+            }
+        }
+        c.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        // resets and broken pipes: the client is gone; one line, no stack trace
+        LOG.log(System.Logger.Level.DEBUG, "connection error: " + cause);
+        closeNow();
+    }
+
+    void closeNow() {
+        ch.close();
+    }
+
+    boolean inEventLoop() {
+        return ch.eventLoop().inEventLoop();
+    }
+
+    boolean isOpen() {
+        return ch.isActive();
+    }
+}

@@ -1,0 +1,177 @@
+package meridian.server.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import meridian.server.metrics.Metrics.Route;
+
+/**
+ * One HTTP request with its whole body, and its answer. Built by {@link Connection} once the last byte of
+ * the body has arrived; handled by {@link HttpApi} on the connection's event loop or on a virtual thread.
+ * The answer is sent once, either whole ({@link #send}) or streamed ({@link #output}).
+ */
+final class Exchange {
+    final Connection conn;
+    final HttpRequest head;
+    final String method;
+    final String path;
+    final Route route;
+    /** The path segment after a route's prefix ({@code /refsets/NAME}, {@code /users/ID}), or null. */
+    final String param;
+
+    final long startNanos;
+    final long deadlineNanos;
+    private final ByteBuf body; // owned; released by release()
+    private QueryStringDecoder query;
+
+    private int status = 200;
+    private HttpHeaders headers;
+    private boolean started;
+    volatile Thread worker;
+
+    Exchange(
+            Connection conn,
+            HttpRequest head,
+            String method,
+            String path,
+            Route route,
+            String param,
+            ByteBuf body,
+            long startNanos,
+            long deadlineNanos) {
+        this.conn = conn;
+        this.head = head;
+        this.method = method;
+        this.path = path;
+        this.route = route;
+        this.param = param;
+        this.body = body;
+        this.startNanos = startNanos;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    // --- request ---
+
+    int bodyBytes() {
+        return body.readableBytes();
+    }
+
+    ByteBuf bodyBuf() {
+        return body;
+    }
+
+    /** The body as a stream; it is complete and within the body limit already. */
+    InputStream body() {
+        return new ByteBufInputStream(body.duplicate(), false);
+    }
+
+    String header(CharSequence name) {
+        return head.headers().get(name);
+    }
+
+    private QueryStringDecoder query() {
+        if (query == null) {
+            query = new QueryStringDecoder(head.uri());
+        }
+        return query;
+    }
+
+    boolean hasQuery() {
+        return head.uri().indexOf('?') >= 0;
+    }
+
+    /** The first value of a query option, or null. */
+    String queryFirst(String name) {
+        if (!hasQuery()) {
+            return null;
+        }
+        List<String> v = query().parameters().get(name);
+        return v == null || v.isEmpty() ? null : v.getFirst();
+    }
+
+    Set<String> queryNames() {
+        if (!hasQuery()) {
+            return Set.of();
+        }
+        Map<String, List<String>> p = query().parameters();
+        return p.keySet();
+    }
+
+    private boolean released;
+
+    /** Gives the body's buffer back; once, from the thread handling the request. */
+    void release() {
+        if (!released) {
+            released = true;
+            body.release();
+        }
+    }
+
+    // --- response ---
+
+    int status() {
+        return status;
+    }
+
+    void status(int code) {
+        this.status = code;
+    }
+
+    void header(CharSequence name, Object value) {
+        if (headers == null) {
+            headers = new DefaultHttpHeaders(false);
+        }
+        headers.set(name, value);
+    }
+
+    HttpHeaders headers() {
+        return headers;
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    /** Sends the whole answer. */
+    void send(byte[] bytes) {
+        send(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Sends the whole answer; takes ownership of {@code content}. */
+    void send(ByteBuf content) {
+        started = true;
+        DefaultFullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content, responseHeaders(), EMPTY);
+        conn.finish(this, res);
+    }
+
+    /** Starts a streamed answer (chunked unless it turns out to fit one buffer). */
+    ChannelOutput output() {
+        started = true;
+        return new ChannelOutput(this);
+    }
+
+    HttpHeaders responseHeaders() {
+        HttpHeaders h = headers == null ? new DefaultHttpHeaders(false) : headers;
+        h.set(CONTENT_TYPE_OPTIONS, NOSNIFF);
+        return h;
+    }
+
+    /** On every answer: browsers must not guess a type other than the one given. */
+    static final io.netty.util.AsciiString CONTENT_TYPE_OPTIONS =
+            io.netty.util.AsciiString.cached("x-content-type-options");
+
+    static final io.netty.util.AsciiString NOSNIFF = io.netty.util.AsciiString.cached("nosniff");
+    private static final HttpHeaders EMPTY = new io.netty.handler.codec.http.ReadOnlyHttpHeaders(false);
+}
