@@ -24,5 +24,7 @@ USER meridian
 ENV MERIDIAN_HOST=0.0.0.0
 EXPOSE 8080 9090
 VOLUME ["/app/data"]
-ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/meridian.jar"]
+# The launcher's defaults for serve (see the meridian script): heap sized from the admission budget (bundled
+# cities + 16 in-flight requests), not from the container's memory; native access for the epoll transport.
+ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx352m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-jar", "/app/meridian.jar"]
 CMD ["serve"]

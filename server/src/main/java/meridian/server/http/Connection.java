@@ -209,6 +209,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             malformed(req.decoderResult().cause());
             return;
         }
+        if (req.protocolVersion().majorVersion() != 1) {
+            malformed(new IllegalArgumentException("unsupported protocol version " + req.protocolVersion()));
+            return;
+        }
         enter(BODY, bodyTimeoutNanos);
         head = req;
         keepAlive = HttpUtil.isKeepAlive(req);

@@ -435,24 +435,26 @@ public final class HttpApi {
         RefSetRegistry.Entry refs = registry.get(ex.queryFirst("refs"));
         if (!ex.conn.inEventLoop()) {
             EnrichService.Workspace ws = service.admit(ex.deadlineNanos);
+            ChannelOutput out = null;
             try {
                 codec.readArray(ex.body(), ws.batch, ws.reader);
                 ex.release(); // parsed: the body's memory goes back before the answer is written
                 service.enrich(ws, refs.enricher(), options, ex.deadlineNanos);
                 ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
-                ChannelOutput out = ex.output();
-                try {
-                    JsonGenerator g = codec.generator(out);
-                    codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
-                    g.close();
-                    out.close();
-                } catch (IOException | RuntimeException e) {
+                out = ex.output();
+                JsonGenerator g = codec.generator(out);
+                codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+                g.close(); // the rest of the answer is in the output's own buffer now
+            } catch (IOException | RuntimeException e) {
+                if (out != null) {
                     out.abort();
-                    throw e;
                 }
+                throw e;
             } finally {
+                // back before the last write, so that a client holding its answer sees the slot free
                 service.release(ws);
             }
+            out.close();
             return;
         }
         // A small body, on the event loop: this thread's own workspace, the answer in one pooled buffer.

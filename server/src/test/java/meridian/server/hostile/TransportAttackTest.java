@@ -1,0 +1,428 @@
+package meridian.server.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import meridian.core.error.RefusedException;
+import meridian.core.refs.Place;
+import meridian.core.refs.ReferenceSet;
+import meridian.server.MeridianServer;
+import meridian.server.ServerConfig;
+import meridian.server.metrics.Metrics;
+import meridian.server.security.RequestGate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that attack the HTTP transport, over raw sockets so that nothing here depends on the HTTP
+ * library: stalled bodies, slowloris headers, bad framing, short bodies, idle and surplus connections.
+ * Each checks that the attacker gets 408/400 JSON (or a close) and that a normal client keeps getting 200.
+ * The normal client's latency during the attacks is printed, never asserted.
+ */
+class TransportAttackTest {
+    private static final String ONE = "[{\"id\":1,\"point\":{\"lat\":35.0,\"lon\":-120.0},\"payload\":[1.0]}]";
+    private static final ReferenceSet SF_LA = ReferenceSet.of(
+            "sf-la",
+            List.of(
+                    new Place("sf", "San Francisco", 37.7749, -122.4194, Map.of()),
+                    new Place("la", "Los Angeles", 34.0522, -118.2437, Map.of())));
+
+    private final List<LogRecord> traces = new CopyOnWriteArrayList<>();
+    private final Handler traceCatcher = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getThrown() != null) {
+                traces.add(r);
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    };
+
+    @BeforeEach
+    void catchStackTraces() {
+        Logger.getLogger("").addHandler(traceCatcher);
+    }
+
+    @AfterEach
+    void stopCatching() {
+        Logger.getLogger("").removeHandler(traceCatcher);
+    }
+
+    /**
+     * Small admission (4 slots), short transport timeouts, and no event-loop enrichment, so that every
+     * /enrich goes through admission: the resource the stalled-body attack used to exhaust.
+     */
+    private static ServerConfig config(long headerMs, long bodyMs, long idleMs, int maxConnections) {
+        return new ServerConfig("127.0.0.1", 0, 0, "sf-la", 2, 4, 2000, 1 << 20, 60_000, 2000, 1 << 16, "off")
+                .withTransport(headerMs, bodyMs, idleMs, maxConnections, 2, 0);
+    }
+
+    private static MeridianServer start(ServerConfig c) throws IOException {
+        return MeridianServer.start(c, SF_LA);
+    }
+
+    @Test
+    void stalledBodiesHoldNoSlotAndGet408WhileOthersAreServed() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            List<Socket> stalled = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                Socket sock = socket(s);
+                send(
+                        sock,
+                        "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
+                stalled.add(sock);
+            }
+            // 16 stalled uploads, 4 slots: a normal client still gets 200 on every request
+            long[] latency = normalClient(s, 100);
+            System.out.println("TransportAttackTest: 16 stalled bodies, normal client " + summary(latency));
+            assertThat(s.service().admitted()).isZero();
+            for (Socket sock : stalled) {
+                String answer = readAll(sock);
+                assertThat(answer).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
+                assertThat(answer.toLowerCase()).contains("x-content-type-options: nosniff");
+                sock.close();
+            }
+            assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(16);
+            assertThat(s.metrics().requests(Metrics.Route.ENRICH, 408)).isEqualTo(16);
+            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(traces).isEmpty();
+    }
+
+    @Test
+    void slowlorisHeadersGet408WhileOthersAreServed() throws Exception {
+        try (MeridianServer s = start(config(1_000, 30_000, 60_000, 4096))) {
+            List<Socket> slow = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                Socket sock = socket(s);
+                send(sock, "GET /health HTTP/1.1\r\nHost: x\r\n");
+                slow.add(sock);
+            }
+            AtomicBoolean attacking = new AtomicBoolean(true);
+            Thread drip = Thread.ofVirtual().start(() -> {
+                // one header byte per socket every 50 ms: each read is quick, the head never ends
+                while (attacking.get()) {
+                    for (Socket sock : slow) {
+                        try {
+                            send(sock, "X");
+                        } catch (IOException closedByServer) {
+                            // expected once the header timeout passed
+                        }
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long[] latency = normalClient(s, 100);
+            System.out.println("TransportAttackTest: 16 slowloris heads, normal client " + summary(latency));
+            for (Socket sock : slow) {
+                String answer = readAll(sock);
+                // 408, or a bare close when the server could say nothing more
+                // (the drip may make the kernel reset the socket before all of the answer is read)
+                if (!answer.isEmpty()) {
+                    assertThat(answer).startsWith("HTTP/1.1 408");
+                }
+                sock.close();
+            }
+            attacking.set(false);
+            drip.join();
+            assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(16);
+        }
+        assertThat(traces).isEmpty();
+    }
+
+    @Test
+    void aBodyShorterThanItsLengthIs408() throws Exception {
+        try (MeridianServer s = start(config(5_000, 500, 60_000, 4096));
+                Socket sock = socket(s)) {
+            send(sock, "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n[{\"id\":1}");
+            String answer = readAll(sock);
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
+            assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aChunkedBodyWithoutItsLastChunkIs408() throws Exception {
+        try (MeridianServer s = start(config(5_000, 500, 60_000, 4096));
+                Socket sock = socket(s)) {
+            send(sock, "POST /enrich HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n");
+            assertThat(readAll(sock)).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
+        }
+    }
+
+    @Test
+    void badChunkSizesAre400JsonWithoutAStackTrace() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            for (String size : List.of("zz", "-5", "fffffffffffffffffff", "5;" + "x".repeat(9000))) {
+                try (Socket sock = socket(s)) {
+                    send(
+                            sock,
+                            "POST /enrich HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + size
+                                    + "\r\nhello\r\n0\r\n\r\n");
+                    String answer = readAll(sock);
+                    assertThat(answer).as(size).startsWith("HTTP/1.1 400").contains("\"malformed_request\"");
+                    assertThat(answer).doesNotContain("Exception").doesNotContain("\tat ");
+                }
+            }
+            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(traces).isEmpty();
+    }
+
+    @Test
+    void malformedRequestLinesAndHeadersAre400Json() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            List<String> bad = List.of(
+                    "GARBAGE\r\n\r\n",
+                    "GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+                    "GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+                    "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                    "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                    "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n",
+                    "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+            for (String request : bad) {
+                try (Socket sock = socket(s)) {
+                    send(sock, request);
+                    String answer = readAll(sock);
+                    String what = request.substring(0, Math.min(40, request.length()));
+                    assertThat(answer).as(what).startsWith("HTTP/1.1 400").contains("\"error\"");
+                    assertThat(answer.toLowerCase()).as(what).contains("content-type: application/json");
+                }
+            }
+            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(traces).isEmpty();
+    }
+
+    @Test
+    void aTooLargeContentLengthIs413BeforeAnyBodyIsSent() throws Exception {
+        try (MeridianServer s = start(config(5_000, 60_000, 60_000, 4096));
+                Socket sock = socket(s)) {
+            send(sock, "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
+            String answer = readAll(sock); // no body was sent: the answer cannot be waiting for it
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("\"body_too_large\"");
+            assertThat(s.metrics().rejections(Metrics.Rejection.TOO_LARGE)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosedAndSurplusOnesRefused() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 500, 4))) {
+            List<Socket> open = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Socket sock = socket(s);
+                send(sock, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(readResponse(sock)).startsWith("HTTP/1.1 200");
+                open.add(sock);
+            }
+            // a fifth connection is over the cap: closed without an answer
+            try (Socket extra = socket(s)) {
+                try {
+                    send(extra, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                } catch (IOException closed) {
+                    // the close may come before the write
+                }
+                assertThat(readAll(extra)).isEmpty();
+            }
+            // the kept-alive connections are closed once idle for the idle timeout
+            for (Socket sock : open) {
+                assertThat(readAll(sock)).isEmpty();
+                sock.close();
+            }
+            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void theGateSeesTheHeadAndItsRefusalIsAnsweredBeforeTheBody() throws Exception {
+        List<RequestGate.RequestHead> seen = new CopyOnWriteArrayList<>();
+        RequestGate gate = head -> {
+            seen.add(head);
+            if (head.authorization() == null) {
+                throw new RefusedException("unauthorized", "a bearer token is required", Map.of());
+            }
+        };
+        ServerConfig c = config(5_000, 60_000, 60_000, 4096);
+        try (MeridianServer s = MeridianServer.start(c, SF_LA, gate);
+                Socket sock = socket(s)) {
+            // the body is never sent: the refusal must not wait for it
+            send(
+                    sock,
+                    "POST /enrich?k=2 HTTP/1.1\r\nHost: h.example\r\nOrigin: http://o.example\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n");
+            String answer = readAll(sock);
+            assertThat(answer).startsWith("HTTP/1.1 401").contains("\"unauthorized\"");
+            assertThat(answer.toLowerCase()).contains("www-authenticate: bearer");
+            assertThat(seen).hasSize(1);
+            RequestGate.RequestHead h = seen.getFirst();
+            assertThat(h.method()).isEqualTo("POST");
+            assertThat(h.path()).isEqualTo("/enrich");
+            assertThat(h.host()).isEqualTo("h.example");
+            assertThat(h.origin()).isEqualTo("http://o.example");
+            assertThat(h.contentType()).isEqualTo("application/json");
+            assertThat(s.service().admitted()).isZero();
+
+            try (Socket ok = socket(s)) {
+                send(
+                        ok,
+                        "POST /enrich HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: " + ONE.length()
+                                + "\r\nConnection: close\r\n\r\n" + ONE);
+                assertThat(readAll(ok)).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
+    void everyAnswerSaysNosniff() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            for (String request : List.of(
+                    "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\n[1]")) {
+                try (Socket sock = socket(s)) {
+                    send(sock, request);
+                    assertThat(readAll(sock).toLowerCase()).as(request).contains("x-content-type-options: nosniff");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shutdownIsNotHeldUpByStalledClients() throws Exception {
+        MeridianServer s = start(config(60_000, 60_000, 60_000, 4096));
+        Socket stalled = socket(s);
+        Socket idle = socket(s);
+        try {
+            send(stalled, "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[");
+            send(idle, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(idle)).startsWith("HTTP/1.1 200");
+            long t0 = System.nanoTime();
+            s.stop();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("TransportAttackTest: stop with a stalled and an idle client took " + ms + " ms (grace "
+                    + s.config().graceMs() + " ms)");
+            // the server is gone: both sockets see the end of the stream
+            assertThat(readAll(stalled)).doesNotStartWith("HTTP/1.1 200");
+            assertThat(readAll(idle)).isEmpty();
+        } finally {
+            stalled.close();
+            idle.close();
+            s.close();
+        }
+    }
+
+    // --- helpers ---
+
+    /** {@code n} sequential keep-alive POST /enrich requests; returns each one's latency in nanoseconds. */
+    private static long[] normalClient(MeridianServer s, int n) throws IOException {
+        long[] latency = new long[n];
+        try (Socket sock = socket(s)) {
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                send(
+                        sock,
+                        "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                                + ONE.length() + "\r\n\r\n" + ONE);
+                String answer = readResponse(sock);
+                latency[i] = System.nanoTime() - t0;
+                assertThat(answer).as("request " + i).startsWith("HTTP/1.1 200");
+            }
+        }
+        return latency;
+    }
+
+    private static String summary(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return String.format(
+                "%d requests, all 200: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                s.length, s[s.length / 2] / 1e6, s[(int) Math.ceil(s.length * 0.99) - 1] / 1e6, s[s.length - 1] / 1e6);
+    }
+
+    private static Socket socket(MeridianServer s) throws IOException {
+        Socket sock = new Socket("127.0.0.1", s.httpPort());
+        sock.setSoTimeout(30_000); // a test that hangs fails instead
+        return sock;
+    }
+
+    private static void send(Socket sock, String text) throws IOException {
+        OutputStream out = sock.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static String post(MeridianServer s, String path, String body) throws IOException {
+        try (Socket sock = socket(s)) {
+            send(
+                    sock,
+                    "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+            return readAll(sock);
+        }
+    }
+
+    /** Everything until the server closes (a reset counts as the end). */
+    private static String readAll(Socket sock) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        InputStream in = sock.getInputStream();
+        byte[] b = new byte[8192];
+        try {
+            for (int n; (n = in.read(b)) > 0; ) {
+                buf.write(b, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server neither answered nor closed: " + buf, e);
+        } catch (IOException reset) {
+            // the server closed hard after answering
+        }
+        return buf.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** One response with a Content-Length body, leaving the connection open. */
+    private static String readResponse(Socket sock) throws IOException {
+        InputStream in = sock.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed before the end of the head: " + head);
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        byte[] body = in.readNBytes(length);
+        return head + new String(body, StandardCharsets.UTF_8);
+    }
+}
