@@ -9,8 +9,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/jdk.sh"
 meridian_find_jdk
 W=$(mktemp -d)
-"$ROOT/../shared/anchors/rust-seed/gen_body.sh" 100 "$W/body_100.json" 2>/dev/null \
-  || awk 'BEGIN{pl="1.0";for(i=1;i<64;i++)pl=pl",1.0";printf "[";for(id=0;id<100;id++){if(id>0)printf ",";printf "{\"id\":%d,\"point\":{\"lat\":%.1f,\"lon\":%.1f},\"payload\":[%s]}",id,35.0+(id%10),-120.0+(id%5),pl}printf "]"}' > "$W/body_100.json"
+# the anchor's 100-record body: id 0..99, lat 35 + id % 10, lon -120 + id % 5, payload 64 x 1.0
+awk 'BEGIN{pl="1.0";for(i=1;i<64;i++)pl=pl",1.0";printf "[";for(id=0;id<100;id++){if(id>0)printf ",";printf "{\"id\":%d,\"point\":{\"lat\":%.1f,\"lon\":%.1f},\"payload\":[%s]}",id,35.0+(id%10),-120.0+(id%5),pl}printf "]"}' > "$W/body_100.json"
 cat > "$W/post.lua" <<LUA
 local f = assert(io.open("$W/body_100.json", "rb")); wrk.body = f:read("*a"); f:close()
 wrk.method = "POST"; wrk.headers["Content-Type"] = "application/json"

@@ -27,7 +27,12 @@ for i in range(runs):
             pass
         time.sleep(0.002)
     rss = open(f"/proc/{p.pid}/status").read().split("VmRSS:")[1].split("\n")[0].strip() if ready else "-"
-    print(f"run {i + 1}: ready in {ready:.0f} ms, RSS {rss}" if ready else f"run {i + 1}: not ready in 30 s")
+    # CPU time of the JVM until ready (utime + stime, all threads): comparable on a busy machine
+    f = open(f"/proc/{p.pid}/stat").read().rsplit(")", 1)[1].split()
+    cpu = (int(f[11]) + int(f[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    load = open("/proc/loadavg").read().split()[0]
+    print(f"run {i + 1}: ready in {ready:.0f} ms, CPU {cpu:.0f} ms, RSS {rss}, load {load}" if ready
+          else f"run {i + 1}: not ready in 30 s")
     os.killpg(p.pid, signal.SIGTERM)
     p.wait()
 PY

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# CPU time per request of the anchor and of `./meridian serve` (started as a user starts it), alternated:
+# GET / and the 100-record POST /enrich at wrk -t1 -c64, after a warm-up of each; the server's utime+stime
+# from /proc over each run divided by the requests answered. On a shared machine this is the comparable
+# figure (req/s follows the machine's load). Run from the project root:
+#   bench/cpu-per-request.sh [ROUNDS=2] [ANCHOR_BIN=/tmp/meridian-anchor-sbs/target/release/enrich_server]
+set -u
+ROUNDS=${1:-2}; ANCHOR=${2:-/tmp/meridian-anchor-sbs/target/release/enrich_server}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+W=$(mktemp -d)
+awk 'BEGIN{pl="1.0";for(i=1;i<64;i++)pl=pl",1.0";printf "[";for(id=0;id<100;id++){if(id>0)printf ",";printf "{\"id\":%d,\"point\":{\"lat\":%.1f,\"lon\":%.1f},\"payload\":[%s]}",id,35.0+(id%10),-120.0+(id%5),pl}printf "]"}' > "$W/body_100.json"
+cat > "$W/post.lua" <<LUA
+local f = assert(io.open("$W/body_100.json", "rb")); wrk.body = f:read("*a"); f:close()
+wrk.method = "POST"; wrk.headers["Content-Type"] = "application/json"
+LUA
+cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+field() { grep -E "$2" "$1" | awk '{print $2}'; }
+for r in $(seq 1 "$ROUNDS"); do
+  for who in anchor meridian; do
+    if [ $who = anchor ]; then
+      setsid "$ANCHOR" 127.0.0.1:3900 >"$W/server.log" 2>&1 & pid=$!; url=http://127.0.0.1:3900
+    else
+      setsid "$ROOT/meridian" serve --port 3901 --tcp-port 0 --db off --refs "$ROOT/bench/refs-sf-la.csv" \
+        >"$W/server.log" 2>&1 & pid=$!; url=http://127.0.0.1:3901
+    fi
+    for _ in $(seq 600); do curl -fs "$url/" >/dev/null 2>&1 && break; sleep 0.05; done
+    wrk -t1 -c64 -d5s -s "$W/post.lua" "$url/enrich" >/dev/null; wrk -t1 -c64 -d5s "$url/" >/dev/null
+    t0=$(cpu $pid); wrk -t1 -c64 -d10s --latency "$url/" >"$W/get.txt"
+    t1=$(cpu $pid); wrk -t1 -c64 -d10s --latency -s "$W/post.lua" "$url/enrich" >"$W/post.txt"
+    t2=$(cpu $pid)
+    gn=$(grep "requests in" "$W/get.txt" | awk '{print $1}'); pn=$(grep "requests in" "$W/post.txt" | awk '{print $1}')
+    echo "r$r $who: GET / $(field "$W/get.txt" Requests/sec) req/s p99 $(field "$W/get.txt" ' 99%')" \
+      "cpu $(( (t1 - t0) * 10000000 / gn / 1000 )) us/req | enrich 100 $(field "$W/post.txt" Requests/sec) req/s" \
+      "p99 $(field "$W/post.txt" ' 99%') cpu $(( (t2 - t1) * 10000000 / pn / 1000 )) us/req | load $(cut -d' ' -f1 /proc/loadavg)"
+    kill -- -$pid 2>/dev/null; wait $pid 2>/dev/null; sleep 1
+  done
+done
+rm -rf "$W"
