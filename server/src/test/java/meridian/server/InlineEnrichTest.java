@@ -1,0 +1,54 @@
+package meridian.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small bodies are enriched on the event loop, larger ones on the CPU pool: both must give the same answer,
+ * byte for byte, as a server that runs everything on the pool.
+ */
+class InlineEnrichTest {
+
+    @Test
+    void eventLoopAndPoolGiveTheSameAnswers() throws Exception {
+        ServerConfig pooled = TestServers.config(2, 4, 30_000, 1 << 24, 60_000);
+        ServerConfig inline = pooled.withTransport(10_000, 30_000, 60_000, 4096, 2, 64 * 1024);
+        try (MeridianServer a = TestServers.start(pooled);
+                MeridianServer b = TestServers.start(inline)) {
+            HttpClient c = TestServers.client();
+            for (int n : new int[] {0, 1, 100, 180, 1_000}) {
+                String body = TestServers.body(n);
+                for (String query : new String[] {"", "?k=2", "?max_km=500"}) {
+                    HttpResponse<String> viaPool = TestServers.post(c, a, "/enrich" + query, body);
+                    HttpResponse<String> viaEither = TestServers.post(c, b, "/enrich" + query, body);
+                    assertThat(viaPool.statusCode()).isEqualTo(200);
+                    assertThat(viaEither.statusCode()).isEqualTo(200);
+                    assertThat(viaEither.body()).as(n + " records" + query).isEqualTo(viaPool.body());
+                    assertThat(viaEither.headers().firstValue("x-content-type-options"))
+                            .hasValue("nosniff");
+                }
+            }
+            assertThat(b.metrics().recordsEnriched()).isEqualTo(a.metrics().recordsEnriched());
+
+            // which path ran: a CPU stage that fails shows it (the event loop never enters it)
+            b.service().chunkListener(() -> {
+                throw new IllegalStateException("the CPU pool was used");
+            });
+            assertThat(TestServers.post(c, b, "/enrich", TestServers.body(100)).statusCode())
+                    .as("100 records, ~32 KB: on the event loop")
+                    .isEqualTo(200);
+            assertThat(TestServers.post(c, b, "/enrich", TestServers.body(1_000))
+                            .statusCode())
+                    .as("1,000 records, ~320 KB: on the CPU pool")
+                    .isEqualTo(500);
+            b.service().chunkListener(null);
+
+            // a bad small body is a 400 on the event loop too
+            var bad = TestServers.post(c, b, "/enrich", "[{\"id\":1,\"point\":{\"lat\":\"x\"}}]");
+            TestServers.assertError(bad, 400, "invalid_field");
+        }
+    }
+}
