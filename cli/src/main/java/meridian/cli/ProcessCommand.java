@@ -16,11 +16,9 @@ import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
-import meridian.cli.io.ByteSink;
 import meridian.cli.io.CountingInputStream;
 import meridian.cli.io.Format;
 import meridian.cli.io.Inputs;
-import meridian.cli.io.JsonCodec;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
@@ -28,6 +26,8 @@ import meridian.core.enrich.RecordBatch;
 import meridian.core.error.NotFoundException;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
+import meridian.server.json.ByteSink;
+import meridian.server.json.RecordCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -207,7 +207,7 @@ final class ProcessCommand implements Callable<Integer> {
                 rows = switch (f) {
                     case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, threads, onChunk);
                     case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, threads, onChunk);
-                    case JSON -> streamJson(new JsonCodec(plain, true, bad, k, set), set, options, os, onChunk);
+                    case JSON -> streamJson(plain, bad, set, options, os, onChunk);
                 };
             } finally {
                 if (progress != null) {
@@ -260,21 +260,26 @@ final class ProcessCommand implements Callable<Integer> {
      * one JSON value, so it cannot be cut into independent blocks like CSV and NDJSON.
      */
     private long streamJson(
-            JsonCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            InputStream in, BadRows bad, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
             throws IOException {
+        var codec = new RecordCodec();
+        var reader = codec.arrayReader(in, bad.source());
+        var fields = codec.fields();
+        var places = codec.places(set);
+        var framing = new RecordCodec.ArrayFraming();
         var sink = new ByteSink(os);
         var enricher = new Enricher(set.index());
         var batch = new RecordBatch(chunk);
         var matches = new Matches();
         long rows = 0;
-        codec.start(sink);
-        while (codec.read(batch, chunk)) {
+        framing.start(sink);
+        while (reader.read(batch, fields, chunk, bad::reject)) {
             enricher.enrich(batch, options, matches);
-            codec.write(batch, matches, sink);
+            codec.writeRecords(sink, fields, batch, matches, places, options.k() > 1, framing);
             rows += batch.size();
             onChunk.accept(rows);
         }
-        codec.finish(sink);
+        framing.finish(sink);
         sink.drain();
         return rows;
     }

@@ -14,6 +14,9 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
+import meridian.server.json.ByteSink;
+import meridian.server.json.PlaceText;
+import meridian.server.json.RecordCodec;
 
 /**
  * The CSV and NDJSON paths of {@code process}: the calling thread cuts the input into blocks of whole rows
@@ -83,10 +86,11 @@ public final class BlockPipeline {
             throws IOException {
         var blocks = RowBlocks.lines(in, bad.source());
         var enricher = new Enricher(refs.index());
-        var places = PlaceText.json(refs);
+        var codec = new RecordCodec();
+        var places = codec.places(refs);
         return run(
                 blocks,
-                () -> new JsonChunk(bad.source(), enricher, options, places),
+                () -> new JsonChunk(bad.source(), codec, enricher, options, places),
                 bad,
                 out,
                 chunkRows,

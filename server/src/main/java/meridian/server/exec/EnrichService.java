@@ -46,12 +46,12 @@ public final class EnrichService {
     public static final class Workspace {
         public final RecordBatch batch = new RecordBatch(1024);
         public final Matches matches = new Matches();
-        public final RecordCodec.Reader reader;
+        public final RecordCodec.Fields fields;
         /** Output buffer: answers are written in writes of this size (one HTTP chunk each). */
         public final byte[] output = new byte[256 * 1024];
 
         Workspace(RecordCodec codec) {
-            this.reader = codec.reader();
+            this.fields = codec.fields();
         }
     }
 
@@ -128,16 +128,19 @@ public final class EnrichService {
             throw refusal(deadlineNanos, "all " + maxInFlight + " request slots are busy");
         }
         ws.batch.clear();
+        ws.fields.clear();
         return ws;
     }
 
     public void release(Workspace ws) {
         if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD
                 || ws.batch.size() > MAX_POOLED_PAYLOAD / 16
-                || (long) ws.matches.size() * ws.matches.k() > MAX_POOLED_PAYLOAD / 4) {
+                || (long) ws.matches.size() * ws.matches.k() > MAX_POOLED_PAYLOAD / 4
+                || ws.fields.retainedBytes() > MAX_POOLED_PAYLOAD) {
             ws = new Workspace(codec);
         } else {
             ws.batch.clear();
+            ws.fields.clear();
         }
         workspaces.offer(ws);
     }

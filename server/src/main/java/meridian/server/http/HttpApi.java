@@ -1,6 +1,5 @@
 package meridian.server.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
@@ -232,13 +231,12 @@ public final class HttpApi {
         EnrichService.Workspace ws = service.admit(deadline);
         try {
             InputStream body = new BodyStream(req.content().inputStream(), config.maxBodyBytes(), deadline);
-            codec.readArray(body, ws.batch, ws.reader);
+            codec.readArray(body, ws.batch, ws.fields);
             service.enrich(ws, refs.enricher(), options, deadline);
             res.header(HeaderNames.CONTENT_TYPE, JSON);
             // Large writes: each write to the response stream becomes one HTTP chunk and one socket write.
-            try (OutputStream out = new ReusableBufferedOutput(res.outputStream(), ws.output);
-                    JsonGenerator g = codec.generator(out)) {
-                codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+            try (OutputStream out = new ReusableBufferedOutput(res.outputStream(), ws.output)) {
+                codec.writeArray(out, ws.fields, ws.batch, ws.matches, refs.set(), options.k() > 1);
             }
         } finally {
             service.release(ws);

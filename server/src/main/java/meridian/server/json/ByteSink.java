@@ -1,4 +1,4 @@
-package meridian.cli.io;
+package meridian.server.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,13 +10,18 @@ import java.nio.charset.StandardCharsets;
  * the stream per field. Without a stream it just collects bytes (a block's output). Not thread-safe.
  */
 public final class ByteSink {
-    private final OutputStream out;
+    private OutputStream out;
     private byte[] a = new byte[1 << 16];
     private int n;
 
     /** A sink that writes to {@code out}; null for one that only collects bytes in memory. */
     public ByteSink(OutputStream out) {
         this.out = out;
+    }
+
+    /** Sends later output to {@code target} (null: collect in memory); drain before switching. */
+    public void target(OutputStream target) {
+        this.out = target;
     }
 
     public int size() {
