@@ -52,20 +52,13 @@ import picocli.CommandLine.Spec;
                     + " unchanged); each row gets nearest_id,nearest_name,distance_km (for -k N > 1:"
                     + " nearest_id_1,nearest_name_1,distance_km_1 ... distance_km_N); fields are empty when no"
                     + " place lies within --max-km.",
-            "NDJSON / JSON array: each record keeps all its fields and gets \"nearest\": {\"id\",\"name\","
-                    + "\"distance_km\"} (an array of them for -k N > 1; null when none within --max-km);"
+            "NDJSON / JSON array: each record keeps all its fields, in order and as written, and gets"
+                    + " \"nearest\": {\"id\",\"name\",\"distance_km\"} (null when none within --max-km; for"
+                    + " -k N > 1 an array of them, maybe empty);"
                     + " coordinates from \"point\": {\"lat\",\"lon\"} or top-level lat/lon; \"payload\" values"
                     + " are multiplied by the nearest distance.",
             "Distances are great-circle km with at least 6 decimals. Gzip input is detected; output is"
                     + " gzipped when --out ends in .gz.",
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            ExitCode.LIST_OK,
-            ExitCode.LIST_BAD_DATA,
-            ExitCode.LIST_USAGE,
-            ExitCode.LIST_IO,
-            ExitCode.LIST_INTERNAL
         })
 final class ProcessCommand implements Callable<Integer> {
     @Spec
