@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import meridian.cli.io.BadRows;
@@ -196,13 +198,15 @@ final class ProcessCommand implements Callable<Integer> {
             Progress progress = bar ? new Progress(err, totalBytes) : null;
             int threads = Runtime.getRuntime().availableProcessors();
             LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
+            ExecutorService workers = BlockPipeline.workers(threads);
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
                 rows = switch (f) {
-                    case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, threads, onChunk);
-                    case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, threads, onChunk);
-                    case JSON -> streamJson(plain, bad, set, options, os, onChunk);
+                    case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, workers, threads, onChunk);
+                    case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, workers, threads, onChunk);
+                    case JSON -> streamJson(plain, bad, set, options, os, workers, threads, onChunk);
                 };
             } finally {
+                workers.shutdownNow();
                 if (progress != null) {
                     progress.done();
                 }
@@ -253,7 +257,14 @@ final class ProcessCommand implements Callable<Integer> {
      * one JSON value, so it cannot be cut into independent blocks like CSV and NDJSON.
      */
     private long streamJson(
-            InputStream in, BadRows bad, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            InputStream in,
+            BadRows bad,
+            ReferenceSet set,
+            EnrichOptions options,
+            OutputStream os,
+            Executor workers,
+            int threads,
+            LongConsumer onChunk)
             throws IOException {
         var codec = new RecordCodec();
         var reader = codec.arrayReader(in, bad.source());
@@ -267,7 +278,7 @@ final class ProcessCommand implements Callable<Integer> {
         long rows = 0;
         framing.start(sink);
         while (reader.read(batch, fields, chunk, bad::reject)) {
-            enricher.enrich(batch, options, matches);
+            enricher.enrich(batch, options, matches, workers, threads);
             codec.writeRecords(sink, fields, batch, matches, places, options.k() > 1, framing);
             rows += batch.size();
             onChunk.accept(rows);

@@ -35,6 +35,18 @@ public final class BlockPipeline {
 
     private BlockPipeline() {}
 
+    /**
+     * The worker threads of one {@code process} run (daemons, one per core), shared by the block pipeline
+     * and the JSON-array path's {@code Enricher.enrich}; the caller shuts them down.
+     */
+    public static ExecutorService workers(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "meridian-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** Enriches CSV from {@code in} to {@code out}; returns the number of rows written. */
     public static long csv(
             InputStream in,
@@ -43,6 +55,7 @@ public final class BlockPipeline {
             ReferenceSet refs,
             OutputStream out,
             int chunkRows,
+            ExecutorService workers,
             int threads,
             LongConsumer onChunk)
             throws IOException {
@@ -69,6 +82,7 @@ public final class BlockPipeline {
                 bad,
                 out,
                 chunkRows,
+                workers,
                 threads,
                 onChunk);
     }
@@ -81,6 +95,7 @@ public final class BlockPipeline {
             ReferenceSet refs,
             OutputStream out,
             int chunkRows,
+            ExecutorService workers,
             int threads,
             LongConsumer onChunk)
             throws IOException {
@@ -94,6 +109,7 @@ public final class BlockPipeline {
                 bad,
                 out,
                 chunkRows,
+                workers,
                 threads,
                 onChunk);
     }
@@ -104,6 +120,7 @@ public final class BlockPipeline {
             BadRows bad,
             OutputStream out,
             int chunkRows,
+            ExecutorService pool,
             int threads,
             LongConsumer onChunk)
             throws IOException {
@@ -114,41 +131,32 @@ public final class BlockPipeline {
         }
         var pending = new ArrayDeque<Future<Block>>();
         long rows = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "meridian-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            boolean more = true;
-            while (true) {
-                while (more && !free.isEmpty()) {
-                    Block b = free.poll();
-                    if (!blocks.next(b, chunkRows, BLOCK_BYTES)) {
-                        more = false;
-                        free.add(b);
-                        break;
-                    }
-                    pending.add(pool.submit(() -> {
-                        b.process();
-                        return b;
-                    }));
-                }
-                if (pending.isEmpty()) {
+        boolean more = true;
+        while (true) {
+            while (more && !free.isEmpty()) {
+                Block b = free.poll();
+                if (!blocks.next(b, chunkRows, BLOCK_BYTES)) {
+                    more = false;
+                    free.add(b);
                     break;
                 }
-                Block done = await(pending.poll());
-                for (RowError e : done.errors()) {
-                    bad.reject(e.line(), e.field(), e.reason());
-                }
-                bad.countUnlisted(done.errorCount() - done.errors().size());
-                out.write(done.out.array(), 0, done.out.size());
-                rows += done.goodRows();
-                onChunk.accept(rows);
-                free.add(done);
+                pending.add(pool.submit(() -> {
+                    b.process();
+                    return b;
+                }));
             }
-        } finally {
-            pool.shutdownNow();
+            if (pending.isEmpty()) {
+                break;
+            }
+            Block done = await(pending.poll());
+            for (RowError e : done.errors()) {
+                bad.reject(e.line(), e.field(), e.reason());
+            }
+            bad.countUnlisted(done.errorCount() - done.errors().size());
+            out.write(done.out.array(), 0, done.out.size());
+            rows += done.goodRows();
+            onChunk.accept(rows);
+            free.add(done);
         }
         return rows;
     }

@@ -31,18 +31,29 @@ public final class CpuPool implements AutoCloseable {
         this.maxChunks = threads;
         this.semaphore = new Semaphore(permits, true);
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(
-                threads,
-                threads,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(permits * maxChunks + threads),
-                r -> {
-                    Thread t = new Thread(r, "meridian-cpu-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        this.executor =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(permits * maxChunks + threads),
+                        r -> {
+                            Thread t = new Thread(r, "meridian-cpu-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        },
+                        new ThreadPoolExecutor.AbortPolicy()) {
+                    @Override
+                    protected void beforeExecute(Thread t, Runnable r) {
+                        runningTasks.incrementAndGet();
+                    }
+
+                    @Override
+                    protected void afterExecute(Runnable r, Throwable t) {
+                        runningTasks.decrementAndGet();
+                    }
+                };
     }
 
     public int permits() {
@@ -86,20 +97,9 @@ public final class CpuPool implements AutoCloseable {
         return executor.getQueue().size();
     }
 
-    void execute(Runnable task) {
-        executor.execute(task);
-    }
-
-    boolean remove(Runnable task) {
-        return executor.remove(task);
-    }
-
-    void taskStarted() {
-        runningTasks.incrementAndGet();
-    }
-
-    void taskFinished() {
-        runningTasks.decrementAndGet();
+    /** The threads, for {@link meridian.core.exec.ParallelRun}s; submit only while holding a permit. */
+    public ThreadPoolExecutor executor() {
+        return executor;
     }
 
     /** Stops the threads once queued work is done, waiting up to {@code millis}. */

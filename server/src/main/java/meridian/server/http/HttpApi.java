@@ -32,7 +32,6 @@ import meridian.core.refs.ReferenceSetReader;
 import meridian.core.refs.RowError;
 import meridian.server.ServerConfig;
 import meridian.server.exec.EnrichService;
-import meridian.server.exec.RequestScope;
 import meridian.server.json.Json;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
@@ -337,7 +336,6 @@ public final class HttpApi {
         checkLength(req);
         // Read the (bounded) body on this I/O thread; parse and index on the CPU pool.
         byte[] csv = new BodyStream(req.content().inputStream(), config.maxBodyBytes(), deadline).readAllBytes();
-        LoadResult[] result = new LoadResult[1];
         if (!service.pool()
                 .tryAcquire(Math.max(
                         0,
@@ -348,18 +346,15 @@ public final class HttpApi {
             throw new UnavailableException(
                     "overloaded", "the server is saturated; retry later", Map.of("retry_after_s", 1L), null);
         }
-        try (RequestScope scope = new RequestScope(service.pool(), deadline)) {
-            scope.fork(() -> result[0] =
-                    ReferenceSetReader.readCsv(new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP));
-            try {
-                scope.join();
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw EnrichService.deadline();
-            }
+        LoadResult r;
+        try {
+            r = service.call(
+                    () -> ReferenceSetReader.readCsv(
+                            new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP),
+                    deadline);
         } finally {
             service.pool().release();
         }
-        LoadResult r = result[0];
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("name", name);
         report.put("places", r.set().size());
