@@ -201,8 +201,9 @@ final class ProcessCommand implements Callable<Integer> {
             ExecutorService workers = BlockPipeline.workers(threads);
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
                 rows = switch (f) {
-                    case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, workers, threads, onChunk);
-                    case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, workers, threads, onChunk);
+                    case CSV, NDJSON ->
+                        BlockPipeline.run(
+                                f == Format.CSV, plain, bad, options, set, os, chunk, workers, threads, onChunk);
                     case JSON -> streamJson(plain, bad, set, options, os, workers, threads, onChunk);
                 };
             } finally {

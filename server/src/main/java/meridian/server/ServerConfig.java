@@ -103,7 +103,7 @@ public final class ServerConfig {
     }
 
     /** The setting with this key (any case, dots or underscores for dashes), or null. */
-    public static Setting<?> setting(String key) {
+    private static Setting<?> setting(String key) {
         String k = key.strip().replace('.', '-').replace('_', '-').toLowerCase(Locale.ROOT);
         for (Setting<?> s : ALL) {
             if (s.key().equals(k)) {

@@ -47,83 +47,38 @@ public final class BlockPipeline {
         });
     }
 
-    /** Enriches CSV from {@code in} to {@code out}; returns the number of rows written. */
-    public static long csv(
+    /**
+     * Enriches CSV ({@code csv}) or NDJSON from {@code in} to {@code out} on {@code workers}; returns the
+     * number of rows written.
+     */
+    public static long run(
+            boolean csv,
             InputStream in,
             BadRows bad,
             EnrichOptions options,
             ReferenceSet refs,
-            OutputStream out,
-            int chunkRows,
-            ExecutorService workers,
-            int threads,
-            LongConsumer onChunk)
-            throws IOException {
-        var blocks = RowBlocks.csv(in, bad.source());
-        CsvLayout layout = blocks.layout();
-        var header = new ByteSink(out);
-        header.put(layout.headerBytes());
-        int k = options.k();
-        if (k == 1) {
-            header.putAscii(",nearest_id,nearest_name,distance_km");
-        } else {
-            for (int j = 1; j <= k; j++) {
-                header.putAscii(",nearest_id_" + j + ",nearest_name_" + j + ",distance_km_" + j);
-            }
-        }
-        header.put((byte) '\n');
-        header.drain();
-        var enricher = new Enricher(refs.index());
-        var places = PlaceText.csv(refs);
-        boolean failFast = !bad.skipping();
-        return run(
-                blocks,
-                () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast),
-                bad,
-                out,
-                chunkRows,
-                workers,
-                threads,
-                onChunk);
-    }
-
-    /** Enriches NDJSON from {@code in} to {@code out}; returns the number of records written. */
-    public static long ndjson(
-            InputStream in,
-            BadRows bad,
-            EnrichOptions options,
-            ReferenceSet refs,
-            OutputStream out,
-            int chunkRows,
-            ExecutorService workers,
-            int threads,
-            LongConsumer onChunk)
-            throws IOException {
-        var blocks = RowBlocks.lines(in, bad.source());
-        var enricher = new Enricher(refs.index());
-        var codec = new RecordCodec();
-        var places = codec.places(refs);
-        return run(
-                blocks,
-                () -> new JsonChunk(bad.source(), codec, enricher, options, places),
-                bad,
-                out,
-                chunkRows,
-                workers,
-                threads,
-                onChunk);
-    }
-
-    private static long run(
-            RowBlocks blocks,
-            Supplier<Block> newBlock,
-            BadRows bad,
             OutputStream out,
             int chunkRows,
             ExecutorService pool,
             int threads,
             LongConsumer onChunk)
             throws IOException {
+        var enricher = new Enricher(refs.index());
+        RowBlocks blocks;
+        Supplier<Block> newBlock;
+        if (csv) {
+            blocks = RowBlocks.csv(in, bad.source());
+            CsvLayout layout = blocks.layout();
+            writeCsvHeader(layout, options.k(), out);
+            var places = PlaceText.csv(refs);
+            boolean failFast = !bad.skipping();
+            newBlock = () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast);
+        } else {
+            blocks = RowBlocks.lines(in, bad.source());
+            var codec = new RecordCodec();
+            var places = codec.places(refs);
+            newBlock = () -> new JsonChunk(bad.source(), codec, enricher, options, places);
+        }
         int inFlight = threads + 1;
         var free = new ArrayDeque<Block>();
         for (int i = 0; i < inFlight; i++) {
@@ -159,6 +114,20 @@ public final class BlockPipeline {
             free.add(done);
         }
         return rows;
+    }
+
+    private static void writeCsvHeader(CsvLayout layout, int k, OutputStream out) throws IOException {
+        var header = new ByteSink(out);
+        header.put(layout.headerBytes());
+        if (k == 1) {
+            header.putAscii(",nearest_id,nearest_name,distance_km");
+        } else {
+            for (int j = 1; j <= k; j++) {
+                header.putAscii(",nearest_id_" + j + ",nearest_name_" + j + ",distance_km_" + j);
+            }
+        }
+        header.put((byte) '\n');
+        header.drain();
     }
 
     private static Block await(Future<Block> f) {

@@ -96,7 +96,7 @@ class EnricherTest {
         assertThat(target.payload(0, 1)).isEqualTo(4.0);
         assertThat(target.hasPayload(1)).isFalse();
         assertThat(target.payloadLength(1)).isZero();
-        target.appendPayload(0); // the target stays independent of the source
+        target.add(3, 0, 0, new double[] {9}, 0, 1); // the target stays independent of the source
         assertThat(source.payloadLength(1)).isZero();
     }
 

@@ -60,10 +60,6 @@ public final class CpuPool implements AutoCloseable {
         return permits;
     }
 
-    public int threads() {
-        return threads;
-    }
-
     /** Most chunks one request may split into (one per pool thread). */
     public int maxChunks() {
         return maxChunks;
@@ -91,10 +87,6 @@ public final class CpuPool implements AutoCloseable {
     /** Chunks executing right now. */
     public int runningTasks() {
         return runningTasks.get();
-    }
-
-    public int queuedTasks() {
-        return executor.getQueue().size();
     }
 
     /** The threads, for {@link meridian.core.exec.ParallelRun}s; submit only while holding a permit. */

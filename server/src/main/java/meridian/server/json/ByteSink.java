@@ -2,7 +2,6 @@ package meridian.server.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A growable byte buffer in front of an output stream: writers append encoded bytes here, and the
@@ -60,10 +59,6 @@ public final class ByteSink {
         for (int i = 0; i < len; i++) {
             a[n++] = (byte) s.charAt(i);
         }
-    }
-
-    public void putUtf8(String s) {
-        put(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Drops everything after {@code size}; used to roll back a record that turned out to be bad. */

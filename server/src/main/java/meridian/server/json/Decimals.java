@@ -44,7 +44,13 @@ public final class Decimals {
         int exp = 0;
         boolean any = false;
         boolean exact = true;
+        boolean point = false;
         while (i < to) {
+            if (b[i] == '.' && !point) {
+                point = true;
+                i++;
+                continue;
+            }
             int d = b[i] - '0';
             if (d < 0 || d > 9) {
                 break;
@@ -55,30 +61,13 @@ public final class Decimals {
                 if (mant != 0) {
                     digits++;
                 }
+                if (point) {
+                    exp--;
+                }
             } else {
                 exact = false;
             }
             i++;
-        }
-        if (i < to && b[i] == '.') {
-            i++;
-            while (i < to) {
-                int d = b[i] - '0';
-                if (d < 0 || d > 9) {
-                    break;
-                }
-                any = true;
-                if (digits < 18) {
-                    mant = mant * 10 + d;
-                    if (mant != 0) {
-                        digits++;
-                    }
-                    exp--;
-                } else {
-                    exact = false;
-                }
-                i++;
-            }
         }
         if (!any) {
             return Double.NaN;
