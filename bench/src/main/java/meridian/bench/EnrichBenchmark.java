@@ -1,5 +1,6 @@
 package meridian.bench;
 
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
@@ -37,6 +38,8 @@ public class EnrichBenchmark {
     private Enricher enricher;
     private final Matches matches = new Matches();
 
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     @Setup
     public void setUp() {
         records = Workloads.enrichRecords(10_000);
@@ -46,7 +49,7 @@ public class EnrichBenchmark {
     @Benchmark
     public RecordBatch enrich_10k_parallel() {
         records.copyInto(copy);
-        enricher.enrich(copy, EnrichOptions.NEAREST, matches);
+        enricher.enrich(copy, EnrichOptions.NEAREST, matches, ForkJoinPool.commonPool(), CORES);
         return copy;
     }
 
@@ -61,7 +64,7 @@ public class EnrichBenchmark {
     @Benchmark
     public RecordBatch enrich_10k_parallel_fresh_copy() {
         RecordBatch fresh = records.copy();
-        enricher.enrich(fresh, EnrichOptions.NEAREST, matches);
+        enricher.enrich(fresh, EnrichOptions.NEAREST, matches, ForkJoinPool.commonPool(), CORES);
         return fresh;
     }
 }

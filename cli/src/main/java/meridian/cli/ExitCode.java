@@ -1,5 +1,9 @@
 package meridian.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The exit codes of every {@code meridian} command; part of the command line's contract, so scripts can
  * tell bad data from bad options from a missing file.
@@ -16,11 +20,18 @@ public final class ExitCode {
     /** A bug: please report it with the printed stack trace. */
     public static final int INTERNAL = 4;
 
-    static final String LIST_OK = "0:success";
-    static final String LIST_BAD_DATA = "1:bad input data (a bad row or record; line, field and reason are printed)";
-    static final String LIST_USAGE = "2:usage error (unknown option, bad option value, missing argument)";
-    static final String LIST_IO = "3:file not found, unreadable or unwritable (I/O error)";
-    static final String LIST_INTERNAL = "4:internal error (a bug; the stack trace is printed)";
+    /** The list every command's {@code --help} ends with. */
+    static final Map<String, String> LIST = listed();
+
+    private static Map<String, String> listed() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(String.valueOf(OK), "success");
+        m.put(String.valueOf(BAD_DATA), "bad input data (a bad row or record; line, field and reason are printed)");
+        m.put(String.valueOf(USAGE), "usage error (unknown option, bad option value, missing argument)");
+        m.put(String.valueOf(IO), "file not found, unreadable or unwritable (I/O error)");
+        m.put(String.valueOf(INTERNAL), "internal error (a bug; the stack trace is printed)");
+        return Collections.unmodifiableMap(m);
+    }
 
     private ExitCode() {}
 }

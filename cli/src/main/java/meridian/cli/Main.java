@@ -26,14 +26,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Nearest-place enrichment and per-user event analytics.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            ExitCode.LIST_OK,
-            ExitCode.LIST_BAD_DATA,
-            ExitCode.LIST_USAGE,
-            ExitCode.LIST_IO,
-            ExitCode.LIST_INTERNAL
-        },
         subcommands = {
             ServeCommand.class,
             ProcessCommand.class,
@@ -68,6 +60,8 @@ public final class Main implements Runnable {
         PrintStream o = out instanceof PrintStream p ? p : new PrintStream(out, false, StandardCharsets.UTF_8);
         PrintStream e = err instanceof PrintStream p ? p : new PrintStream(err, true, StandardCharsets.UTF_8);
         var cmd = new CommandLine(new Main(in, o, e));
+        ServeCommand.declareSettings(cmd.getSubcommands().get("serve").getCommandSpec());
+        listExitCodes(cmd);
         cmd.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -105,6 +99,15 @@ public final class Main implements Runnable {
         }
     }
 
+    /** Every command's {@code --help} ends with the exit codes of {@link ExitCode}. */
+    private static void listExitCodes(CommandLine cmd) {
+        cmd.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCode.LIST);
+        cmd.getSubcommands().values().forEach(Main::listExitCodes);
+    }
+
     /** What to tell the user; file-system errors carry the path and the reason, not just one of them. */
     static String message(Throwable ex) {
         return switch (ex) {
@@ -123,6 +126,7 @@ public final class Main implements Runnable {
             case CommandLine.ParameterException p -> ExitCode.USAGE;
             case NotFoundException n -> ExitCode.IO;
             case InvalidInputException i when i.code().equals("invalid_option") -> ExitCode.USAGE;
+            case InvalidInputException i when i.code().endsWith("_setting") -> ExitCode.USAGE; // serve's settings
             case InvalidInputException i when i.code().equals("unreadable_file") -> ExitCode.IO;
             case InvalidInputException i -> ExitCode.BAD_DATA;
             case ConflictException c -> ExitCode.BAD_DATA;

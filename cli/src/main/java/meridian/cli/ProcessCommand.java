@@ -12,15 +12,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
-import meridian.cli.io.ByteSink;
 import meridian.cli.io.CountingInputStream;
 import meridian.cli.io.Format;
 import meridian.cli.io.Inputs;
-import meridian.cli.io.JsonCodec;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
@@ -28,6 +28,8 @@ import meridian.core.enrich.RecordBatch;
 import meridian.core.error.NotFoundException;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
+import meridian.server.json.ByteSink;
+import meridian.server.json.RecordCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,20 +54,13 @@ import picocli.CommandLine.Spec;
                     + " unchanged); each row gets nearest_id,nearest_name,distance_km (for -k N > 1:"
                     + " nearest_id_1,nearest_name_1,distance_km_1 ... distance_km_N); fields are empty when no"
                     + " place lies within --max-km.",
-            "NDJSON / JSON array: each record keeps all its fields and gets \"nearest\": {\"id\",\"name\","
-                    + "\"distance_km\"} (an array of them for -k N > 1; null when none within --max-km);"
+            "NDJSON / JSON array: each record keeps all its fields, in order and as written, and gets"
+                    + " \"nearest\": {\"id\",\"name\",\"distance_km\"} (null when none within --max-km; for"
+                    + " -k N > 1 an array of them, maybe empty);"
                     + " coordinates from \"point\": {\"lat\",\"lon\"} or top-level lat/lon; \"payload\" values"
                     + " are multiplied by the nearest distance.",
             "Distances are great-circle km with at least 6 decimals. Gzip input is detected; output is"
                     + " gzipped when --out ends in .gz.",
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            ExitCode.LIST_OK,
-            ExitCode.LIST_BAD_DATA,
-            ExitCode.LIST_USAGE,
-            ExitCode.LIST_IO,
-            ExitCode.LIST_INTERNAL
         })
 final class ProcessCommand implements Callable<Integer> {
     @Spec
@@ -203,13 +198,16 @@ final class ProcessCommand implements Callable<Integer> {
             Progress progress = bar ? new Progress(err, totalBytes) : null;
             int threads = Runtime.getRuntime().availableProcessors();
             LongConsumer onChunk = progress == null ? n -> {} : n -> progress.update(n, raw.count());
+            ExecutorService workers = BlockPipeline.workers(threads);
             try (OutputStream os = new BufferedOutputStream(sinkStream, 1 << 16)) {
                 rows = switch (f) {
-                    case CSV -> BlockPipeline.csv(plain, bad, options, set, os, chunk, threads, onChunk);
-                    case NDJSON -> BlockPipeline.ndjson(plain, bad, options, set, os, chunk, threads, onChunk);
-                    case JSON -> streamJson(new JsonCodec(plain, true, bad, k, set), set, options, os, onChunk);
+                    case CSV, NDJSON ->
+                        BlockPipeline.run(
+                                f == Format.CSV, plain, bad, options, set, os, chunk, workers, threads, onChunk);
+                    case JSON -> streamJson(plain, bad, set, options, os, workers, threads, onChunk);
                 };
             } finally {
+                workers.shutdownNow();
                 if (progress != null) {
                     progress.done();
                 }
@@ -260,21 +258,33 @@ final class ProcessCommand implements Callable<Integer> {
      * one JSON value, so it cannot be cut into independent blocks like CSV and NDJSON.
      */
     private long streamJson(
-            JsonCodec codec, ReferenceSet set, EnrichOptions options, OutputStream os, LongConsumer onChunk)
+            InputStream in,
+            BadRows bad,
+            ReferenceSet set,
+            EnrichOptions options,
+            OutputStream os,
+            Executor workers,
+            int threads,
+            LongConsumer onChunk)
             throws IOException {
+        var codec = new RecordCodec();
+        var reader = codec.arrayReader(in, bad.source());
+        var fields = codec.fields();
+        var places = codec.places(set);
+        var framing = new RecordCodec.ArrayFraming();
         var sink = new ByteSink(os);
         var enricher = new Enricher(set.index());
         var batch = new RecordBatch(chunk);
         var matches = new Matches();
         long rows = 0;
-        codec.start(sink);
-        while (codec.read(batch, chunk)) {
-            enricher.enrich(batch, options, matches);
-            codec.write(batch, matches, sink);
+        framing.start(sink);
+        while (reader.read(batch, fields, chunk, bad::reject)) {
+            enricher.enrich(batch, options, matches, workers, threads);
+            codec.writeRecords(sink, fields, batch, matches, places, options.k() > 1, framing);
             rows += batch.size();
             onChunk.accept(rows);
         }
-        codec.finish(sink);
+        framing.finish(sink);
         sink.drain();
         return rows;
     }

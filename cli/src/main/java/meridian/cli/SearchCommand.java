@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import meridian.cli.io.Decimals;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
 import meridian.core.refs.ReferenceSet;
+import meridian.server.json.Decimals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,14 +40,6 @@ import picocli.CommandLine.Spec;
             "Near a point: --near LAT,LON lists the -k nearest places with their distance in km.",
             "Output: tab-separated, with a header: id, name, the set's attributes (country, population...),"
                     + " lat, lon[, distance_km].",
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            ExitCode.LIST_OK,
-            ExitCode.LIST_BAD_DATA,
-            ExitCode.LIST_USAGE,
-            ExitCode.LIST_IO,
-            ExitCode.LIST_INTERNAL
         })
 final class SearchCommand implements Callable<Integer> {
     @Spec

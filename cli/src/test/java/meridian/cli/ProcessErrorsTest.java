@@ -59,17 +59,18 @@ class ProcessErrorsTest {
         assertThat(malformed.err()).contains("in.ndjson line 2: malformed JSON");
 
         var noPoint = process("in.ndjson", "{\"id\":1}\n");
-        assertThat(noPoint.err()).contains("line 1, field 'point': coordinates are missing");
+        assertThat(noPoint.err()).contains("line 1, field 'point': the record has no coordinates");
 
         var pointLat = process("in.ndjson", "\n{\"id\":1,\"point\":{\"lat\":\"x\",\"lon\":2}}\n");
-        assertThat(pointLat.err()).contains("line 2, field 'point.lat': must be a number, found a string \"x\"");
+        assertThat(pointLat.err())
+                .contains("line 2, field 'point.lat': point.lat must be a number, found a string \"x\"");
 
         var range = process("in.json", "[\n{\"id\":1,\n \"lat\":91,\"lon\":0}]");
         assertThat(range.code()).isEqualTo(ExitCode.BAD_DATA);
         assertThat(range.err()).contains("in.json line 2, field 'lat': latitude 91.0 is out of range [-90, 90]");
 
         var payload = process("in.ndjson", "{\"lat\":1,\"lon\":2,\"payload\":[1,\"a\"]}\n");
-        assertThat(payload.err()).contains("line 1, field 'payload': element 1 must be a number");
+        assertThat(payload.err()).contains("line 1, field 'payload[1]': payload values must be numbers");
 
         var brokenArray = process("in.json", "[{\"lat\":1,\"lon\":2},\n{\"lat\":1,,}]");
         assertThat(brokenArray.code()).isEqualTo(ExitCode.BAD_DATA);

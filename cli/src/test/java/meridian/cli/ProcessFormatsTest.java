@@ -84,7 +84,7 @@ class ProcessFormatsTest {
     }
 
     @Test
-    void jsonArrayStreamsWithKNearestAndNullWhenNoneWithinRadius() throws IOException {
+    void jsonArrayStreamsWithKNearestAndEmptyWhenNoneWithinRadius() throws IOException {
         Path refs = Cli.twoCities(dir);
         Path in = Cli.write(
                 dir.resolve("in.json"),
@@ -96,7 +96,7 @@ class ProcessFormatsTest {
                 .isEqualTo("[\n{\"id\":1,\"point\":{\"lat\":35,\"lon\":-120},\"payload\":[" + LA_192 + ","
                         + 2 * Double.parseDouble(LA_192) + "],\"nearest\":[{\"id\":\"la\",\"name\":\"Los Angeles\","
                         + "\"distance_km\":" + LA_192 + "}]},\n"
-                        + "{\"id\":2,\"point\":{\"lat\":0,\"lon\":0},\"payload\":[3.0],\"nearest\":null}\n]\n");
+                        + "{\"id\":2,\"point\":{\"lat\":0,\"lon\":0},\"payload\":[3.0],\"nearest\":[]}\n]\n");
         var empty = Cli.run("process", Cli.write(dir.resolve("e.json"), " [ ] ").toString(), "--refs", refs.toString());
         assertThat(empty.code()).isZero();
         assertThat(empty.out()).isEqualTo("[]\n");

@@ -214,9 +214,7 @@ public final class MeridianServer implements AutoCloseable {
         if (store != null) {
             out.println("  users and events: " + config.db() + " (opening in the background)");
         }
-        out.println("  cpu-permits=" + config.cpuPermits() + " max-in-flight=" + config.maxInFlight()
-                + " admission-wait-ms=" + config.admissionWaitMs() + " request-deadline-ms="
-                + config.requestDeadlineMs() + " max-body-bytes=" + config.maxBodyBytes());
+        out.println("  " + String.join(" ", config.describe()));
         out.flush();
     }
 

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,189 +19,151 @@ import meridian.core.error.NotFoundException;
 import meridian.core.refs.ReferenceSetReader;
 
 /**
- * Everything tunable about the service. Values come from, in increasing precedence: the defaults here, a
- * properties file ({@code --config FILE}), environment variables ({@code MERIDIAN_PORT}, ...), and
- * command-line options. Each setting has one property key; its variable is {@code MERIDIAN_} plus the key
- * upper-cased with dots and dashes as underscores ({@code admission-wait-ms -> MERIDIAN_ADMISSION_WAIT_MS}).
+ * Everything tunable about the service. Each setting is declared once below (one line: key, default,
+ * bounds, help); the {@code serve} options, the {@code MERIDIAN_*} environment variables, the config-file
+ * keys, the start-up banner and the README's settings table are derived from the declarations. Values come
+ * from, in increasing precedence: the defaults, a properties file ({@code --config FILE}), the environment,
+ * and command-line options.
  *
- * @param host address to bind; {@code 127.0.0.1} by default so that a laptop run does not expose the
- *     unauthenticated reference-set endpoints; containers set {@code MERIDIAN_HOST=0.0.0.0}
- * @param port HTTP port (0 = any free port)
- * @param tcpPort newline-delimited JSON port; in files, variables and options 0 means off (stored as -1 here,
- *     where 0 means any free port, for tests and embedding)
- * @param refs default reference set: a CSV/GeoJSON file, or the name of the bundled set
- * @param cpuPermits requests allowed in the CPU stage at once; also the number of CPU threads
- * @param maxInFlight requests admitted at once (each holds a reusable workspace: bounds memory)
- * @param admissionWaitMs how long a request waits for admission or a CPU permit before 503
- * @param maxBodyBytes largest request body (413 above)
- * @param requestDeadlineMs time a request may take from arrival to its enriched answer (504 after)
- * @param graceMs how long shutdown waits for in-flight work
- * @param tcpMaxLineBytes longest line accepted on the TCP endpoint
- * @param db where users and events live: {@code embedded} (an H2 file under {@code ./data}), a JDBC URL
- *     (e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), or {@code off}
- * @param headerTimeoutMs time from the first byte of an HTTP request to the end of its headers (408 after)
- * @param bodyTimeoutMs time from the end of the headers to the last byte of the body, whatever the pace of
- *     the reads (408 after; a body shorter than its {@code Content-Length} ends this way)
- * @param idleTimeoutMs how long a kept-alive HTTP connection may sit with no request before it is closed
- * @param maxConnections open HTTP connections at once; further ones are closed on accept
- * @param ioThreads HTTP event-loop threads (0 = one per core)
- * @param inlineMaxBytes {@code /enrich} bodies up to this size are enriched on the event loop that read them,
- *     without admission or the CPU pool (0 = never); larger ones are admitted and run on the CPU pool
+ * <p>Immutable; read a value with {@link #get} (the accessors below are shorthands for the older settings).
  */
-public record ServerConfig(
-        String host,
-        int port,
-        int tcpPort,
-        String refs,
-        int cpuPermits,
-        int maxInFlight,
-        long admissionWaitMs,
-        long maxBodyBytes,
-        long requestDeadlineMs,
-        long graceMs,
-        int tcpMaxLineBytes,
-        String db,
-        long headerTimeoutMs,
-        long bodyTimeoutMs,
-        long idleTimeoutMs,
-        int maxConnections,
-        int ioThreads,
-        int inlineMaxBytes) {
+public final class ServerConfig {
+    private static final List<Setting<?>> ALL = new ArrayList<>();
+    private static final long MAX = Long.MAX_VALUE;
+    private static final String CORES = String.valueOf(Runtime.getRuntime().availableProcessors());
 
-    /** Property keys with their defaults, in documentation order. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    // One line per setting. Order: the order of --help, the banner and the README table.
+    public static final Setting<String> HOST = add(
+            Setting.text(
+                    "host",
+                    "127.0.0.1",
+                    "ADDRESS",
+                    "Address to bind; 0.0.0.0 for all interfaces (containers). The default keeps the unauthenticated reference-set endpoints off the network"));
+    public static final Setting<Integer> PORT =
+            add(Setting.integer("port", 8080, 0, 65535, "HTTP port (0 = any free port)"));
+    public static final Setting<Integer> TCP_PORT = add(Setting.integer(
+            "tcp-port", 9090, -1, 65535, "Newline-delimited JSON TCP port (0 = off, -1 = any free port)"));
+    public static final Setting<String> REFS = add(Setting.text(
+            "refs",
+            ReferenceSetReader.BUNDLED_NAME,
+            "FILE|NAME",
+            "Default reference set: a CSV/GeoJSON file or the name of the bundled set"));
+    public static final Setting<Integer> CPU_PERMITS = add(Setting.integer(
+            "cpu-permits",
+            CORES,
+            "the number of cores",
+            1,
+            4096,
+            "Requests in the CPU stage at once; also the number of CPU threads"));
+    public static final Setting<Integer> MAX_IN_FLIGHT = add(Setting.integer(
+            "max-in-flight",
+            16,
+            1,
+            65536,
+            "Requests admitted at once; each holds a reusable batch buffer, so this bounds memory"));
+    public static final Setting<Long> ADMISSION_WAIT_MS = add(Setting.longValue(
+            "admission-wait-ms", 10_000, 0, MAX, "How long a request waits for admission before 503 + Retry-After"));
+    public static final Setting<Long> MAX_BODY_BYTES =
+            add(Setting.longValue("max-body-bytes", 64L << 20, 1, MAX, "Largest request body (413 above)"));
+    public static final Setting<Long> REQUEST_DEADLINE_MS = add(Setting.longValue(
+            "request-deadline-ms",
+            30_000,
+            1,
+            MAX,
+            "Time from arrival to the answer, the wait for a CPU permit included (504 after)"));
+    public static final Setting<Long> GRACE_MS =
+            add(Setting.longValue("grace-ms", 10_000, 0, MAX, "How long shutdown waits for in-flight work"));
+    public static final Setting<Integer> TCP_MAX_LINE_BYTES = add(Setting.integer(
+            "tcp-max-line-bytes",
+            1 << 20,
+            1,
+            Integer.MAX_VALUE - 8,
+            "Longest line on the TCP endpoint; a longer one is answered with an error, then the connection closes"));
+    public static final Setting<String> DB = add(
+            Setting.text(
+                    "db",
+                    "embedded",
+                    "embedded|URL|off",
+                    "Users and events: embedded (an H2 file under ./data), a JDBC URL (jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres), or off"));
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("host", "127.0.0.1");
-        d.put("port", "8080");
-        d.put("tcp-port", "9090");
-        d.put("refs", ReferenceSetReader.BUNDLED_NAME);
-        d.put("cpu-permits", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        d.put("max-in-flight", "16");
-        d.put("admission-wait-ms", "10000");
-        d.put("max-body-bytes", String.valueOf(64L << 20));
-        d.put("request-deadline-ms", "30000");
-        d.put("grace-ms", "10000");
-        d.put("tcp-max-line-bytes", String.valueOf(1 << 20));
-        d.put("db", "embedded");
-        d.put("header-timeout-ms", "10000");
-        d.put("body-timeout-ms", "30000");
-        d.put("idle-timeout-ms", "60000");
-        d.put("max-connections", "4096");
-        d.put("io-threads", "0");
-        d.put("inline-max-bytes", String.valueOf(64 << 10));
-        return java.util.Collections.unmodifiableMap(d);
+    public static final Setting<Long> HEADER_TIMEOUT_MS = add(Setting.longValue(
+            "header-timeout-ms",
+            10_000,
+            1,
+            MAX,
+            "Time from the first byte of an HTTP request to the end of its headers (408 after)"));
+    public static final Setting<Long> BODY_TIMEOUT_MS = add(
+            Setting.longValue(
+                    "body-timeout-ms",
+                    30_000,
+                    1,
+                    MAX,
+                    "Time from the end of the headers to the last byte of the body, whatever the pace of the reads (408 after)"));
+    public static final Setting<Long> IDLE_TIMEOUT_MS = add(Setting.longValue(
+            "idle-timeout-ms", 60_000, 1, MAX, "How long a kept-alive HTTP connection may sit with no request"));
+    public static final Setting<Integer> MAX_CONNECTIONS = add(Setting.integer(
+            "max-connections", 4096, 1, 1 << 20, "Open HTTP connections at once; further ones are closed on accept"));
+    public static final Setting<Integer> IO_THREADS =
+            add(Setting.integer("io-threads", 0, 0, 4096, "HTTP event-loop threads (0 = one per core)"));
+    public static final Setting<Integer> INLINE_MAX_BYTES = add(Setting.integer(
+            "inline-max-bytes",
+            64 << 10,
+            0,
+            Integer.MAX_VALUE,
+            "/enrich bodies up to this size are enriched on the event loop that read them (0 = never)"));
+
+    private static <T> Setting<T> add(Setting<T> s) {
+        ALL.add(s);
+        return s;
     }
 
-    public ServerConfig {
-        if (port < 0 || port > 65535) {
-            throw bad("port", port, "must be 0..65535");
-        }
-        if (tcpPort < -1 || tcpPort > 65535) {
-            throw bad("tcp-port", tcpPort, "must be 0..65535 (0 = off)");
-        }
-        positive("cpu-permits", cpuPermits);
-        positive("max-in-flight", maxInFlight);
-        positive("max-body-bytes", maxBodyBytes);
-        positive("request-deadline-ms", requestDeadlineMs);
-        positive("tcp-max-line-bytes", tcpMaxLineBytes);
-        if (admissionWaitMs < 0) {
-            throw bad("admission-wait-ms", admissionWaitMs, "must not be negative");
-        }
-        if (graceMs < 0) {
-            throw bad("grace-ms", graceMs, "must not be negative");
-        }
-        positive("header-timeout-ms", headerTimeoutMs);
-        positive("body-timeout-ms", bodyTimeoutMs);
-        positive("idle-timeout-ms", idleTimeoutMs);
-        positive("max-connections", maxConnections);
-        if (ioThreads < 0) {
-            throw bad("io-threads", ioThreads, "must not be negative (0 = one per core)");
-        }
-        if (inlineMaxBytes < 0) {
-            throw bad("inline-max-bytes", inlineMaxBytes, "must not be negative (0 = never)");
-        }
+    private final Map<Setting<?>, Object> values;
+
+    private ServerConfig(Map<Setting<?>, Object> values) {
+        this.values = values;
     }
 
-    /**
-     * The settings before the transport limits, with those at their defaults (tests and embedding), and
-     * every enrichment through admission and the CPU pool (no small bodies on the event loop).
-     */
-    public ServerConfig(
-            String host,
-            int port,
-            int tcpPort,
-            String refs,
-            int cpuPermits,
-            int maxInFlight,
-            long admissionWaitMs,
-            long maxBodyBytes,
-            long requestDeadlineMs,
-            long graceMs,
-            int tcpMaxLineBytes,
-            String db) {
-        this(
-                host,
-                port,
-                tcpPort,
-                refs,
-                cpuPermits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBodyBytes,
-                requestDeadlineMs,
-                graceMs,
-                tcpMaxLineBytes,
-                db,
-                10_000,
-                30_000,
-                60_000,
-                4096,
-                0,
-                0);
+    /** Every setting, in declaration order. */
+    public static List<Setting<?>> settings() {
+        return Collections.unmodifiableList(ALL);
     }
 
-    /** A copy with other transport limits. */
-    public ServerConfig withTransport(
-            long headerTimeout, long bodyTimeout, long idleTimeout, int connections, int threads, int inlineMax) {
-        return new ServerConfig(
-                host,
-                port,
-                tcpPort,
-                refs,
-                cpuPermits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBodyBytes,
-                requestDeadlineMs,
-                graceMs,
-                tcpMaxLineBytes,
-                db,
-                headerTimeout,
-                bodyTimeout,
-                idleTimeout,
-                connections,
-                threads,
-                inlineMax);
+    /** The setting with this key (any case, dots or underscores for dashes), or null. */
+    private static Setting<?> setting(String key) {
+        String k = key.strip().replace('.', '-').replace('_', '-').toLowerCase(Locale.ROOT);
+        for (Setting<?> s : ALL) {
+            if (s.key().equals(k)) {
+                return s;
+            }
+        }
+        return null;
     }
 
-    /** Event-loop threads to start: the setting, or one per core. */
-    public int effectiveIoThreads() {
-        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors());
+    public <T> T get(Setting<T> setting) {
+        return setting.type().cast(values.get(setting));
+    }
+
+    /** A copy with one value changed (checked against the setting's bounds). */
+    public <T> ServerConfig with(Setting<T> setting, T value) {
+        Map<Setting<?>, Object> copy = new IdentityHashMap<>(values);
+        copy.put(setting, setting.parseValue(String.valueOf(value)));
+        return new ServerConfig(copy);
     }
 
     /** The defaults alone. */
     public static ServerConfig defaultConfig() {
-        return fromMap(DEFAULTS);
+        return load(null, Map.of(), Map.of());
     }
 
     /**
      * Resolves the configuration: defaults, then {@code configFile} (may be null), then the environment,
-     * then {@code overrides} (command-line values, keyed like the properties; null values ignored).
+     * then {@code overrides} (command-line values, keyed like the file; null values ignored).
      */
     public static ServerConfig load(Path configFile, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<Setting<?>, String> text = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            text.put(s, s.defaultText());
+        }
         if (configFile != null) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
@@ -213,152 +178,145 @@ public record ServerConfig(
                         Map.of("file", configFile.toString()));
             }
             for (String key : p.stringPropertyNames()) {
-                String k = key.strip().replace('.', '-').replace('_', '-').toLowerCase(Locale.ROOT);
-                if (!DEFAULTS.containsKey(k)) {
+                Setting<?> s = setting(key);
+                if (s == null) {
                     throw new InvalidInputException(
                             "unknown_setting",
-                            configFile + ": unknown setting '" + key + "' (known: "
-                                    + String.join(", ", DEFAULTS.keySet()) + ")",
+                            configFile + ": unknown setting '" + key + "' (known: " + keys() + ")",
                             Map.of("file", configFile.toString(), "field", key));
                 }
-                values.put(k, p.getProperty(key).strip());
+                text.put(s, p.getProperty(key));
             }
         }
-        for (String key : DEFAULTS.keySet()) {
-            String v = env.get(envName(key));
+        for (Setting<?> s : ALL) {
+            String v = env.get(s.env());
             if (v != null && !v.isBlank()) {
-                values.put(key, v.strip());
+                text.put(s, v);
             }
         }
-        overrides.forEach((k, v) -> {
+        overrides.forEach((key, v) -> {
             if (v != null) {
-                if (!DEFAULTS.containsKey(k)) {
-                    throw new IllegalArgumentException("unknown setting " + k);
+                Setting<?> s = setting(key);
+                if (s == null) {
+                    throw new IllegalArgumentException("unknown setting " + key);
                 }
-                values.put(k, v);
+                text.put(s, v);
             }
         });
-        return fromMap(values);
+        Map<Setting<?>, Object> values = new IdentityHashMap<>();
+        text.forEach((s, v) -> values.put(s, s.parseValue(v)));
+        return new ServerConfig(values);
     }
 
-    /** {@code admission-wait-ms -> MERIDIAN_ADMISSION_WAIT_MS}. */
-    public static String envName(String key) {
-        return "MERIDIAN_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+    /** The keys, comma-separated, for messages. */
+    public static String keys() {
+        return String.join(", ", ALL.stream().map(Setting::key).toList());
     }
 
-    private static ServerConfig fromMap(Map<String, String> v) {
-        return new ServerConfig(
-                v.get("host"),
-                (int) number(v, "port"),
-                (int) number(v, "tcp-port") == 0 ? -1 : (int) number(v, "tcp-port"),
-                v.get("refs"),
-                (int) number(v, "cpu-permits"),
-                (int) number(v, "max-in-flight"),
-                number(v, "admission-wait-ms"),
-                number(v, "max-body-bytes"),
-                number(v, "request-deadline-ms"),
-                number(v, "grace-ms"),
-                (int) number(v, "tcp-max-line-bytes"),
-                v.get("db"),
-                number(v, "header-timeout-ms"),
-                number(v, "body-timeout-ms"),
-                number(v, "idle-timeout-ms"),
-                (int) number(v, "max-connections"),
-                (int) number(v, "io-threads"),
-                (int) number(v, "inline-max-bytes"));
-    }
-
-    private static long number(Map<String, String> v, String key) {
-        String s = v.get(key);
-        try {
-            return Long.parseLong(s.strip().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException(
-                    "invalid_setting",
-                    "setting '" + key + "' (" + envName(key) + ") must be an integer, got '" + s + "'",
-                    Map.of("field", key, "value", s));
-        }
-    }
-
-    private static void positive(String key, long value) {
-        if (value <= 0) {
-            throw bad(key, value, "must be positive");
-        }
-    }
-
-    private static InvalidInputException bad(String key, Object value, String why) {
-        return new InvalidInputException(
-                "invalid_setting",
-                "setting '" + key + "' (" + envName(key) + ") " + why + ", got " + value,
-                Map.of("field", key, "value", String.valueOf(value)));
-    }
-
-    /** A copy with other ports (tests use 0 for ephemeral ports). */
-    public ServerConfig withPorts(int http, int tcp) {
-        return new ServerConfig(
-                host,
-                http,
-                tcp,
-                refs,
-                cpuPermits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBodyBytes,
-                requestDeadlineMs,
-                graceMs,
-                tcpMaxLineBytes,
-                db,
-                headerTimeoutMs,
-                bodyTimeoutMs,
-                idleTimeoutMs,
-                maxConnections,
-                ioThreads,
-                inlineMaxBytes);
-    }
-
-    /** A copy with another database setting. */
-    public ServerConfig withDb(String newDb) {
-        return new ServerConfig(
-                host,
-                port,
-                tcpPort,
-                refs,
-                cpuPermits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBodyBytes,
-                requestDeadlineMs,
-                graceMs,
-                tcpMaxLineBytes,
-                newDb,
-                headerTimeoutMs,
-                bodyTimeoutMs,
-                idleTimeoutMs,
-                maxConnections,
-                ioThreads,
-                inlineMaxBytes);
-    }
-
-    /** The settings as key = value lines, for the startup banner and docs. */
+    /** The settings as {@code key=value}, for the start-up banner. */
     public List<String> describe() {
-        return List.of(
-                "host=" + host,
-                "port=" + port,
-                "tcp-port=" + tcpPort,
-                "refs=" + refs,
-                "cpu-permits=" + cpuPermits,
-                "max-in-flight=" + maxInFlight,
-                "admission-wait-ms=" + admissionWaitMs,
-                "max-body-bytes=" + maxBodyBytes,
-                "request-deadline-ms=" + requestDeadlineMs,
-                "grace-ms=" + graceMs,
-                "tcp-max-line-bytes=" + tcpMaxLineBytes,
-                "db=" + db,
-                "header-timeout-ms=" + headerTimeoutMs,
-                "body-timeout-ms=" + bodyTimeoutMs,
-                "idle-timeout-ms=" + idleTimeoutMs,
-                "max-connections=" + maxConnections,
-                "io-threads=" + ioThreads,
-                "inline-max-bytes=" + inlineMaxBytes);
+        return ALL.stream().map(s -> s.key() + "=" + values.get(s)).toList();
+    }
+
+    /** The README's settings table (Markdown), generated from the declarations; a test keeps them equal. */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| option / file key | environment | default | meaning |\n");
+        sb.append("| --- | --- | --- | --- |\n");
+        for (Setting<?> s : ALL) {
+            sb.append("| `")
+                    .append(s.option())
+                    .append("` | `")
+                    .append(s.env())
+                    .append("` | ")
+                    .append(s.defaultDoc().equals(s.defaultText()) ? "`" + s.defaultText() + "`" : s.defaultDoc())
+                    .append(" | ")
+                    .append(s.help().replace("|", "\\|"))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig" + describe();
+    }
+
+    // Shorthands for the settings the service reads most.
+
+    public String host() {
+        return get(HOST);
+    }
+
+    public int port() {
+        return get(PORT);
+    }
+
+    /** The TCP port as the server binds it: -1 for off, 0 for any free port (the setting says 0 for off). */
+    public int tcpPort() {
+        int v = get(TCP_PORT);
+        return v == 0 ? -1 : Math.max(0, v);
+    }
+
+    public String refs() {
+        return get(REFS);
+    }
+
+    public int cpuPermits() {
+        return get(CPU_PERMITS);
+    }
+
+    public int maxInFlight() {
+        return get(MAX_IN_FLIGHT);
+    }
+
+    public long admissionWaitMs() {
+        return get(ADMISSION_WAIT_MS);
+    }
+
+    public long maxBodyBytes() {
+        return get(MAX_BODY_BYTES);
+    }
+
+    public long requestDeadlineMs() {
+        return get(REQUEST_DEADLINE_MS);
+    }
+
+    public long graceMs() {
+        return get(GRACE_MS);
+    }
+
+    public int tcpMaxLineBytes() {
+        return get(TCP_MAX_LINE_BYTES);
+    }
+
+    public String db() {
+        return get(DB);
+    }
+
+    public long headerTimeoutMs() {
+        return get(HEADER_TIMEOUT_MS);
+    }
+
+    public long bodyTimeoutMs() {
+        return get(BODY_TIMEOUT_MS);
+    }
+
+    public long idleTimeoutMs() {
+        return get(IDLE_TIMEOUT_MS);
+    }
+
+    public int maxConnections() {
+        return get(MAX_CONNECTIONS);
+    }
+
+    public int inlineMaxBytes() {
+        return get(INLINE_MAX_BYTES);
+    }
+
+    /** Event-loop threads to start: the setting, or one per core. */
+    public int effectiveIoThreads() {
+        int n = get(IO_THREADS);
+        return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 }

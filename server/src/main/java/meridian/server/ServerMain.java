@@ -24,8 +24,7 @@ public final class ServerMain {
             } else if (a.startsWith("--") && a.contains("=")) {
                 overrides.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
             } else {
-                System.err.println("usage: ServerMain [--config FILE] [--key=value ...]; keys: "
-                        + String.join(", ", ServerConfig.DEFAULTS.keySet()));
+                System.err.println("usage: ServerMain [--config FILE] [--key=value ...]; keys: " + ServerConfig.keys());
                 System.exit(2);
             }
         }

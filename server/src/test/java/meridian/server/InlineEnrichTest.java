@@ -15,7 +15,7 @@ class InlineEnrichTest {
     @Test
     void eventLoopAndPoolGiveTheSameAnswers() throws Exception {
         ServerConfig pooled = TestServers.config(2, 4, 30_000, 1 << 24, 60_000);
-        ServerConfig inline = pooled.withTransport(10_000, 30_000, 60_000, 4096, 2, 64 * 1024);
+        ServerConfig inline = pooled.with(ServerConfig.IO_THREADS, 2).with(ServerConfig.INLINE_MAX_BYTES, 64 * 1024);
         try (MeridianServer a = TestServers.start(pooled);
                 MeridianServer b = TestServers.start(inline)) {
             HttpClient c = TestServers.client();

@@ -44,7 +44,7 @@ class LifecycleTest {
         release.countDown();
         HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).startsWith("[{\"id\":0,");
+        assertThat(r.body()).startsWith("[\n{\"id\":0,");
         stopper.join();
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
     }

@@ -33,7 +33,7 @@ class PostgresOutageHttpTest {
     void start() throws Exception {
         database = TestPostgres.create("meridian_outage");
         server = TestServers.start(
-                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).withDb(TestPostgres.url(database)));
+                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).with(ServerConfig.DB, TestPostgres.url(database)));
         assertThat(server.store().awaitOpen(60_000)).isTrue();
     }
 

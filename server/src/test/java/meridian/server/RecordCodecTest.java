@@ -3,106 +3,138 @@ package meridian.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.StringJoiner;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
-import meridian.core.refs.ReferenceSet;
+import meridian.core.geo.Earth;
+import meridian.server.json.Decimals;
 import meridian.server.json.RecordCodec;
 import org.junit.jupiter.api.Test;
 
-/** The streaming codec against a plain Jackson twin on seeded random batches. */
+/** The record contract on seeded random records, against expectations written out by hand. */
 class RecordCodecTest {
     private final RecordCodec codec = new RecordCodec();
 
+    /** Unknown fields as sent (input text) and as written back (compact, strings re-escaped). */
+    private static final String[][] EXTRAS = {
+        {"\"id\":12345678901234567", "\"id\":12345678901234567"},
+        {"\"note\" : \"a \\\"b\\\" \\u00e9\"", "\"note\":\"a \\\"b\\\" é\""},
+        {"\"z\":-0.0", "\"z\":-0.0"},
+        {"\"tiny\":1e-7", "\"tiny\":1e-7"},
+        {"\"big\":1.5E+300", "\"big\":1.5E+300"},
+        {"\"deep\":{ \"a\":[1, {\"b\":null}], \"c\":true }", "\"deep\":{\"a\":[1,{\"b\":null}],\"c\":true}"},
+        {"\"list\":[ ]", "\"list\":[]"},
+        {"\"ok\":false", "\"ok\":false"},
+        {"\"user_id\":\"u1\"", "\"user_id\":\"u1\""},
+    };
+
     @Test
-    void writesWhatAPlainJacksonWriterWrites() throws Exception {
+    void passesEveryFieldThroughInOrderAndAppendsNearest() throws Exception {
         long seed = new Random().nextLong();
         System.out.println("RecordCodecTest seed " + seed);
         Random rnd = new Random(seed);
-        ReferenceSet set = TestServers.sfLa();
+        var set = TestServers.sfLa();
         for (int round = 0; round < 20; round++) {
-            RecordBatch batch = new RecordBatch(4);
             int n = 1 + rnd.nextInt(200);
+            var in = new StringBuilder("[");
+            var expected = new StringBuilder("[");
             for (int i = 0; i < n; i++) {
-                double lat = rnd.nextDouble() * 180 - 90;
-                double lon = rnd.nextDouble() * 360 - 180;
-                if (rnd.nextInt(4) == 0) {
-                    batch.add(rnd.nextLong(), lat, lon);
-                } else {
-                    batch.addWithPayload(rnd.nextLong(), lat, lon);
-                    int len = rnd.nextInt(10);
-                    double repeated = rnd.nextDouble();
-                    for (int j = 0; j < len; j++) {
-                        batch.appendPayload(rnd.nextBoolean() ? repeated : rnd.nextGaussian() * 1e6);
+                double lat = Math.round((rnd.nextDouble() * 180 - 90) * 1e5) / 1e5;
+                double lon = Math.round((rnd.nextDouble() * 360 - 180) * 1e5) / 1e5;
+                double toSf = Earth.haversineKm(lat, lon, TestServers.SF.lat(), TestServers.SF.lon());
+                double toLa = Earth.haversineKm(lat, lon, TestServers.LA.lat(), TestServers.LA.lon());
+                double km = Math.min(toSf, toLa);
+                List<String> fieldsIn = new ArrayList<>();
+                List<String> fieldsOut = new ArrayList<>();
+                for (String[] extra : EXTRAS) {
+                    if (rnd.nextBoolean()) {
+                        fieldsIn.add(extra[0]);
+                        fieldsOut.add(extra[1]);
                     }
                 }
+                int at = rnd.nextInt(fieldsIn.size() + 1);
+                String point = rnd.nextBoolean()
+                        ? "\"point\":{\"lat\":" + lat + ",\"lon\":" + lon + "}"
+                        : "\"lat\":" + lat + ",\"lon\":" + lon;
+                fieldsIn.add(at, point);
+                fieldsOut.add(at, point);
+                if (rnd.nextBoolean()) {
+                    double v = rnd.nextBoolean() ? 1.0 : rnd.nextGaussian() * 1e6;
+                    var payloadIn = new StringJoiner(",", "\"payload\":[", "]");
+                    var payloadOut = new StringJoiner(",", "\"payload\":[", "]");
+                    for (int j = rnd.nextInt(5); j > 0; j--) {
+                        payloadIn.add(Double.toString(v));
+                        payloadOut.add(Double.toString(v * km));
+                    }
+                    int p = rnd.nextInt(fieldsIn.size() + 1);
+                    fieldsIn.add(p, payloadIn.toString());
+                    fieldsOut.add(p, payloadOut.toString());
+                }
+                if (rnd.nextInt(4) == 0) { // an incoming nearest is replaced
+                    fieldsIn.add(rnd.nextInt(fieldsIn.size() + 1), "\"nearest\":{\"stale\":1}");
+                }
+                String place = toSf <= toLa
+                        ? "{\"id\":\"sf\",\"name\":\"San Francisco\""
+                        : "{\"id\":\"la\",\"name\":\"Los Angeles\"";
+                fieldsOut.add("\"nearest\":" + place + ",\"distance_km\":" + Decimals.distance(km) + "}");
+                in.append(i == 0 ? "\n" : ",\n")
+                        .append("{ ")
+                        .append(String.join(" , ", fieldsIn))
+                        .append(" }");
+                expected.append(i == 0 ? "\n" : ",\n")
+                        .append('{')
+                        .append(String.join(",", fieldsOut))
+                        .append('}');
             }
-            RecordBatch original = batch.copy();
-            Matches m = new Matches();
+            in.append("\n]");
+            expected.append("\n]\n");
+
+            var batch = new RecordBatch(4);
+            var fields = codec.fields();
+            codec.readArray(new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)), batch, fields);
+            var m = new Matches();
             m.reset(n, 1);
             new Enricher(set.index()).enrichRange(batch, 0, n, EnrichOptions.NEAREST, m);
-
-            var fast = new ByteArrayOutputStream();
-            try (JsonGenerator g = codec.generator(fast)) {
-                codec.writeArray(g, batch, m, set, false);
-            }
-            assertThat(fast.toString(StandardCharsets.UTF_8)).isEqualTo(twin(batch, m, set));
-
-            // and it parses back to the same columns (the input side of the codec)
-            RecordBatch parsed = new RecordBatch(1);
-            codec.readArray(new ByteArrayInputStream(fast.toByteArray()), parsed, codec.reader());
-            assertThat(parsed.size()).isEqualTo(n);
-            for (int i = 0; i < n; i++) {
-                assertThat(parsed.id(i)).isEqualTo(original.id(i));
-                assertThat(parsed.lat(i)).isEqualTo(original.lat(i));
-                assertThat(parsed.hasPayload(i)).isEqualTo(original.hasPayload(i));
-                for (int j = 0; j < parsed.payloadLength(i); j++) {
-                    assertThat(parsed.payload(i, j)).isEqualTo(batch.payload(i, j));
-                }
-            }
+            var out = new ByteArrayOutputStream();
+            codec.writeArray(out, fields, batch, m, set, false);
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .as("seed %d, input %s", seed, in)
+                    .isEqualTo(expected.toString());
         }
     }
 
-    /** The simplest writer: default Jackson, one writeNumber(double) per value. */
-    private static String twin(RecordBatch b, Matches m, ReferenceSet set) throws Exception {
+    @Test
+    void emptyArrayAndKNearestAsAnArrayEvenWhenEmpty() throws Exception {
+        var set = TestServers.sfLa();
+        var batch = new RecordBatch();
+        var fields = codec.fields();
         var out = new ByteArrayOutputStream();
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.writeStartArray();
-            for (int i = 0; i < b.size(); i++) {
-                g.writeStartObject();
-                g.writeFieldName("id");
-                g.writeNumber(new java.math.BigInteger(Long.toUnsignedString(b.id(i))));
-                g.writeObjectFieldStart("point");
-                g.writeNumberField("lat", b.lat(i));
-                g.writeNumberField("lon", b.lon(i));
-                g.writeEndObject();
-                if (b.hasPayload(i)) {
-                    g.writeArrayFieldStart("payload");
-                    for (int j = 0; j < b.payloadLength(i); j++) {
-                        g.writeNumber(b.payload(i, j));
-                    }
-                    g.writeEndArray();
-                }
-                g.writeObjectFieldStart("nearest");
-                g.writeStringField("id", set.id(m.place(i, 0)));
-                g.writeStringField("name", set.placeName(m.place(i, 0)));
-                g.writeNumberField("distance_km", m.distanceKm(i, 0));
-                g.writeEndObject();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        codec.readArray(new ByteArrayInputStream("[]".getBytes(StandardCharsets.UTF_8)), batch, fields);
+        codec.writeArray(out, fields, batch, new Matches(), set, true);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("[]\n");
+
+        codec.readArray(
+                new ByteArrayInputStream("[{\"lat\":0,\"lon\":0,\"payload\":[3]}]".getBytes(StandardCharsets.UTF_8)),
+                batch,
+                fields);
+        var m = new Matches();
+        var options = new EnrichOptions(2, 100);
+        m.reset(1, 2);
+        new Enricher(set.index()).enrichRange(batch, 0, 1, options, m);
+        out.reset();
+        codec.writeArray(out, fields, batch, m, set, true);
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("[\n{\"lat\":0,\"lon\":0,\"payload\":[3.0],\"nearest\":[]}\n]\n");
     }
 
     /** The short-decimal fast path against Double.parseDouble, on seeded random decimals. */
@@ -134,7 +166,7 @@ class RecordCodecTest {
         }
         sb.append(']');
         RecordBatch b = new RecordBatch(1);
-        codec.readArray(new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), b, codec.reader());
+        codec.readArray(new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), b, codec.fields());
         for (int i = 0; i < texts.size(); i++) {
             assertThat(b.payload(i, 0)).as(texts.get(i)).isEqualTo(Double.parseDouble(texts.get(i)));
         }
@@ -147,7 +179,7 @@ class RecordCodecTest {
         assertThatThrownBy(() -> codec.readArray(
                         new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
                         new RecordBatch(),
-                        codec.reader()))
+                        codec.fields()))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_field");
                     assertThat(e.detail()).containsAllEntriesOf(Map.of("record", 1, "field", "point.lon", "line", 3));
@@ -156,6 +188,5 @@ class RecordCodecTest {
                             .contains("point.lon")
                             .contains("line 3");
                 });
-        assertThat(List.of()).isEmpty();
     }
 }

@@ -45,4 +45,32 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(file, Map.of(), Map.of()))
                 .hasMessageContaining("unknown setting 'colour'");
     }
+
+    @Test
+    void readmeSettingsTableIsTheDeclaration() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String begin = "<!-- settings:begin -->\n";
+        String end = "<!-- settings:end -->";
+        assertThat(readme).contains(begin).contains(end);
+        String table = readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf(end));
+        assertThat(table)
+                .as("README.md's settings table; paste the expected text between the markers")
+                .isEqualTo(ServerConfig.markdownTable());
+    }
+
+    @Test
+    void everySettingHasAnEnvironmentVariableAndBoundsChecks() {
+        for (Setting<?> s : ServerConfig.settings()) {
+            assertThat(ServerConfig.load(null, Map.of(s.env(), s.defaultText()), Map.of())
+                            .get(s))
+                    .isEqualTo(ServerConfig.defaultConfig().get(s));
+        }
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("MERIDIAN_TCP_MAX_LINE_BYTES", "0"), Map.of()))
+                .hasMessageContaining("tcp-max-line-bytes")
+                .hasMessageContaining("must be 1..");
+        assertThat(ServerConfig.defaultConfig()
+                        .with(ServerConfig.TCP_MAX_LINE_BYTES, 4096)
+                        .tcpMaxLineBytes())
+                .isEqualTo(4096);
+    }
 }

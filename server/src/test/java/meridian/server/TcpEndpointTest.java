@@ -45,7 +45,7 @@ class TcpEndpointTest {
             out.flush();
             assertThat(in.readLine())
                     .isEqualTo("{\"id\":1,\"point\":{\"lat\":37.7749,\"lon\":-122.4194},\"payload\":[0.0,0.0],"
-                            + "\"nearest\":{\"id\":\"sf\",\"name\":\"San Francisco\",\"distance_km\":0.0}}");
+                            + "\"nearest\":{\"id\":\"sf\",\"name\":\"San Francisco\",\"distance_km\":0.000000}}");
             Map<String, Object> error = TestServers.object(in.readLine());
             assertThat(error.get("error")).isEqualTo("malformed_json");
             assertThat((String) error.get("message")).contains("line 2");

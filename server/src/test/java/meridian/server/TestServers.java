@@ -28,19 +28,19 @@ final class TestServers {
 
     /** Test defaults: loopback, ephemeral ports, generous admission wait so a busy CI box does not 503. */
     static ServerConfig config(int permits, int maxInFlight, long admissionWaitMs, long maxBody, long deadlineMs) {
-        return new ServerConfig(
-                "127.0.0.1",
-                0,
-                0,
-                "sf-la",
-                permits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBody,
-                deadlineMs,
-                5000,
-                1 << 16,
-                "off");
+        return ServerConfig.defaultConfig()
+                .with(ServerConfig.PORT, 0)
+                .with(ServerConfig.TCP_PORT, -1)
+                .with(ServerConfig.REFS, "sf-la")
+                .with(ServerConfig.CPU_PERMITS, permits)
+                .with(ServerConfig.MAX_IN_FLIGHT, maxInFlight)
+                .with(ServerConfig.ADMISSION_WAIT_MS, admissionWaitMs)
+                .with(ServerConfig.MAX_BODY_BYTES, maxBody)
+                .with(ServerConfig.REQUEST_DEADLINE_MS, deadlineMs)
+                .with(ServerConfig.GRACE_MS, 5000L)
+                .with(ServerConfig.TCP_MAX_LINE_BYTES, 1 << 16)
+                .with(ServerConfig.DB, "off")
+                .with(ServerConfig.INLINE_MAX_BYTES, 0); // every /enrich through admission and the CPU pool
     }
 
     static MeridianServer start(ServerConfig config) throws IOException {

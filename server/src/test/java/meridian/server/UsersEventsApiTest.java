@@ -34,7 +34,7 @@ class UsersEventsApiTest {
         String db = "jdbc:h2:file:" + dir.resolve("users").toAbsolutePath()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;WRITE_DELAY=0";
         server = TestServers.start(
-                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).withDb(db));
+                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).with(ServerConfig.DB, db));
         assertThat(server.store().awaitOpen(60_000)).isTrue();
         http = TestServers.client();
     }

@@ -2,6 +2,7 @@ package meridian.cli.io;
 
 import java.util.List;
 import meridian.core.refs.RowError;
+import meridian.server.json.ByteSink;
 
 /**
  * A block of whole input rows and the work that turns it into output on one thread. {@link RowBlocks}

@@ -14,6 +14,9 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
+import meridian.server.json.ByteSink;
+import meridian.server.json.PlaceText;
+import meridian.server.json.RecordCodec;
 
 /**
  * The CSV and NDJSON paths of {@code process}: the calling thread cuts the input into blocks of whole rows
@@ -32,22 +35,90 @@ public final class BlockPipeline {
 
     private BlockPipeline() {}
 
-    /** Enriches CSV from {@code in} to {@code out}; returns the number of rows written. */
-    public static long csv(
+    /**
+     * The worker threads of one {@code process} run (daemons, one per core), shared by the block pipeline
+     * and the JSON-array path's {@code Enricher.enrich}; the caller shuts them down.
+     */
+    public static ExecutorService workers(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "meridian-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Enriches CSV ({@code csv}) or NDJSON from {@code in} to {@code out} on {@code workers}; returns the
+     * number of rows written.
+     */
+    public static long run(
+            boolean csv,
             InputStream in,
             BadRows bad,
             EnrichOptions options,
             ReferenceSet refs,
             OutputStream out,
             int chunkRows,
+            ExecutorService pool,
             int threads,
             LongConsumer onChunk)
             throws IOException {
-        var blocks = RowBlocks.csv(in, bad.source());
-        CsvLayout layout = blocks.layout();
+        var enricher = new Enricher(refs.index());
+        RowBlocks blocks;
+        Supplier<Block> newBlock;
+        if (csv) {
+            blocks = RowBlocks.csv(in, bad.source());
+            CsvLayout layout = blocks.layout();
+            writeCsvHeader(layout, options.k(), out);
+            var places = PlaceText.csv(refs);
+            boolean failFast = !bad.skipping();
+            newBlock = () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast);
+        } else {
+            blocks = RowBlocks.lines(in, bad.source());
+            var codec = new RecordCodec();
+            var places = codec.places(refs);
+            newBlock = () -> new JsonChunk(bad.source(), codec, enricher, options, places);
+        }
+        int inFlight = threads + 1;
+        var free = new ArrayDeque<Block>();
+        for (int i = 0; i < inFlight; i++) {
+            free.add(newBlock.get());
+        }
+        var pending = new ArrayDeque<Future<Block>>();
+        long rows = 0;
+        boolean more = true;
+        while (true) {
+            while (more && !free.isEmpty()) {
+                Block b = free.poll();
+                if (!blocks.next(b, chunkRows, BLOCK_BYTES)) {
+                    more = false;
+                    free.add(b);
+                    break;
+                }
+                pending.add(pool.submit(() -> {
+                    b.process();
+                    return b;
+                }));
+            }
+            if (pending.isEmpty()) {
+                break;
+            }
+            Block done = await(pending.poll());
+            for (RowError e : done.errors()) {
+                bad.reject(e.line(), e.field(), e.reason());
+            }
+            bad.countUnlisted(done.errorCount() - done.errors().size());
+            out.write(done.out.array(), 0, done.out.size());
+            rows += done.goodRows();
+            onChunk.accept(rows);
+            free.add(done);
+        }
+        return rows;
+    }
+
+    private static void writeCsvHeader(CsvLayout layout, int k, OutputStream out) throws IOException {
         var header = new ByteSink(out);
         header.put(layout.headerBytes());
-        int k = options.k();
         if (k == 1) {
             header.putAscii(",nearest_id,nearest_name,distance_km");
         } else {
@@ -57,96 +128,6 @@ public final class BlockPipeline {
         }
         header.put((byte) '\n');
         header.drain();
-        var enricher = new Enricher(refs.index());
-        var places = PlaceText.csv(refs);
-        boolean failFast = !bad.skipping();
-        return run(
-                blocks,
-                () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast),
-                bad,
-                out,
-                chunkRows,
-                threads,
-                onChunk);
-    }
-
-    /** Enriches NDJSON from {@code in} to {@code out}; returns the number of records written. */
-    public static long ndjson(
-            InputStream in,
-            BadRows bad,
-            EnrichOptions options,
-            ReferenceSet refs,
-            OutputStream out,
-            int chunkRows,
-            int threads,
-            LongConsumer onChunk)
-            throws IOException {
-        var blocks = RowBlocks.lines(in, bad.source());
-        var enricher = new Enricher(refs.index());
-        var places = PlaceText.json(refs);
-        return run(
-                blocks,
-                () -> new JsonChunk(bad.source(), enricher, options, places),
-                bad,
-                out,
-                chunkRows,
-                threads,
-                onChunk);
-    }
-
-    private static long run(
-            RowBlocks blocks,
-            Supplier<Block> newBlock,
-            BadRows bad,
-            OutputStream out,
-            int chunkRows,
-            int threads,
-            LongConsumer onChunk)
-            throws IOException {
-        int inFlight = threads + 1;
-        var free = new ArrayDeque<Block>();
-        for (int i = 0; i < inFlight; i++) {
-            free.add(newBlock.get());
-        }
-        var pending = new ArrayDeque<Future<Block>>();
-        long rows = 0;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "meridian-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            boolean more = true;
-            while (true) {
-                while (more && !free.isEmpty()) {
-                    Block b = free.poll();
-                    if (!blocks.next(b, chunkRows, BLOCK_BYTES)) {
-                        more = false;
-                        free.add(b);
-                        break;
-                    }
-                    pending.add(pool.submit(() -> {
-                        b.process();
-                        return b;
-                    }));
-                }
-                if (pending.isEmpty()) {
-                    break;
-                }
-                Block done = await(pending.poll());
-                for (RowError e : done.errors()) {
-                    bad.reject(e.line(), e.field(), e.reason());
-                }
-                bad.countUnlisted(done.errorCount() - done.errors().size());
-                out.write(done.out.array(), 0, done.out.size());
-                rows += done.goodRows();
-                onChunk.accept(rows);
-                free.add(done);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return rows;
     }
 
     private static Block await(Future<Block> f) {

@@ -10,6 +10,8 @@ import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.geo.Earth;
 import meridian.core.refs.RowError;
+import meridian.server.json.Decimals;
+import meridian.server.json.PlaceText;
 
 /**
  * One block of whole CSV rows and everything needed to turn it into output on one thread: the rows are

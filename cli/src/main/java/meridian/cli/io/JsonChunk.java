@@ -1,6 +1,5 @@
 package meridian.cli.io;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -9,44 +8,46 @@ import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.refs.RowError;
+import meridian.server.json.PlaceText;
+import meridian.server.json.RecordCodec;
 
 /**
- * A block of whole NDJSON lines, turned into output on one worker thread with a {@link JsonCodec} over the
- * block's bytes. Bad lines are collected (counted, the first few kept); the pipeline decides whether they
- * stop the run.
+ * A block of whole NDJSON lines, turned into output on one worker thread with the shared
+ * {@link RecordCodec} (the record contract of every face). Bad lines are collected (counted, the first few
+ * kept); the pipeline decides whether they stop the run.
  */
 final class JsonChunk extends Block {
     private final String source;
+    private final RecordCodec codec;
     private final Enricher enricher;
     private final EnrichOptions options;
     private final PlaceText places;
     private final RecordBatch batch = new RecordBatch(4096);
+    private final RecordCodec.Fields fields;
     private final Matches matches = new Matches();
     private BadRows bad;
     private int good;
 
-    JsonChunk(String source, Enricher enricher, EnrichOptions options, PlaceText places) {
+    JsonChunk(String source, RecordCodec codec, Enricher enricher, EnrichOptions options, PlaceText places) {
         this.source = source;
+        this.codec = codec;
         this.enricher = enricher;
         this.options = options;
         this.places = places;
+        this.fields = codec.fields();
     }
 
     @Override
     void process() {
         out.truncate(0);
-        good = 0;
         bad = new BadRows(source, true);
         try {
-            var codec =
-                    new JsonCodec(new ByteArrayInputStream(buf, 0, len), false, bad, options.k(), places, firstLine);
-            while (codec.read(batch, Integer.MAX_VALUE)) {
-                int n = batch.size();
-                matches.reset(n, options.k());
-                enricher.enrichRange(batch, 0, n, options, matches);
-                codec.write(batch, matches, out);
-                good += n;
-            }
+            codec.readLines(buf, 0, len, firstLine, batch, fields, bad::reject);
+            int n = batch.size();
+            matches.reset(n, options.k());
+            enricher.enrichRange(batch, 0, n, options, matches);
+            codec.writeRecords(out, fields, batch, matches, places, options.k() > 1, null);
+            good = n;
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading from memory: not expected
         }

@@ -8,9 +8,8 @@ import java.util.Map;
 
 /**
  * Per-key rollups: one {@link UserAggregate} per key, created on the key's first event. Used by
- * {@code meridian aggregate} (one aggregator per chunk of the file, merged), by the store (one per ingest
- * batch, folded into the persisted aggregates) and by the Spark integration (partial aggregates per
- * partition). Only the first event of a key allocates.
+ * {@code meridian aggregate} (one aggregator per chunk of the file, merged) and by the store (one per
+ * ingest batch, folded into the persisted aggregates). Only the first event of a key allocates.
  *
  * <p>Not thread-safe; build one per thread and {@link #merge} them. Results do not depend on the order
  * of events or merges, up to floating-point rounding of sum, mean and variance (see {@link UserAggregate}).

@@ -1,10 +1,7 @@
 package meridian.core.enrich;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
+import meridian.core.exec.ParallelRun;
 import meridian.core.index.NearestIndex;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
@@ -35,24 +32,12 @@ public final class Enricher {
         return index;
     }
 
-    /** Enriches the whole batch, in parallel on the common pool when it is large. */
-    public void enrich(RecordBatch batch, EnrichOptions options, Matches out) {
-        enrich(
-                batch,
-                options,
-                out,
-                ForkJoinPool.commonPool(),
-                Runtime.getRuntime().availableProcessors());
-    }
-
     /**
-     * Enriches the whole batch with up to {@code parallelism} threads: the caller and helpers submitted to
-     * {@code pool}, all claiming chunks from a shared counter, when the batch holds at least
-     * {@link #PARALLEL_THRESHOLD} records. A helper that has not started by the time the caller ran out of
-     * chunks is called off rather than waited for, so a busy pool or a slow wake-up never costs more than
-     * running alone would.
+     * Enriches the whole batch with up to {@code parallelism} threads: the caller and helpers on
+     * {@code executor} claiming chunks (a {@link ParallelRun}), when the batch holds at least
+     * {@link #PARALLEL_THRESHOLD} records; below that, on the caller's thread alone.
      */
-    public void enrich(RecordBatch batch, EnrichOptions options, Matches out, ExecutorService pool, int parallelism) {
+    public void enrich(RecordBatch batch, EnrichOptions options, Matches out, Executor executor, int parallelism) {
         int n = batch.size();
         out.reset(n, options.k());
         if (n < PARALLEL_THRESHOLD || parallelism <= 1) {
@@ -60,51 +45,13 @@ public final class Enricher {
             return;
         }
         int chunk = Math.max(256, n / (parallelism * 8));
-        AtomicInteger next = new AtomicInteger();
-        Helper[] helpers = new Helper[parallelism - 1];
-        Future<?>[] futures = new Future<?>[helpers.length];
-        for (int h = 0; h < helpers.length; h++) {
-            helpers[h] = new Helper(() -> claimChunks(batch, options, out, next, chunk));
-            futures[h] = pool.submit(helpers[h]);
-        }
-        try {
-            claimChunks(batch, options, out, next, chunk);
-        } finally {
-            for (int h = 0; h < helpers.length; h++) {
-                if (!helpers[h].callOff()) {
-                    await(futures[h]);
-                }
-            }
-        }
-    }
-
-    private void claimChunks(RecordBatch batch, EnrichOptions options, Matches out, AtomicInteger next, int chunk) {
-        int n = batch.size();
-        for (int from = next.getAndAdd(chunk); from < n; from = next.getAndAdd(chunk)) {
-            enrichRange(batch, from, Math.min(n, from + chunk), options, out);
-        }
-    }
-
-    /** A helper's run, which the caller can call off as long as it has not started. */
-    private static final class Helper implements Runnable {
-        private static final int WAITING = 0, RUNNING = 1, CALLED_OFF = 2;
-        private final AtomicInteger state = new AtomicInteger(WAITING);
-        private final Runnable work;
-
-        Helper(Runnable work) {
-            this.work = work;
-        }
-
-        @Override
-        public void run() {
-            if (state.compareAndSet(WAITING, RUNNING)) {
-                work.run();
-            }
-        }
-
-        /** True if the helper will never touch the batch; false if it started and must be awaited. */
-        boolean callOff() {
-            return state.compareAndSet(WAITING, CALLED_OFF);
+        try (ParallelRun run = ParallelRun.start(
+                n, chunk, parallelism - 1, executor, (from, to) -> enrichRange(batch, from, to, options, out))) {
+            run.help();
+            run.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while enriching", e);
         }
     }
 
@@ -141,26 +88,6 @@ public final class Enricher {
     private static void scale(double[] payload, int from, int to, double factor) {
         for (int j = from; j < to; j++) {
             payload[j] *= factor;
-        }
-    }
-
-    private static void await(Future<?> f) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    f.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the helper is writing into the caller's batch: wait for it regardless
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -64,22 +64,6 @@ public final class RecordBatch {
         return i;
     }
 
-    /** Starts a record whose payload is then appended value by value with {@link #appendPayload}. */
-    public int addWithPayload(long id, double latitude, double longitude) {
-        int i = add(id, latitude, longitude);
-        hasPayload[i] = true;
-        return i;
-    }
-
-    /** Appends one value to the payload of the last record added. */
-    public void appendPayload(double value) {
-        if (payloadSize == payload.length) {
-            ensurePayload(payloadSize + 1);
-        }
-        payload[payloadSize++] = value;
-        payloadStart[size] = payloadSize;
-    }
-
     public long id(int i) {
         return ids[i];
     }

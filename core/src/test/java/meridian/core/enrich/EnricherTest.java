@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import meridian.core.geo.Earth;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
@@ -26,7 +27,7 @@ class EnricherTest {
         batch.add(1, 37.7749, -122.4194, new double[] {1.0, 2.0}, 0, 2);
         batch.add(2, 35.0, -120.0, new double[] {1.0}, 0, 1);
         Matches m = new Matches();
-        new Enricher(SF_LA.index()).enrich(batch, EnrichOptions.NEAREST, m);
+        new Enricher(SF_LA.index()).enrich(batch, EnrichOptions.NEAREST, m, Runnable::run, 2);
 
         assertThat(m.place(0, 0)).isZero();
         assertThat(m.distanceKm(0, 0)).isZero();
@@ -70,7 +71,7 @@ class EnricherTest {
         Enricher e = new Enricher(SF_LA.index());
         Matches ma = new Matches();
         Matches mb = new Matches();
-        e.enrich(a, EnrichOptions.NEAREST, ma);
+        e.enrich(a, EnrichOptions.NEAREST, ma, ForkJoinPool.commonPool(), 4);
         mb.reset(b.size(), 1);
         e.enrichRange(b, 0, b.size(), EnrichOptions.NEAREST, mb);
         for (int i = 0; i < a.size(); i++) {
@@ -95,7 +96,7 @@ class EnricherTest {
         assertThat(target.payload(0, 1)).isEqualTo(4.0);
         assertThat(target.hasPayload(1)).isFalse();
         assertThat(target.payloadLength(1)).isZero();
-        target.appendPayload(0); // the target stays independent of the source
+        target.add(3, 0, 0, new double[] {9}, 0, 1); // the target stays independent of the source
         assertThat(source.payloadLength(1)).isZero();
     }
 
@@ -105,7 +106,7 @@ class EnricherTest {
         batch.add(1, 36.0, -120.0, new double[] {2.0}, 0, 1);
         batch.add(2, 0.0, 0.0);
         Matches m = new Matches();
-        new Enricher(SF_LA.index()).enrich(batch, new EnrichOptions(2, 400), m);
+        new Enricher(SF_LA.index()).enrich(batch, new EnrichOptions(2, 400), m, Runnable::run, 1);
         assertThat(m.count(0)).isEqualTo(2);
         assertThat(m.distanceKm(0, 0)).isLessThanOrEqualTo(m.distanceKm(0, 1));
         assertThat(batch.payload(0, 0)).isCloseTo(2 * m.distanceKm(0, 0), within(1e-9));

@@ -31,26 +31,33 @@ public final class CpuPool implements AutoCloseable {
         this.maxChunks = threads;
         this.semaphore = new Semaphore(permits, true);
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(
-                threads,
-                threads,
-                0,
-                TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(permits * maxChunks + threads),
-                r -> {
-                    Thread t = new Thread(r, "meridian-cpu-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                },
-                new ThreadPoolExecutor.AbortPolicy());
+        this.executor =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(permits * maxChunks + threads),
+                        r -> {
+                            Thread t = new Thread(r, "meridian-cpu-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        },
+                        new ThreadPoolExecutor.AbortPolicy()) {
+                    @Override
+                    protected void beforeExecute(Thread t, Runnable r) {
+                        runningTasks.incrementAndGet();
+                    }
+
+                    @Override
+                    protected void afterExecute(Runnable r, Throwable t) {
+                        runningTasks.decrementAndGet();
+                    }
+                };
     }
 
     public int permits() {
         return permits;
-    }
-
-    public int threads() {
-        return threads;
     }
 
     /** Most chunks one request may split into (one per pool thread). */
@@ -82,24 +89,9 @@ public final class CpuPool implements AutoCloseable {
         return runningTasks.get();
     }
 
-    public int queuedTasks() {
-        return executor.getQueue().size();
-    }
-
-    void execute(Runnable task) {
-        executor.execute(task);
-    }
-
-    boolean remove(Runnable task) {
-        return executor.remove(task);
-    }
-
-    void taskStarted() {
-        runningTasks.incrementAndGet();
-    }
-
-    void taskFinished() {
-        runningTasks.decrementAndGet();
+    /** The threads, for {@link meridian.core.exec.ParallelRun}s; submit only while holding a permit. */
+    public ThreadPoolExecutor executor() {
+        return executor;
     }
 
     /** Stops the threads once queued work is done, waiting up to {@code millis}. */

@@ -1,15 +1,20 @@
 package meridian.server.exec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.UnavailableException;
+import meridian.core.exec.ParallelRun;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 
@@ -18,7 +23,7 @@ import meridian.server.metrics.Metrics;
  *
  * <p>Two bounded stages: {@link #admit} hands out one of {@code maxInFlight} reusable {@link Workspace}s
  * (the request's batch and result buffers, which bounds memory), and {@link #enrich} takes one of the
- * {@link CpuPool}'s permits and runs the batch in chunks on the pool under a {@link RequestScope}.
+ * {@link CpuPool}'s permits and runs the batch in chunks on the pool as one {@link ParallelRun}.
  * Admission waits at most the admission wait, then gives up with {@code overloaded} (answered 503 +
  * Retry-After); an admitted request waits for a CPU permit up to its deadline ({@code deadline_exceeded},
  * 504). The caller's thread only waits; it never runs enrichment itself.
@@ -35,10 +40,11 @@ public final class EnrichService {
 
     private final CpuPool pool;
     private final Metrics metrics;
+    private final RecordCodec codec;
     private final ArrayBlockingQueue<Workspace> workspaces;
     private final int maxInFlight;
     private final int maxQueued;
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
     private final long admissionWaitNanos;
     private volatile ChunkListener chunkListener = ChunkListener.NONE;
 
@@ -46,12 +52,12 @@ public final class EnrichService {
     public static final class Workspace {
         public final RecordBatch batch = new RecordBatch(1024);
         public final Matches matches = new Matches();
-        public final RecordCodec.Reader reader;
+        public final RecordCodec.Fields fields;
         /** Output buffer: answers are written in writes of this size (one HTTP chunk each). */
         public final byte[] output = new byte[256 * 1024];
 
         Workspace(RecordCodec codec) {
-            this.reader = codec.reader();
+            this.fields = codec.fields();
         }
     }
 
@@ -76,8 +82,6 @@ public final class EnrichService {
         this.codec = codec;
     }
 
-    private final RecordCodec codec;
-
     public CpuPool pool() {
         return pool;
     }
@@ -86,12 +90,12 @@ public final class EnrichService {
         this.chunkListener = listener == null ? ChunkListener.NONE : listener;
     }
 
-    /** Requests admitted right now. */
     /** Requests waiting for admission now. */
     public int queued() {
         return queued.get();
     }
 
+    /** Requests admitted right now. */
     public int admitted() {
         return maxInFlight - workspaces.size();
     }
@@ -128,6 +132,7 @@ public final class EnrichService {
             throw refusal(deadlineNanos, "all " + maxInFlight + " request slots are busy");
         }
         ws.batch.clear();
+        ws.fields.clear();
         return ws;
     }
 
@@ -166,10 +171,12 @@ public final class EnrichService {
     public void release(Workspace ws) {
         if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD
                 || ws.batch.size() > MAX_POOLED_PAYLOAD / 16
-                || (long) ws.matches.size() * ws.matches.k() > MAX_POOLED_PAYLOAD / 4) {
+                || (long) ws.matches.size() * ws.matches.k() > MAX_POOLED_PAYLOAD / 4
+                || ws.fields.retainedBytes() > MAX_POOLED_PAYLOAD) {
             ws = new Workspace(codec);
         } else {
             ws.batch.clear();
+            ws.fields.clear();
         }
         workspaces.offer(ws);
     }
@@ -203,32 +210,45 @@ public final class EnrichService {
             metrics.rejected(Metrics.Rejection.DEADLINE);
             throw deadline();
         }
-        try (RequestScope scope = new RequestScope(pool, deadlineNanos)) {
-            int chunks = Math.max(1, Math.min(pool.maxChunks(), n / STEP));
-            for (int c = 0; c < chunks; c++) {
-                int from = (int) ((long) n * c / chunks);
-                int to = (int) ((long) n * (c + 1) / chunks);
-                scope.fork(() -> {
-                    ChunkListener listener = chunkListener;
-                    for (int i = from; i < to && !scope.isCancelled(); i += STEP) {
+        try {
+            ChunkListener listener = chunkListener;
+            runOnPool(
+                    n,
+                    (from, to) -> {
                         listener.beforeStep();
-                        enricher.enrichRange(batch, i, Math.min(to, i + STEP), options, matches);
-                    }
-                });
-            }
-            try {
-                scope.join();
-            } catch (TimeoutException e) {
-                metrics.rejected(Metrics.Rejection.DEADLINE);
-                throw deadline();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnavailableException("cancelled", "the request was cancelled while enriching", Map.of(), e);
-            }
+                        enricher.enrichRange(batch, from, to, options, matches);
+                    },
+                    deadlineNanos);
         } finally {
             pool.release();
         }
         metrics.enriched(n);
+    }
+
+    /**
+     * Runs one task on the CPU pool and returns its result; the caller holds a CPU permit and only waits,
+     * up to its deadline ({@code deadline_exceeded}).
+     */
+    public <T> T call(Callable<T> work, long deadlineNanos) {
+        List<T> result = new ArrayList<>(1);
+        runOnPool(1, (from, to) -> result.add(work.call()), deadlineNanos);
+        return result.getFirst();
+    }
+
+    /**
+     * {@code [0, n)} in steps of {@link #STEP} on up to one pool thread each (the request's scope: joined
+     * with the deadline, cancelled on the way out, never outliving this call). The caller's thread only waits.
+     */
+    private void runOnPool(int n, ParallelRun.Kernel kernel, long deadlineNanos) {
+        try (ParallelRun run = ParallelRun.start(n, STEP, pool.maxChunks(), pool.executor(), kernel)) {
+            run.join(deadlineNanos);
+        } catch (TimeoutException e) {
+            metrics.rejected(Metrics.Rejection.DEADLINE);
+            throw deadline();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("cancelled", "the request was cancelled while on the CPU pool", Map.of(), e);
+        }
     }
 
     private long waitNanos(long now, long deadlineNanos) {

@@ -1,6 +1,5 @@
 package meridian.server.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -42,7 +41,6 @@ import meridian.core.refs.ReferenceSetReader;
 import meridian.core.refs.RowError;
 import meridian.server.ServerConfig;
 import meridian.server.exec.EnrichService;
-import meridian.server.exec.RequestScope;
 import meridian.server.json.Json;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
@@ -437,14 +435,12 @@ public final class HttpApi {
             EnrichService.Workspace ws = service.admit(ex.deadlineNanos);
             ChannelOutput out = null;
             try {
-                codec.readArray(ex.body(), ws.batch, ws.reader);
+                codec.readArray(ex.body(), ws.batch, ws.fields);
                 ex.release(); // parsed: the body's memory goes back before the answer is written
                 service.enrich(ws, refs.enricher(), options, ex.deadlineNanos);
                 ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
                 out = ex.output();
-                JsonGenerator g = codec.generator(out);
-                codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
-                g.close(); // the rest of the answer is in the output's own buffer now
+                codec.writeArray(out, ws.fields, ws.batch, ws.matches, refs.set(), options.k() > 1);
             } catch (IOException | RuntimeException e) {
                 if (out != null) {
                     out.abort();
@@ -460,16 +456,19 @@ public final class HttpApi {
         // A small body, on the event loop: this thread's own workspace, the answer in one pooled buffer.
         EnrichService.Workspace ws = loopWorkspace.get();
         ws.batch.clear();
-        codec.readArray(ex.body(), ws.batch, ws.reader);
+        ws.fields.clear();
+        codec.readArray(ex.body(), ws.batch, ws.fields);
         service.enrichHere(ws, refs.enricher(), options);
         ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, ex.bodyBytes() + (ex.bodyBytes() >> 2)));
-        try (JsonGenerator g = codec.generator(new ByteBufOutputStream(buf))) {
-            codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+        try {
+            codec.writeArray(
+                    new ByteBufOutputStream(buf), ws.fields, ws.batch, ws.matches, refs.set(), options.k() > 1);
         } catch (IOException | RuntimeException e) {
             buf.release();
             throw e;
         } finally {
             ws.batch.clear();
+            ws.fields.clear();
         }
         ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
         ex.send(buf);
@@ -569,7 +568,6 @@ public final class HttpApi {
         ex.bodyBuf().getBytes(ex.bodyBuf().readerIndex(), csv);
         ex.release();
         long deadline = ex.deadlineNanos;
-        LoadResult[] result = new LoadResult[1];
         if (!service.pool()
                 .tryAcquire(Math.max(
                         0,
@@ -580,18 +578,15 @@ public final class HttpApi {
             throw new UnavailableException(
                     "overloaded", "the server is saturated; retry later", Map.of("retry_after_s", 1L), null);
         }
-        try (RequestScope scope = new RequestScope(service.pool(), deadline)) {
-            scope.fork(() -> result[0] =
-                    ReferenceSetReader.readCsv(new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP));
-            try {
-                scope.join();
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw EnrichService.deadline();
-            }
+        LoadResult r;
+        try {
+            r = service.call(
+                    () -> ReferenceSetReader.readCsv(
+                            new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP),
+                    deadline);
         } finally {
             service.pool().release();
         }
-        LoadResult r = result[0];
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("name", name);
         report.put("places", r.set().size());

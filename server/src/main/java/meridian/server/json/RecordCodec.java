@@ -2,24 +2,22 @@ package meridian.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.WeakHashMap;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
@@ -27,55 +25,73 @@ import meridian.core.geo.Earth;
 import meridian.core.refs.ReferenceSet;
 
 /**
- * Streams records between JSON and a {@link RecordBatch}: parsing fills the batch's columns directly (no
- * object per record), writing walks the columns and the {@link Matches}. A record is
- * {@code {"id": u64, "point": {"lat": f64, "lon": f64}, "payload": [f64...]}}; {@code lat}/{@code lon} may
- * also sit at the top level of the record, {@code payload} is optional, other fields are ignored.
+ * The record contract of every face ({@code POST /enrich}, the TCP endpoint, {@code meridian process} on
+ * NDJSON and JSON arrays), implemented once. See "The record contract" in {@code docs/ARCHITECTURE.md}.
  *
- * <p>Output field order is fixed: {@code id, point, payload, nearest} (the reference design's order, plus
- * {@code nearest}). Every input error is an {@link InvalidInputException} naming the record index, the
- * field, the JSON line and column, and why.
+ * <p>In: a record is a JSON object. The engine reads its coordinates ({@code "point": {"lat", "lon"}}, or
+ * top-level {@code lat}/{@code lon}) and its optional {@code payload} (an array of numbers, or null);
+ * those are validated. Every other field, {@code id} included, belongs to the caller and is not
+ * interpreted.
  *
- * <p>Thread-safe: one codec serves all requests; per-request state lives in the {@link Reader} it creates.
+ * <p>Out: every field of the record in its original order, with its value as sent (numbers keep their
+ * text, {@code 12345678901234567} and {@code -0.0} included; objects and arrays are written compactly,
+ * strings re-escaped), except that the payload values are the scaled doubles ({@link Decimals#doubleText})
+ * and an incoming {@code nearest} is dropped; then {@code nearest} is appended: the place
+ * {@code {"id","name","distance_km"}} or null for k = 1, an array of places (maybe empty) for k > 1. The
+ * distance has the format of {@link Decimals#appendDistance}.
+ *
+ * <p>Columnar, no object per record: the coordinates and payload go into a reusable {@link RecordBatch},
+ * the text of the other fields into one reusable byte buffer of the {@link Fields}, with a start and an end
+ * offset per record. Thread-safe: one codec serves every request; per-request state lives in a
+ * {@link Fields}.
  */
 public final class RecordCodec {
-    private static final SerializableString ID = new SerializedString("id");
-    private static final SerializableString POINT = new SerializedString("point");
-    private static final SerializableString LAT = new SerializedString("lat");
-    private static final SerializableString LON = new SerializedString("lon");
-    private static final SerializableString PAYLOAD = new SerializedString("payload");
-    private static final SerializableString NEAREST = new SerializedString("nearest");
-    private static final SerializableString NAME = new SerializedString("name");
-    private static final SerializableString DISTANCE_KM = new SerializedString("distance_km");
-    private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    private static final byte[] NEAREST = "\"nearest\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD = "\"payload\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] POINT = "\"point\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+    /** Records in the body's order are flushed to the stream in blocks of about this many bytes. */
+    private static final int FLUSH_BYTES = 1 << 16;
 
     private final JsonFactory factory;
+    private final Map<ReferenceSet, PlaceText> places = new WeakHashMap<>();
 
     public RecordCodec() {
         this.factory = new JsonFactoryBuilder()
-                .rootValueSeparator((String) null) // NDJSON lines must not start with a space
                 // Virtual threads make Jackson's default thread-local buffer pool useless: share a bounded one.
                 .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
-                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-                .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-                .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM) // see writePayload
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .build();
     }
 
-    public JsonFactory factory() {
-        return factory;
+    /** Per-request (or per-block) state for reading records and writing them back. */
+    public Fields fields() {
+        return new Fields();
     }
 
-    /** Per-request parsing state: a reusable scratch buffer for the payload of the record being read. */
-    public Reader reader() {
-        return new Reader();
+    /**
+     * The encoded place text of {@code set}, built once per set (for the bundled cities about 30 ms) and
+     * kept while the set is alive.
+     */
+    public PlaceText places(ReferenceSet set) {
+        synchronized (places) {
+            return places.computeIfAbsent(set, PlaceText::json);
+        }
     }
 
-    /** Parses a JSON array of records from a stream into {@code batch} (appending). */
-    public void readArray(InputStream in, RecordBatch batch, Reader reader) throws IOException {
+    // ---- reading -------------------------------------------------------------------------------------
+
+    /**
+     * Parses a JSON array of records into {@code batch} and {@code fields} (both cleared first). The first
+     * bad record ends the call with an {@link InvalidInputException} naming the record index, the field,
+     * the JSON line and column, and why.
+     */
+    public void readArray(InputStream in, RecordBatch batch, Fields fields) throws IOException {
+        batch.clear();
+        fields.clear();
         try (JsonParser p = factory.createParser(in)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_ARRAY) {
@@ -86,329 +102,630 @@ public final class RecordCodec {
                 if (t == null) {
                     throw error(p, index, null, "unexpected end of input: the array is not closed");
                 }
-                reader.readRecord(p, t, batch, index);
+                if (!fields.read(p)) {
+                    throw fields.error(index);
+                }
+                fields.commit(batch);
                 index++;
             }
             if (p.nextToken() != null) {
                 throw error(p, -1, null, "unexpected content after the end of the array");
             }
-        } catch (JsonParseException e) {
+        } catch (JsonProcessingException e) {
             throw malformed(e);
         }
     }
 
-    /** Parses one record (a JSON object on one line) from {@code buf[off, off+len)} into {@code batch}. */
-    public void readOne(byte[] buf, int off, int len, RecordBatch batch, Reader reader, int index) throws IOException {
+    /**
+     * Parses one record (a JSON object on one line) from {@code buf[off, off+len)}, appending it to
+     * {@code batch} and {@code fields}; {@code index} names it in errors. A bad record adds nothing.
+     */
+    public void readOne(byte[] buf, int off, int len, RecordBatch batch, Fields fields, int index) throws IOException {
         try (JsonParser p = factory.createParser(buf, off, len)) {
-            reader.readRecord(p, p.nextToken(), batch, index);
+            if (!fields.read(p)) {
+                throw fields.error(index);
+            }
             if (p.nextToken() != null) {
+                fields.rollback();
                 throw error(p, index, null, "unexpected content after the record");
             }
-        } catch (JsonParseException e) {
+            fields.commit(batch);
+        } catch (JsonProcessingException e) {
+            fields.rollback();
             throw malformed(e);
         }
     }
 
-    /**
-     * A generator for {@link #writeArray}/{@link #writeRecord} over {@code out}. Its {@code flush()} does not
-     * flush {@code out}: flush the stream yourself. Closing it does not close {@code out}.
-     */
-    public JsonGenerator generator(OutputStream out) throws IOException {
-        return factory.createGenerator(out);
+    /** Receives the bad records of a file: its line, the field (null for the whole record) and why. */
+    @FunctionalInterface
+    public interface Rejects {
+        void reject(long line, String field, String reason);
     }
 
-    /** Writes every record of the batch with its matches as a JSON array. */
-    public void writeArray(JsonGenerator g, RecordBatch batch, Matches matches, ReferenceSet set, boolean manyNearest)
+    /**
+     * Parses the NDJSON lines in {@code buf[off, off+len)} (whole lines; the first is line
+     * {@code firstLine}) into {@code batch} and {@code fields} (both cleared first). Blank lines are
+     * skipped; a bad or malformed line goes to {@code bad} and adds nothing.
+     */
+    public void readLines(byte[] buf, int off, int len, long firstLine, RecordBatch batch, Fields fields, Rejects bad)
             throws IOException {
-        g.writeStartArray();
+        batch.clear();
+        fields.clear();
+        long line = firstLine;
+        int end = off + len;
+        for (int from = off; from < end; line++) {
+            int nl = from;
+            while (nl < end && buf[nl] != '\n') {
+                nl++;
+            }
+            int to = nl > from && buf[nl - 1] == '\r' ? nl - 1 : nl;
+            if (!isBlank(buf, from, to)) {
+                try (JsonParser p = factory.createParser(buf, from, to - from)) {
+                    if (!fields.read(p)) {
+                        bad.reject(line, fields.errField, fields.errReason);
+                    } else if (p.nextToken() != null) {
+                        fields.rollback();
+                        bad.reject(line, null, "unexpected content after the record (one JSON object per line)");
+                    } else {
+                        fields.commit(batch);
+                    }
+                } catch (JsonProcessingException e) {
+                    fields.rollback();
+                    bad.reject(line, null, "malformed JSON: " + e.getOriginalMessage());
+                }
+            }
+            from = nl + 1;
+        }
+    }
+
+    /**
+     * A JSON array of records read a chunk at a time, so that memory depends on the chunk size, not the
+     * input size. A bad record goes to the {@link Rejects}; malformed JSON ends the run (a parser cannot
+     * know where the next record starts).
+     */
+    public ArrayReader arrayReader(InputStream in, String source) throws IOException {
+        return new ArrayReader(factory.createParser(in), source);
+    }
+
+    public static final class ArrayReader {
+        private final JsonParser p;
+        private final String source;
+        private boolean ended;
+
+        private ArrayReader(JsonParser p, String source) throws IOException {
+            this.p = p;
+            this.source = source;
+            if (next() != JsonToken.START_ARRAY) {
+                throw fatal(p.currentTokenLocation().getLineNr(), "expected a JSON array of records ('[')", null);
+            }
+        }
+
+        /**
+         * Reads up to {@code maxRecords} good records into {@code batch} and {@code fields} (both cleared
+         * first); false when the array had no more records at all.
+         */
+        public boolean read(RecordBatch batch, Fields fields, int maxRecords, Rejects bad) throws IOException {
+            batch.clear();
+            fields.clear();
+            boolean any = false;
+            while (!ended && batch.size() < maxRecords) {
+                JsonToken t = next();
+                if (t == JsonToken.END_ARRAY) {
+                    ended = true;
+                    if (next() != null) {
+                        throw fatal(
+                                p.currentTokenLocation().getLineNr(),
+                                "unexpected content after the end of the array",
+                                null);
+                    }
+                    break;
+                }
+                if (t == null) {
+                    throw fatal(
+                            p.currentLocation().getLineNr(), "unexpected end of input: the array is not closed", null);
+                }
+                any = true;
+                long line = p.currentTokenLocation().getLineNr();
+                try {
+                    if (fields.read(p)) {
+                        fields.commit(batch);
+                    } else {
+                        bad.reject(line, fields.errField, fields.errReason);
+                    }
+                } catch (JsonProcessingException e) {
+                    throw fatal(p.currentLocation().getLineNr(), "malformed JSON: " + e.getOriginalMessage(), e);
+                }
+            }
+            return any;
+        }
+
+        private JsonToken next() throws IOException {
+            try {
+                return p.nextToken();
+            } catch (JsonProcessingException e) {
+                throw fatal(p.currentLocation().getLineNr(), "malformed JSON: " + e.getOriginalMessage(), e);
+            }
+        }
+
+        private InvalidInputException fatal(long line, String why, Throwable cause) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            if (source != null) {
+                detail.put("file", source);
+            }
+            detail.put("line", line);
+            String where = (source == null ? "" : source + " ") + "line " + line;
+            return new InvalidInputException("invalid_json", where + ": " + why, detail, cause);
+        }
+    }
+
+    // ---- writing -------------------------------------------------------------------------------------
+
+    /**
+     * Writes every record of the batch with its matches as a JSON array, one record per line:
+     * {@code [\n{..},\n{..}\n]\n}, or {@code []\n} when empty. Does not flush or close {@code out}.
+     */
+    public void writeArray(
+            OutputStream out, Fields fields, RecordBatch batch, Matches matches, ReferenceSet set, boolean manyNearest)
+            throws IOException {
+        ByteSink sink = fields.out;
+        sink.target(out);
+        try {
+            ArrayFraming framing = new ArrayFraming();
+            framing.start(sink);
+            writeRecords(sink, fields, batch, matches, places(set), manyNearest, framing);
+            framing.finish(sink);
+            sink.drain();
+        } finally {
+            sink.truncate(0);
+            sink.target(null);
+        }
+    }
+
+    /** The separators of a JSON array written a chunk of records at a time. */
+    public static final class ArrayFraming {
+        private boolean first = true;
+
+        public void start(ByteSink out) {
+            out.put((byte) '[');
+        }
+
+        void beforeRecord(ByteSink out) {
+            out.put((byte) (first ? '\n' : ','));
+            if (!first) {
+                out.put((byte) '\n');
+            }
+            first = false;
+        }
+
+        public void finish(ByteSink out) {
+            if (!first) {
+                out.put((byte) '\n');
+            }
+            out.put((byte) ']');
+            out.put((byte) '\n');
+        }
+    }
+
+    /**
+     * Appends records {@code [0, batch.size())} to {@code out}: as array elements with {@code framing}, or
+     * as NDJSON lines (each followed by {@code \n}) when {@code framing} is null. Drains {@code out} to its
+     * stream every {@link #FLUSH_BYTES} or so.
+     */
+    public void writeRecords(
+            ByteSink out,
+            Fields fields,
+            RecordBatch batch,
+            Matches matches,
+            PlaceText places,
+            boolean manyNearest,
+            ArrayFraming framing)
+            throws IOException {
         int n = batch.size();
         for (int i = 0; i < n; i++) {
-            writeRecord(g, batch, i, matches, set, manyNearest);
+            if (framing != null) {
+                framing.beforeRecord(out);
+            }
+            writeRecord(out, fields, batch, i, matches, places, manyNearest);
+            if (framing == null) {
+                out.put((byte) '\n');
+            }
+            out.flushIfOver(FLUSH_BYTES);
         }
-        g.writeEndArray();
     }
 
-    /** Writes one enriched record as a JSON object. */
+    /** Appends record {@code i} as one JSON object (no separator, no newline). */
     public void writeRecord(
-            JsonGenerator g, RecordBatch batch, int i, Matches matches, ReferenceSet set, boolean manyNearest)
-            throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(ID);
-        long id = batch.id(i);
-        if (id >= 0) {
-            g.writeNumber(id);
+            ByteSink out,
+            Fields fields,
+            RecordBatch batch,
+            int i,
+            Matches matches,
+            PlaceText places,
+            boolean manyNearest) {
+        byte[] d = fields.data.array();
+        int start = fields.recStart[i];
+        int end = fields.recEnd[i];
+        int at = fields.payloadAt[i];
+        out.put((byte) '{');
+        if (at >= 0) {
+            out.put(d, start, at - start);
+            out.put(PAYLOAD);
+            writePayload(out, batch.payloadValues(), batch.payloadStart(i), batch.payloadEnd(i));
+            out.put((byte) ',');
+            out.put(d, at, end - at);
         } else {
-            g.writeNumber(Long.toUnsignedString(id));
+            out.put(d, start, end - start);
         }
-        g.writeFieldName(POINT);
-        g.writeStartObject();
-        g.writeFieldName(LAT);
-        g.writeNumber(batch.lat(i));
-        g.writeFieldName(LON);
-        g.writeNumber(batch.lon(i));
-        g.writeEndObject();
-        if (batch.hasPayload(i)) {
-            g.writeFieldName(PAYLOAD);
-            writePayload(g, batch.payloadValues(), batch.payloadStart(i), batch.payloadEnd(i));
-        }
-        g.writeFieldName(NEAREST);
+        out.put(NEAREST);
         int count = matches.count(i);
         if (manyNearest) {
-            g.writeStartArray();
+            out.put((byte) '[');
             for (int j = 0; j < count; j++) {
-                writePlace(g, set, matches.place(i, j), matches.distanceKm(i, j));
+                if (j > 0) {
+                    out.put((byte) ',');
+                }
+                writePlace(out, places, matches, i, j);
             }
-            g.writeEndArray();
+            out.put((byte) ']');
         } else if (count == 0) {
-            g.writeNull();
+            out.put(NULL);
         } else {
-            writePlace(g, set, matches.place(i, 0), matches.distanceKm(i, 0));
+            writePlace(out, places, matches, i, 0);
         }
-        g.writeEndObject();
+        out.put((byte) '}');
+    }
+
+    private static void writePlace(ByteSink out, PlaceText places, Matches matches, int i, int j) {
+        places.put(out, matches.place(i, j));
+        Decimals.appendDistance(out, matches.distanceKm(i, j));
+        out.put((byte) '}');
     }
 
     /**
-     * Writes a payload array straight into the generator's target stream: the text is assembled in a
-     * scratch byte buffer and written in one call, so the generator's per-value bookkeeping and its
-     * char-to-UTF-8 copy are skipped (numbers are ASCII). A one-entry cache keeps the text of the last
-     * value: every value of a payload is scaled by the same distance, so equal inputs give equal outputs,
-     * and formatting a double is the costliest step of writing. Same bits, same text: the output is exactly
-     * what writing the numbers one by one gives (RecordCodecTest checks it against plain Jackson).
-     *
-     * <p>Works because the factory does not pass {@code flush()} on to the stream: flushing only moves the
-     * generator's buffered bytes into the target before ours.
+     * Writes a payload array. A one-entry cache keeps the text of the last value: every value of a payload
+     * is scaled by the same distance, so equal inputs give equal outputs, and formatting a double is the
+     * costliest step of writing (the 64 ones of the reference benchmark format once per record).
      */
-    private static void writePayload(JsonGenerator g, double[] values, int from, int to) throws IOException {
-        byte[] buf = SCRATCH.get();
-        int n = 0;
-        buf[n++] = '[';
+    private static void writePayload(ByteSink out, double[] values, int from, int to) {
+        out.put((byte) '[');
         long lastBits = 0;
-        byte[] lastText = null;
+        String lastText = null;
         for (int j = from; j < to; j++) {
-            double v = values[j];
-            long bits = Double.doubleToRawLongBits(v);
+            long bits = Double.doubleToRawLongBits(values[j]);
             if (lastText == null || bits != lastBits) {
-                if (!Double.isFinite(v)) { // not JSON: let the generator decide (it quotes NaN/Infinity)
-                    writePayloadSlow(g, values, from, to);
-                    return;
-                }
                 lastBits = bits;
-                lastText = Double.toString(v).getBytes(StandardCharsets.ISO_8859_1);
-            }
-            int len = lastText.length;
-            if (n + len + 2 > buf.length) {
-                buf = grow(buf, n + len + 2);
+                lastText = Decimals.doubleText(values[j]);
             }
             if (j > from) {
-                buf[n++] = ',';
+                out.put((byte) ',');
             }
-            System.arraycopy(lastText, 0, buf, n, len);
-            n += len;
+            out.putAscii(lastText);
         }
-        buf[n++] = ']';
-        g.writeRawValue(""); // the generator writes the ':' and records that the field has its value
-        g.flush();
-        ((OutputStream) g.getOutputTarget()).write(buf, 0, n);
+        out.put((byte) ']');
     }
 
-    private static void writePayloadSlow(JsonGenerator g, double[] values, int from, int to) throws IOException {
-        g.writeStartArray();
-        for (int j = from; j < to; j++) {
-            g.writeNumber(values[j]);
-        }
-        g.writeEndArray();
-    }
+    // ---- per-request state ---------------------------------------------------------------------------
 
-    /** Per-thread scratch for assembling payload text; grows to the largest payload seen, capped on reuse. */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+    /**
+     * The fields of the records read into a batch that the batch's columns do not hold, as text, plus the
+     * state of the record being read and the output buffer. Record {@code i} of the batch is record
+     * {@code i} here. One request (or one block of a file) at a time; reused with {@link #clear()}.
+     */
+    public static final class Fields {
+        /** Names repeat from record to record: their encoded form is kept (bounded). */
+        private static final int MAX_CACHED_NAMES = 4096;
 
-    private static byte[] grow(byte[] buf, int needed) {
-        byte[] bigger = Arrays.copyOf(buf, Math.max(needed, buf.length * 2));
-        if (bigger.length <= 1 << 20) {
-            SCRATCH.set(bigger);
-        }
-        return bigger;
-    }
+        private final HashMap<String, byte[]> names = new HashMap<>();
+        /** The copied fields of the records, each field followed by a comma. */
+        private final ByteSink data = new ByteSink(null);
 
-    private static void writePlace(JsonGenerator g, ReferenceSet set, int place, double km) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(ID);
-        g.writeString(set.id(place));
-        g.writeFieldName(NAME);
-        g.writeString(set.placeName(place));
-        g.writeFieldName(DISTANCE_KM);
-        g.writeNumber(km);
-        g.writeEndObject();
-    }
-
-    /** Parsing state of one request; not thread-safe. */
-    public static final class Reader {
+        private final ByteSink out = new ByteSink(null);
+        private int[] recStart = new int[1024];
+        private int[] recEnd = new int[1024];
+        private int[] payloadAt = new int[1024]; // where the payload goes in the record's text, -1: none
         private double[] payload = new double[64];
 
-        private Reader() {}
+        // the record being read
+        private int mark;
+        private double pLat, pLon, tLat, tLon;
+        private boolean hasPoint, hasPLat, hasPLon, hasTopLat, hasTopLon;
+        private int payloadLength;
+        private int payloadPos;
+        private String errCode;
+        private String errField;
+        private String errReason;
+        private JsonLocation errLocation;
+        private double errValue;
 
-        void readRecord(JsonParser p, JsonToken t, RecordBatch batch, int index) throws IOException {
+        private Fields() {}
+
+        public void clear() {
+            data.truncate(0);
+            mark = 0;
+        }
+
+        /** Bytes held for the current batch: callers that pool this object check it. */
+        public int retainedBytes() {
+            return data.array().length + out.array().length;
+        }
+
+        /**
+         * Reads one record (the parser is before or on its first token); false if it is bad (then its text
+         * is dropped and the first problem is kept for {@link #error}). The parser ends on the record's last
+         * token either way. A good record is added by {@link #commit}.
+         */
+        boolean read(JsonParser p) throws IOException {
+            mark = data.size();
+            JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
+            errCode = errField = errReason = null;
+            errLocation = null;
+            hasPoint = hasPLat = hasPLon = hasTopLat = hasTopLon = false;
+            payloadPos = -1;
+            payloadLength = 0;
             if (t != JsonToken.START_OBJECT) {
-                throw error(p, index, null, "a record must be a JSON object, found " + describe(t));
+                fail(p, null, "a record must be a JSON object, found " + describe(t));
+                p.skipChildren();
+                return false;
             }
-            long id = 0;
-            boolean hasId = false;
-            double lat = Double.NaN;
-            double lon = Double.NaN;
-            boolean hasPoint = false;
-            int payloadLength = -1;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+                String name = p.currentName();
                 t = p.nextToken();
-                switch (field) {
-                    case "id" -> {
-                        id = readId(p, t, index);
-                        hasId = true;
+                switch (name) {
+                    case "nearest" -> p.skipChildren(); // replaced by the enrichment
+                    case "payload" -> {
+                        if (t == JsonToken.START_ARRAY) {
+                            readPayload(p);
+                        } else if (t == JsonToken.VALUE_NULL) {
+                            copyField(name, p);
+                        } else {
+                            fail(p, "payload", "payload must be an array of numbers, found " + describe(t));
+                            p.skipChildren();
+                        }
                     }
                     case "point" -> {
-                        if (t != JsonToken.START_OBJECT) {
-                            throw error(
-                                    p,
-                                    index,
-                                    "point",
-                                    "point must be an object {\"lat\":..,\"lon\":..}, found " + describe(t));
+                        if (t == JsonToken.START_OBJECT) {
+                            hasPoint = true;
+                            readPoint(p);
+                        } else {
+                            fail(p, "point", "point must be an object {\"lat\":..,\"lon\":..}, found " + describe(t));
+                            p.skipChildren();
                         }
-                        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                            String f = p.currentName();
-                            t = p.nextToken();
-                            switch (f) {
-                                case "lat" -> lat = readNumber(p, t, index, "point.lat");
-                                case "lon" -> lon = readNumber(p, t, index, "point.lon");
-                                default -> p.skipChildren();
-                            }
-                        }
-                        hasPoint = true;
                     }
                     case "lat" -> {
-                        lat = readNumber(p, t, index, "lat");
-                        hasPoint = true;
+                        hasTopLat = true;
+                        tLat = number(p, t, "lat");
+                        copyField(name, p);
                     }
                     case "lon" -> {
-                        lon = readNumber(p, t, index, "lon");
-                        hasPoint = true;
+                        hasTopLon = true;
+                        tLon = number(p, t, "lon");
+                        copyField(name, p);
                     }
-                    case "payload" -> payloadLength = readPayload(p, t, index);
-                    default -> p.skipChildren();
+                    default -> copyField(name, p);
                 }
             }
             if (t != JsonToken.END_OBJECT) {
-                throw error(p, index, null, "unexpected end of input inside a record");
+                fail(p, null, "unexpected end of input inside a record");
             }
-            if (!hasId) {
-                throw error(p, index, "id", "the record has no id");
+            if (errReason == null) {
+                checkCoordinates(p);
             }
-            if (!hasPoint || Double.isNaN(lat) || Double.isNaN(lon)) {
-                String missing = Double.isNaN(lat) ? "point.lat" : "point.lon";
-                throw error(p, index, missing, "the record has no " + missing);
+            if (errReason != null) {
+                data.truncate(mark);
+                return false;
             }
-            if (!Earth.isValidLatitude(lat)) {
-                throw coordinate(p, index, "point.lat", "latitude " + lat + " is out of range [-90, 90]", lat);
+            return true;
+        }
+
+        /** Adds the record just read to the batch (and its text to these fields). */
+        void commit(RecordBatch batch) {
+            int i = batch.size();
+            if (i == recStart.length) {
+                recStart = Arrays.copyOf(recStart, i * 2);
+                recEnd = Arrays.copyOf(recEnd, i * 2);
+                payloadAt = Arrays.copyOf(payloadAt, i * 2);
             }
-            if (!Earth.isValidLongitude(lon)) {
-                throw coordinate(p, index, "point.lon", "longitude " + lon + " is out of range [-180, 180]", lon);
-            }
-            if (payloadLength < 0) {
-                batch.add(id, lat, lon);
+            recStart[i] = mark;
+            recEnd[i] = data.size();
+            payloadAt[i] = payloadPos;
+            mark = data.size();
+            double lat = hasPoint ? pLat : tLat;
+            double lon = hasPoint ? pLon : tLon;
+            if (payloadPos >= 0) {
+                batch.add(i, lat, lon, payload, 0, payloadLength);
             } else {
-                batch.add(id, lat, lon, payload, 0, payloadLength);
+                batch.add(i, lat, lon);
             }
         }
 
-        private int readPayload(JsonParser p, JsonToken t, int index) throws IOException {
-            if (t == JsonToken.VALUE_NULL) {
-                return -1;
+        /** Forgets the text of a record being read when the parser gave up on it. */
+        void rollback() {
+            data.truncate(mark);
+        }
+
+        private void checkCoordinates(JsonParser p) {
+            if (hasPoint) {
+                if (!hasPLat || !hasPLon) {
+                    String missing = hasPLat ? "point.lon" : "point.lat";
+                    fail(p, missing, "the record has no " + missing);
+                } else {
+                    checkRange(p, "point.", pLat, pLon);
+                }
+            } else if (!hasTopLat && !hasTopLon) {
+                fail(
+                        p,
+                        "point",
+                        "the record has no coordinates: expected \"point\": {\"lat\", \"lon\"} or top-level \"lat\", \"lon\"");
+            } else if (!hasTopLat || !hasTopLon) {
+                String missing = hasTopLat ? "lon" : "lat";
+                fail(p, missing, "the record has no " + missing);
+            } else {
+                checkRange(p, "", tLat, tLon);
             }
-            if (t != JsonToken.START_ARRAY) {
-                throw error(p, index, "payload", "payload must be an array of numbers, found " + describe(t));
+        }
+
+        private void checkRange(JsonParser p, String prefix, double lat, double lon) {
+            if (!Earth.isValidLatitude(lat)) {
+                fail(p, prefix + "lat", "latitude " + lat + " is out of range [-90, 90]");
+                errCode = "invalid_coordinate";
+                errValue = lat;
+            } else if (!Earth.isValidLongitude(lon)) {
+                fail(p, prefix + "lon", "longitude " + lon + " is out of range [-180, 180]");
+                errCode = "invalid_coordinate";
+                errValue = lon;
             }
+        }
+
+        private void readPoint(JsonParser p) throws IOException {
+            data.put(POINT);
+            data.put((byte) '{');
+            boolean first = true;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (!first) {
+                    data.put((byte) ',');
+                }
+                first = false;
+                if (name.equals("lat")) {
+                    hasPLat = true;
+                    pLat = number(p, t, "point.lat");
+                } else if (name.equals("lon")) {
+                    hasPLon = true;
+                    pLon = number(p, t, "point.lon");
+                }
+                writeName(name);
+                copyValue(p);
+            }
+            data.put((byte) '}');
+            data.put((byte) ',');
+        }
+
+        private void readPayload(JsonParser p) throws IOException {
             int n = 0;
+            JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-                    throw error(p, index, "payload[" + n + "]", "payload values must be numbers, found " + describe(t));
+                if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                    fail(p, "payload[" + n + "]", "payload values must be numbers, found " + describe(t));
+                    p.skipChildren();
+                    continue;
                 }
                 if (n == payload.length) {
                     payload = Arrays.copyOf(payload, n * 2);
                 }
-                payload[n++] = doubleValue(p);
+                payload[n++] = Decimals.jsonNumber(p);
             }
-            return n;
+            payloadLength = n;
+            payloadPos = data.size();
         }
-    }
 
-    private static long readId(JsonParser p, JsonToken t, int index) throws IOException {
-        if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw error(p, index, "id", "id must be an unsigned 64-bit integer, found " + describe(t));
-        }
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            BigInteger big = p.getBigIntegerValue();
-            if (big.signum() < 0 || big.compareTo(U64_MAX) > 0) {
-                throw error(p, index, "id", "id " + big + " is out of the unsigned 64-bit range");
-            }
-            return big.longValue();
-        }
-        long v = p.getLongValue();
-        if (v < 0) {
-            throw error(p, index, "id", "id " + v + " is negative; ids are unsigned 64-bit integers");
-        }
-        return v;
-    }
-
-    private static double readNumber(JsonParser p, JsonToken t, int index, String field) throws IOException {
-        if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
-            throw error(p, index, field, field + " must be a number, found " + describe(t));
-        }
-        return doubleValue(p);
-    }
-
-    private static final double[] POW10 = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-        1e20, 1e21, 1e22
-    };
-
-    /**
-     * The current number token as a double. Short plain decimals ({@code -12.5}, {@code 1.0}: at most 15
-     * digits, no exponent) take Clinger's fast path: the digits as an exact integer divided by an exact power
-     * of ten, one correctly rounded IEEE division, so the result is the correctly rounded value of the text.
-     * Anything else goes to Jackson's parser.
-     */
-    static double doubleValue(JsonParser p) throws IOException {
-        char[] c = p.getTextCharacters();
-        int i = p.getTextOffset();
-        int end = i + p.getTextLength();
-        boolean negative = i < end && c[i] == '-';
-        if (negative) {
-            i++;
-        }
-        long mantissa = 0;
-        int digits = 0;
-        int fraction = -1; // digits after the point, -1 before a point
-        for (; i < end; i++) {
-            char ch = c[i];
-            if (ch >= '0' && ch <= '9') {
-                mantissa = mantissa * 10 + (ch - '0');
-                digits++;
-                if (fraction >= 0) {
-                    fraction++;
+        private double number(JsonParser p, JsonToken t, String field) throws IOException {
+            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                double v = Decimals.jsonNumber(p);
+                if (Double.isFinite(v)) {
+                    return v;
                 }
-            } else if (ch == '.' && fraction < 0) {
-                fraction = 0;
-            } else {
-                return p.getDoubleValue(); // exponent or anything unusual
+            }
+            fail(
+                    p,
+                    field,
+                    field + " must be a number, found " + describe(t)
+                            + (t == JsonToken.VALUE_STRING ? " \"" + p.getText() + "\"" : ""));
+            return Double.NaN;
+        }
+
+        private void fail(JsonParser p, String field, String reason) {
+            if (errReason == null) {
+                errCode = field == null ? "invalid_record" : "invalid_field";
+                errField = field;
+                errReason = reason;
+                errLocation = p.currentLocation();
             }
         }
-        if (digits == 0 || digits > 15) {
-            return p.getDoubleValue();
+
+        /** The first problem of the last bad record, as the service reports it. */
+        InvalidInputException error(int index) {
+            InvalidInputException e = RecordCodec.error(errLocation, index, errField, errReason);
+            if (!errCode.equals("invalid_coordinate")) {
+                return e;
+            }
+            Map<String, Object> detail = new LinkedHashMap<>(e.detail());
+            detail.put("value", errValue);
+            return new InvalidInputException(errCode, e.getMessage(), detail);
         }
-        double v = fraction > 0 ? mantissa / POW10[fraction] : (double) mantissa;
-        return negative ? -v : v;
+
+        private void copyField(String name, JsonParser p) throws IOException {
+            writeName(name);
+            copyValue(p);
+            data.put((byte) ',');
+        }
+
+        private void writeName(String name) {
+            byte[] encoded = names.get(name);
+            if (encoded == null) {
+                encoded = ('"' + new String(JsonStringEncoder.getInstance().quoteAsString(name)) + "\":")
+                        .getBytes(StandardCharsets.UTF_8);
+                if (names.size() < MAX_CACHED_NAMES) {
+                    names.put(name, encoded);
+                }
+            }
+            data.put(encoded);
+        }
+
+        /** Copies the value at the current token: numbers keep their text, containers are written compactly. */
+        private void copyValue(JsonParser p) throws IOException {
+            switch (p.currentToken()) {
+                case START_OBJECT -> {
+                    data.put((byte) '{');
+                    boolean first = true;
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        if (!first) {
+                            data.put((byte) ',');
+                        }
+                        first = false;
+                        writeName(p.currentName());
+                        p.nextToken();
+                        copyValue(p);
+                    }
+                    data.put((byte) '}');
+                }
+                case START_ARRAY -> {
+                    data.put((byte) '[');
+                    boolean first = true;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (!first) {
+                            data.put((byte) ',');
+                        }
+                        first = false;
+                        copyValue(p);
+                    }
+                    data.put((byte) ']');
+                }
+                case VALUE_STRING -> {
+                    data.put((byte) '"');
+                    data.put(JsonStringEncoder.getInstance().quoteAsUTF8(p.getText()));
+                    data.put((byte) '"');
+                }
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    char[] c = p.getTextCharacters(); // ASCII: digits, sign, point, exponent
+                    int from = p.getTextOffset();
+                    int to = from + p.getTextLength();
+                    for (int i = from; i < to; i++) {
+                        data.put((byte) c[i]);
+                    }
+                }
+                case VALUE_TRUE -> data.putAscii("true");
+                case VALUE_FALSE -> data.putAscii("false");
+                case VALUE_NULL -> data.put(NULL);
+                default -> throw new IllegalStateException("unexpected token " + p.currentToken());
+            }
+        }
     }
 
-    private static String describe(JsonToken t) {
+    // ---- shared helpers ------------------------------------------------------------------------------
+
+    /** What a token is, for messages: "an object", "a string", "end of input"... */
+    public static String describe(JsonToken t) {
         if (t == null) {
             return "end of input";
         }
@@ -423,15 +740,21 @@ public final class RecordCodec {
         };
     }
 
-    private static InvalidInputException coordinate(JsonParser p, int index, String field, String why, double value) {
-        InvalidInputException e = error(p, index, field, why);
-        Map<String, Object> detail = new LinkedHashMap<>(e.detail());
-        detail.put("value", value);
-        return new InvalidInputException("invalid_coordinate", e.getMessage(), detail);
+    private static boolean isBlank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static InvalidInputException error(JsonParser p, int index, String field, String why) {
-        JsonLocation loc = p.currentLocation();
+        return error(p.currentLocation(), index, field, why);
+    }
+
+    private static InvalidInputException error(JsonLocation loc, int index, String field, String why) {
         Map<String, Object> detail = new LinkedHashMap<>();
         StringBuilder msg = new StringBuilder();
         if (index >= 0) {
@@ -457,7 +780,7 @@ public final class RecordCodec {
         return new InvalidInputException(field == null ? "invalid_record" : "invalid_field", msg.toString(), detail);
     }
 
-    private static InvalidInputException malformed(JsonParseException e) {
+    private static InvalidInputException malformed(JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         Map<String, Object> detail = new LinkedHashMap<>();
         long line = loc == null ? 0 : loc.getLineNr();

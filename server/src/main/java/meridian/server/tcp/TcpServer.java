@@ -1,6 +1,5 @@
 package meridian.server.tcp;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,9 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.MeridianException;
 import meridian.server.exec.EnrichService;
+import meridian.server.json.ByteSink;
 import meridian.server.json.Json;
+import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.refs.RefSetRegistry;
@@ -180,7 +181,7 @@ public final class TcpServer implements AutoCloseable {
         }
 
         private void serve(InputStream in, OutputStream out) throws IOException {
-            JsonGenerator g = codec.generator(out);
+            ByteSink sink = new ByteSink(out);
             List<Object> errors = new ArrayList<>(); // index-aligned: null for a good line
             boolean eof = false;
             while (!eof) {
@@ -223,14 +224,14 @@ public final class TcpServer implements AutoCloseable {
                         }
                         lines++;
                         try {
-                            codec.readOne(buf, from, to - from, ws.batch, ws.reader, errors.size());
+                            codec.readOne(buf, from, to - from, ws.batch, ws.fields, errors.size());
                             errors.add(null);
                         } catch (MeridianException e) {
                             errors.add(lineError(e.code(), e.getMessage(), e.detail()));
                         }
                     }
                     if (ws != null) {
-                        answer(ws, errors, g, deadline);
+                        answer(ws, errors, sink, deadline);
                     }
                 } catch (MeridianException e) { // refused (overloaded, past the deadline) or a line too long
                     if (e.code().equals("line_too_long")) {
@@ -239,37 +240,38 @@ public final class TcpServer implements AutoCloseable {
                     }
                     for (int i = 0; i < Math.max(1, errors.size()); i++) {
                         metrics.tcpLine(false);
-                        Json.write(g, lineError(e.code(), e.getMessage(), e.detail()));
-                        g.writeRaw('\n');
+                        sink.put(Json.bytes(lineError(e.code(), e.getMessage(), e.detail())));
+                        sink.put((byte) '\n');
                     }
                 } finally {
                     if (ws != null) {
                         service.release(ws);
                     }
                 }
-                g.flush();
+                sink.drain();
                 out.flush();
                 if (stop) {
                     break;
                 }
             }
-            g.close();
         }
 
-        private void answer(EnrichService.Workspace ws, List<Object> errors, JsonGenerator g, long deadline)
+        private void answer(EnrichService.Workspace ws, List<Object> errors, ByteSink sink, long deadline)
                 throws IOException {
             RefSetRegistry.Entry refs = registry.get(null);
             service.enrich(ws, refs.enricher(), EnrichOptions.NEAREST, deadline);
+            PlaceText places = codec.places(refs.set());
             int record = 0;
             for (Object error : errors) {
                 if (error == null) {
-                    codec.writeRecord(g, ws.batch, record++, ws.matches, refs.set(), false);
+                    codec.writeRecord(sink, ws.fields, ws.batch, record++, ws.matches, places, false);
                     metrics.tcpLine(true);
                 } else {
-                    Json.write(g, error);
+                    sink.put(Json.bytes(error));
                     metrics.tcpLine(false);
                 }
-                g.writeRaw('\n');
+                sink.put((byte) '\n');
+                sink.flushIfOver(1 << 16);
             }
         }
 

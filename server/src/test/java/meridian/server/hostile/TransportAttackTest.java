@@ -74,8 +74,24 @@ class TransportAttackTest {
      * /enrich goes through admission: the resource the stalled-body attack used to exhaust.
      */
     private static ServerConfig config(long headerMs, long bodyMs, long idleMs, int maxConnections) {
-        return new ServerConfig("127.0.0.1", 0, 0, "sf-la", 2, 4, 2000, 1 << 20, 60_000, 2000, 1 << 16, "off")
-                .withTransport(headerMs, bodyMs, idleMs, maxConnections, 2, 0);
+        return ServerConfig.defaultConfig()
+                .with(ServerConfig.PORT, 0)
+                .with(ServerConfig.TCP_PORT, -1)
+                .with(ServerConfig.REFS, "sf-la")
+                .with(ServerConfig.CPU_PERMITS, 2)
+                .with(ServerConfig.MAX_IN_FLIGHT, 4)
+                .with(ServerConfig.ADMISSION_WAIT_MS, 2000L)
+                .with(ServerConfig.MAX_BODY_BYTES, 1L << 20)
+                .with(ServerConfig.REQUEST_DEADLINE_MS, 60_000L)
+                .with(ServerConfig.GRACE_MS, 2000L)
+                .with(ServerConfig.TCP_MAX_LINE_BYTES, 1 << 16)
+                .with(ServerConfig.DB, "off")
+                .with(ServerConfig.INLINE_MAX_BYTES, 0)
+                .with(ServerConfig.HEADER_TIMEOUT_MS, headerMs)
+                .with(ServerConfig.BODY_TIMEOUT_MS, bodyMs)
+                .with(ServerConfig.IDLE_TIMEOUT_MS, idleMs)
+                .with(ServerConfig.MAX_CONNECTIONS, maxConnections)
+                .with(ServerConfig.IO_THREADS, 2);
     }
 
     private static MeridianServer start(ServerConfig c) throws IOException {

@@ -1,4 +1,4 @@
-package meridian.cli.io;
+package meridian.server.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package meridian.cli.io;
+package meridian.server.json;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,7 @@ import meridian.core.refs.ReferenceSet;
  * strings, and reading the text of random places touches one array instead of scattered strings.
  * Immutable after construction, so workers share one instance.
  */
-final class PlaceText {
+public final class PlaceText {
     private final byte[] text;
     private final int[] start; // place i is text[start[i], start[i + 1])
 
@@ -21,16 +21,16 @@ final class PlaceText {
     }
 
     /** {@code id,name,} escaped per RFC 4180, ready to be followed by the distance. */
-    static PlaceText csv(ReferenceSet refs) {
+    public static PlaceText csv(ReferenceSet refs) {
         return build(refs, true);
     }
 
     /** <code>{"id":"..","name":"..","distance_km":</code> escaped as JSON, ready for the distance. */
-    static PlaceText json(ReferenceSet refs) {
+    public static PlaceText json(ReferenceSet refs) {
         return build(refs, false);
     }
 
-    void put(ByteSink out, int place) {
+    public void put(ByteSink out, int place) {
         out.put(text, start[place], start[place + 1] - start[place]);
     }
 
@@ -55,7 +55,7 @@ final class PlaceText {
         return new PlaceText(Arrays.copyOf(text, at), start);
     }
 
-    static String csvField(String s) {
+    private static String csvField(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ',' || c == '"' || c == '\n' || c == '\r') {
@@ -65,7 +65,7 @@ final class PlaceText {
         return s;
     }
 
-    static String jsonString(String s) {
+    private static String jsonString(String s) {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 }

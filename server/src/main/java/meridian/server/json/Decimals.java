@@ -1,12 +1,15 @@
-package meridian.cli.io;
+package meridian.server.json;
 
+import com.fasterxml.jackson.core.JsonParser;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Number text without detours through {@code String}: a correctly rounded decimal parser for the common
  * case (at most 15 significant digits, no exponent: every GPS coordinate), falling back to
- * {@link Double#parseDouble} otherwise, and the distance format of the output contract.
+ * {@link Double#parseDouble} otherwise, for CSV bytes and JSON number tokens alike; and the number formats
+ * of the output contract (distances, payload values).
  */
 public final class Decimals {
     private static final double[] POW10 = {
@@ -41,7 +44,13 @@ public final class Decimals {
         int exp = 0;
         boolean any = false;
         boolean exact = true;
+        boolean point = false;
         while (i < to) {
+            if (b[i] == '.' && !point) {
+                point = true;
+                i++;
+                continue;
+            }
             int d = b[i] - '0';
             if (d < 0 || d > 9) {
                 break;
@@ -52,30 +61,13 @@ public final class Decimals {
                 if (mant != 0) {
                     digits++;
                 }
+                if (point) {
+                    exp--;
+                }
             } else {
                 exact = false;
             }
             i++;
-        }
-        if (i < to && b[i] == '.') {
-            i++;
-            while (i < to) {
-                int d = b[i] - '0';
-                if (d < 0 || d > 9) {
-                    break;
-                }
-                any = true;
-                if (digits < 18) {
-                    mant = mant * 10 + d;
-                    if (mant != 0) {
-                        digits++;
-                    }
-                    exp--;
-                } else {
-                    exact = false;
-                }
-                i++;
-            }
         }
         if (!any) {
             return Double.NaN;
@@ -111,6 +103,52 @@ public final class Decimals {
         } catch (NumberFormatException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * The current JSON number token as a double. Short plain decimals ({@code -12.5}, {@code 1.0}: at most
+     * 15 digits, no exponent) take the same fast path as {@link #parse(byte[], int, int)} on the parser's
+     * characters; anything else goes to Jackson's parser.
+     */
+    public static double jsonNumber(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int i = p.getTextOffset();
+        int end = i + p.getTextLength();
+        boolean negative = i < end && c[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1; // digits after the point, -1 before a point
+        for (; i < end; i++) {
+            char ch = c[i];
+            if (ch >= '0' && ch <= '9') {
+                mantissa = mantissa * 10 + (ch - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (ch == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                return p.getDoubleValue(); // exponent or anything unusual
+            }
+        }
+        if (digits == 0 || digits > 15) {
+            return p.getDoubleValue();
+        }
+        double v = fraction > 0 ? mantissa / POW10[fraction] : (double) mantissa;
+        return negative ? -v : v;
+    }
+
+    /**
+     * The JSON text of a payload value: {@link Double#toString} (the shortest text that reads back as the
+     * same double); a non-finite value, which JSON cannot hold, as a string ({@code "Infinity"}).
+     */
+    public static String doubleText(double v) {
+        String s = Double.toString(v);
+        return Double.isFinite(v) ? s : '"' + s + '"';
     }
 
     /** Parses a string with the same rules as {@link #parse(byte[], int, int)}. */

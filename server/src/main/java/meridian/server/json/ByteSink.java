@@ -1,8 +1,7 @@
-package meridian.cli.io;
+package meridian.server.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A growable byte buffer in front of an output stream: writers append encoded bytes here, and the
@@ -10,13 +9,18 @@ import java.nio.charset.StandardCharsets;
  * the stream per field. Without a stream it just collects bytes (a block's output). Not thread-safe.
  */
 public final class ByteSink {
-    private final OutputStream out;
+    private OutputStream out;
     private byte[] a = new byte[1 << 16];
     private int n;
 
     /** A sink that writes to {@code out}; null for one that only collects bytes in memory. */
     public ByteSink(OutputStream out) {
         this.out = out;
+    }
+
+    /** Sends later output to {@code target} (null: collect in memory); drain before switching. */
+    public void target(OutputStream target) {
+        this.out = target;
     }
 
     public int size() {
@@ -55,10 +59,6 @@ public final class ByteSink {
         for (int i = 0; i < len; i++) {
             a[n++] = (byte) s.charAt(i);
         }
-    }
-
-    public void putUtf8(String s) {
-        put(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Drops everything after {@code size}; used to roll back a record that turned out to be bad. */

@@ -1,0 +1,80 @@
+package meridian.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import meridian.server.MeridianServer;
+import meridian.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The same records through POST /enrich, the TCP endpoint and {@code process --format ndjson}: the same bytes. */
+class RecordContractTest {
+    @TempDir
+    Path dir;
+
+    /** Unknown fields, nested values, payloads, numbers whose text a double would change, odd orders. */
+    private static final List<String> RECORDS = List.of(
+            "{\"id\":12345678901234567,\"point\":{\"lat\":37.7749,\"lon\":-122.4194},\"payload\":[1e-7,-0.0,2]}",
+            "{\"tag\":{\"a\":[1,{\"b\":null}],\"c\":\"\\u00e9\\\"x\\\"\"},\"lon\":-120,\"lat\":35.0,\"n\":-0.0}",
+            "{ \"payload\" : [ 1.5E3 ], \"id\" : \"abc\" , \"point\" : { \"lon\" : -118.2437 , \"lat\" : 34.0522 , \"alt\" : 1e-7 } }",
+            "{\"lat\":0,\"lon\":0,\"nearest\":\"stale\",\"big\":123456789012345678901234567890,\"f\":false,\"e\":[]}",
+            "{\"id\":18446744073709551615,\"lat\":-90,\"lon\":180,\"payload\":null}");
+
+    @Test
+    void enrichTcpAndProcessGiveTheSameBytes() throws Exception {
+        Path refs = Cli.twoCities(dir);
+        ServerConfig config = ServerConfig.defaultConfig()
+                .with(ServerConfig.PORT, 0)
+                .with(ServerConfig.TCP_PORT, -1)
+                .with(ServerConfig.REFS, refs.toString())
+                .with(ServerConfig.DB, "off");
+        String http;
+        String tcp;
+        try (MeridianServer server = MeridianServer.start(config)) {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/enrich"))
+                            .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",\n", RECORDS) + "]"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            http = r.body();
+            try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+                OutputStream out = s.getOutputStream();
+                out.write((String.join("\n", RECORDS) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                s.shutdownOutput();
+                tcp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        Path in = Cli.write(dir.resolve("in.txt"), String.join("\n", RECORDS) + "\n");
+        var processed = Cli.run("process", in.toString(), "--format", "ndjson", "--refs", refs.toString(), "--quiet");
+        assertThat(processed.code()).as(processed.err()).isZero();
+
+        List<String> lines = processed.out().lines().toList();
+        assertThat(lines).hasSize(RECORDS.size());
+        assertThat(tcp).isEqualTo(processed.out());
+        assertThat(http).isEqualTo("[\n" + String.join(",\n", lines) + "\n]\n");
+        // and the bytes are the contract's, checked by hand for the first two records
+        assertThat(lines.get(0))
+                .isEqualTo("{\"id\":12345678901234567,\"point\":{\"lat\":37.7749,\"lon\":-122.4194},"
+                        + "\"payload\":[0.0,-0.0,0.0],"
+                        + "\"nearest\":{\"id\":\"sf\",\"name\":\"San Francisco\",\"distance_km\":0.000000}}");
+        assertThat(lines.get(1))
+                .startsWith(
+                        "{\"tag\":{\"a\":[1,{\"b\":null}],\"c\":\"é\\\"x\\\"\"},\"lon\":-120,\"lat\":35.0,\"n\":-0.0,"
+                                + "\"nearest\":{\"id\":\"la\",");
+        assertThat(lines.get(2)).startsWith("{\"payload\":[").contains("\"alt\":1e-7");
+        assertThat(lines.get(3)).contains("\"big\":123456789012345678901234567890,\"f\":false,\"e\":[],\"nearest\":{");
+        assertThat(lines.get(4)).startsWith("{\"id\":18446744073709551615,\"lat\":-90,\"lon\":180,\"payload\":null,");
+    }
+}
