@@ -51,4 +51,32 @@ class InlineEnrichTest {
             TestServers.assertError(bad, 400, "invalid_field");
         }
     }
+
+    @Test
+    void bodiesBeyondTheBodyBudgetWaitTheirTurnAndAllComplete() throws Exception {
+        // two slots and a 16 MiB body limit: the body budget is 16 MiB; 10 bodies of ~2.9 MB at once overrun it
+        // (and stay within the 16 requests two slots may have waiting)
+        ServerConfig c = TestServers.config(2, 2, 60_000, 16L << 20, 120_000);
+        try (MeridianServer s = TestServers.start(c)) {
+            HttpClient client = TestServers.client();
+            String body = TestServers.body(9_000);
+            String expected = TestServers.post(client, s, "/enrich", body).body();
+            var sent = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+            for (int i = 0; i < 10; i++) {
+                sent.add(client.sendAsync(
+                        java.net.http.HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (var f : sent) {
+                HttpResponse<String> r = f.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo(expected);
+            }
+            assertThat(TestServers.post(client, s, "/enrich", TestServers.body(1))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
 }

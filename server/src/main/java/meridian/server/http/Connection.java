@@ -54,6 +54,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final long bodyTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long maxBody;
+    private final BodyBudget budget;
     private final ChannelFutureListener afterAnswer = f -> answered();
     private final Object writable = new Object();
 
@@ -72,11 +73,20 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean keepAlive;
     private boolean discarding; // answered early (413, refusal, bad framing): drop the rest, then close
     private Exchange current;
+    private long taken; // body bytes counted against the budget for the request being read
+    private boolean parked; // waiting for the budget before reading a body
 
     private ArrayDeque<Object> pending;
 
-    Connection(HttpApi api, long headerTimeoutMs, long bodyTimeoutMs, long idleTimeoutMs, long maxBody) {
+    Connection(
+            HttpApi api,
+            long headerTimeoutMs,
+            long bodyTimeoutMs,
+            long idleTimeoutMs,
+            long maxBody,
+            BodyBudget budget) {
         this.api = api;
+        this.budget = budget;
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMs);
         this.bodyTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMs);
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
@@ -223,6 +233,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
             if (length > maxBody) {
                 throw HttpApi.tooLarge(maxBody, length);
             }
+            if ((length > 0 || HttpUtil.isTransferEncodingChunked(req)) && budget.spent()) {
+                parked = true;
+                ch.config().setAutoRead(false);
+                budget.park(this);
+            }
             if (HttpUtil.is100ContinueExpected(req)) {
                 ch.writeAndFlush(new DefaultFullHttpResponse(
                         HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
@@ -250,6 +265,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 refuse(HttpApi.tooLarge(maxBody, -1));
                 return;
             }
+            budget.take(n);
+            taken += n;
             if (body == null) {
                 if (content instanceof LastHttpContent) {
                     body = in.retain(); // the whole body came in one piece: no copy
@@ -268,6 +285,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
             body = null;
             phase = BUSY;
             Exchange ex = api.exchange(this, head, target, b, startNanos);
+            ex.budgeted(budget, taken);
+            taken = 0;
             current = ex;
             api.dispatch(ex);
         }
@@ -311,6 +330,23 @@ final class Connection extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+        budget.give(taken);
+        taken = 0;
+    }
+
+    /** From any thread: the budget has room again; read the body now (its clock starts afresh). */
+    void resumeBody() {
+        ch.eventLoop().execute(() -> {
+            if (parked) {
+                parked = false;
+                if (phase == BODY) {
+                    enter(BODY, bodyTimeoutNanos);
+                }
+                if (phase <= BODY) {
+                    ch.config().setAutoRead(true);
+                }
+            }
+        });
     }
 
     // --- writing (any thread) ---
@@ -409,6 +445,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+        budget.give(taken);
+        taken = 0;
+        parked = false;
         if (pending != null) {
             pending.forEach(ReferenceCountUtil::release);
             pending.clear();

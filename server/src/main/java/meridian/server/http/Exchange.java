@@ -109,12 +109,22 @@ final class Exchange {
     }
 
     private boolean released;
+    private BodyBudget budget;
+    private long budgeted;
 
-    /** Gives the body's buffer back; once, from the thread handling the request. */
+    void budgeted(BodyBudget b, long bytes) {
+        this.budget = b;
+        this.budgeted = bytes;
+    }
+
+    /** Gives the body's buffer back (and its bytes to the budget); once, from the thread handling it. */
     void release() {
         if (!released) {
             released = true;
             body.release();
+            if (budget != null) {
+                budget.give(budgeted);
+            }
         }
     }
 

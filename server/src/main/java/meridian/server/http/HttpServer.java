@@ -55,6 +55,9 @@ public final class HttpServer {
                 config.effectiveIoThreads(), new DefaultThreadFactory("meridian-http", true), io);
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int maxConnections = config.maxConnections();
+        // Room for the bodies of the admitted requests and as many again waiting, 4 MiB each (a 10k-record
+        // body is 3.3 MB), and always for one body of the largest size.
+        BodyBudget budget = new BodyBudget(Math.max(config.maxBodyBytes(), 8L * config.maxInFlight() << 20));
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
@@ -81,7 +84,8 @@ public final class HttpServer {
                                 config.headerTimeoutMs(),
                                 config.bodyTimeoutMs(),
                                 config.idleTimeoutMs(),
-                                config.maxBodyBytes());
+                                config.maxBodyBytes(),
+                                budget);
                         ch.pipeline().addLast(conn.new Arrival(), new HttpServerCodec(decoder), conn);
                     }
                 });
