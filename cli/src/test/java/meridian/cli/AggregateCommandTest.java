@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
@@ -229,6 +230,60 @@ class AggregateCommandTest {
         assertThat(run("aggregate", in.toString()).err).contains("no column 'user_id'");
 
         assertThat(run("aggregate", tmp.resolve("missing.csv").toString()).err).contains("no such file");
+    }
+
+    @Test
+    void readsTheEpochSecondsFileTheBenchmarkGeneratorWrites() throws Exception {
+        Path in = tmp.resolve("points.csv");
+        Process gen = new ProcessBuilder(
+                        "bash", Path.of("..", "bench", "gen_points.sh").toString(), "300", "7")
+                .redirectOutput(in.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        assertThat(gen.waitFor()).isZero();
+        List<List<String>> rows = readCsv(in);
+        assertThat(rows.getFirst()).containsExactly("id", "lat", "lon", "user_id", "ts", "value");
+        assertThat(rows.get(1).get(4)).matches("1[0-9]{9}"); // epoch seconds
+
+        Result r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code).as(r.err).isZero();
+        // expected here from the file alone: per user, the count and the earliest and latest ts
+        var expected = new TreeMap<String, long[]>();
+        for (List<String> row : rows.subList(1, rows.size())) {
+            long ts = Long.parseLong(row.get(4));
+            expected.merge(row.get(3), new long[] {1, ts, ts}, (a, b) ->
+                    new long[] {a[0] + b[0], Math.min(a[1], b[1]), Math.max(a[2], b[2])});
+        }
+        List<String> lines = r.out.lines().toList();
+        assertThat(lines).hasSize(expected.size() + 1);
+        int i = 1;
+        for (var e : expected.entrySet()) {
+            String[] f = lines.get(i++).split(",");
+            assertThat(f[0]).isEqualTo(e.getKey());
+            assertThat(Long.parseLong(f[1])).isEqualTo(e.getValue()[0]);
+            assertThat(f[6]).isEqualTo(Long.toString(e.getValue()[1]));
+            assertThat(f[7]).isEqualTo(Long.toString(e.getValue()[2]));
+        }
+    }
+
+    @Test
+    void epochNumbersAndIsoTextOrderTogetherAndJsonArraysAreRead() throws IOException {
+        // one instant four ways, and one event an hour later in epoch milliseconds, as a .json array
+        Path in = tmp.resolve("mixed.json");
+        Files.writeString(
+                in,
+                "\uFEFF[\n{\"user_id\":\"u\",\"value\":1,\"ts\":\"2023-11-14T22:13:21Z\"},\n"
+                        + "{\"user_id\":\"u\",\"value\":2,\"ts\":1700003601000},\n"
+                        + "{\"user_id\":\"u\",\"value\":3,\"ts\":1700000000.5},\n"
+                        + "{\"user_id\":\"u\",\"value\":4,\"ts\":\"1700000001\"}\n]\n");
+        Result r = run("aggregate", in.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out.lines().toList().get(1)).startsWith("u,4,10,1,4,2.5,1700000000.5,1700003601000,");
+
+        Files.writeString(in, "[{\"user_id\":\"u\",\"value\":1,\"ts\":\"1.7e9\"}]"); // text: plain digits only
+        r = run("aggregate", in.toString());
+        assertThat(r.code).isNotZero();
+        assertThat(r.err).contains("line 1").contains("ts").contains(Timestamps.RULE);
     }
 
     record Result(int code, String out, String err) {}
