@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * event the client saw acknowledged is counted exactly once in its user's aggregate. The client keeps its
  * own log (event id, user, value) and checks the service against it, user by user.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
 abstract class HttpCrashRecoveryTest {
     static final int USERS = 4;
     static final int BATCHES = 30;

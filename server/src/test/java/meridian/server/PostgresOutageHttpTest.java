@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * error, never a hang), enrichment keeps serving, and once the database is back every event the clients
  * kept retrying is counted exactly once.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
 class PostgresOutageHttpTest {
     static final int CLIENTS = 4;
     static final int BATCH = 50;

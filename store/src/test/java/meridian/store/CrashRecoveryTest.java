@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import meridian.core.aggregate.AggregateSnapshot;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * client saw acknowledged exactly once. The ingest server is a child JVM ({@link IngestLoop}); the client
  * here retries each batch until it is acknowledged and keeps its own log of acknowledged events.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
 abstract class CrashRecoveryTest {
     static final int USERS = 5;
     static final int BATCHES = 24;
