@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import meridian.testkit.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -33,26 +34,27 @@ class PostgresOutageHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        database = TestPostgres.create("meridian_outage");
+        database = TestDatabases.createPostgres("meridian_outage");
         server = TestServers.start(
-                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).withDb(TestPostgres.url(database)));
+                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).withDb(TestDatabases.postgresUrl(database)));
         assertThat(server.store().awaitOpen(60_000)).isTrue();
     }
 
     @AfterEach
     void stop() {
         server.stop();
-        TestPostgres.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-        TestPostgres.drop(database);
+        TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+        TestDatabases.dropPostgres(database);
     }
 
     private void takeDown() {
-        TestPostgres.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-        TestPostgres.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+        TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+        TestDatabases.admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
     }
 
     private void bringBack() {
-        TestPostgres.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+        TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
     }
 
     @Test

@@ -18,17 +18,18 @@ import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
 import meridian.core.refs.ReferenceSet;
 import meridian.server.json.RecordCodec;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The streaming codec against a plain Jackson twin on seeded random batches. */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class RecordCodecTest {
     private final RecordCodec codec = new RecordCodec();
 
     @Test
     void writesWhatAPlainJacksonWriterWrites() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("RecordCodecTest seed " + seed);
-        Random rnd = new Random(seed);
+        Random rnd = new Random(Seeds.seed());
         ReferenceSet set = TestServers.sfLa();
         for (int round = 0; round < 20; round++) {
             RecordBatch batch = new RecordBatch(4);
@@ -108,9 +109,7 @@ class RecordCodecTest {
     /** The short-decimal fast path against Double.parseDouble, on seeded random decimals. */
     @Test
     void parsesShortDecimalsExactly() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("parsesShortDecimalsExactly seed " + seed);
-        Random rnd = new Random(seed);
+        Random rnd = new Random(Seeds.seed());
         StringBuilder sb = new StringBuilder("[");
         List<String> texts = new java.util.ArrayList<>();
         for (int i = 0; i < 20_000; i++) {

@@ -10,12 +10,15 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import meridian.core.error.InvalidInputException;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class TimestampsTest {
     @Test
     void localTimesAreReadAsUtcAndMatchJavaTime() {
-        long seed = System.nanoTime();
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         for (int i = 0; i < 20_000; i++) {
             long epochSecond = rnd.nextLong(-5_000_000_000L, 8_000_000_000L);
