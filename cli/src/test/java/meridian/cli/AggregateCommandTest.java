@@ -10,7 +10,6 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.NaiveRollup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -82,36 +82,21 @@ class AggregateCommandTest {
         assertThat(got.subList(1, got.size())).extracting(r -> r.getFirst()).containsExactlyElementsOf(byUser.keySet());
 
         ReferenceSet cities = ReferenceSetReader.bundled();
-        var mc = MathContext.DECIMAL128;
         for (List<String> r : got.subList(1, got.size())) {
             List<Row> rows = byUser.get(r.getFirst());
             String why = "user " + r.getFirst();
-            BigDecimal sum = rows.stream().map(Row::value).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal n = BigDecimal.valueOf(rows.size());
-            BigDecimal mean = sum.divide(n, mc);
-            BigDecimal ss =
-                    rows.stream().map(x -> x.value.subtract(mean).pow(2)).reduce(BigDecimal.ZERO, BigDecimal::add);
-            double stddev = Math.sqrt(ss.divide(n, mc).doubleValue());
-            var sorted = new ArrayList<>(rows);
-            sorted.sort(Comparator.comparing(Row::ts).thenComparingLong(Row::id));
-            Row last = sorted.getLast();
+            var want = NaiveRollup.of(
+                    rows, Row::value, Comparator.comparing(Row::ts).thenComparingLong(Row::id));
+            Row last = want.last();
 
-            assertThat(Long.parseLong(r.get(1))).as(why).isEqualTo(rows.size());
-            assertThat(new BigDecimal(r.get(2))).as(why).isEqualByComparingTo(sum);
-            assertThat(new BigDecimal(r.get(3)))
+            assertThat(Long.parseLong(r.get(1))).as(why).isEqualTo(want.count());
+            assertThat(new BigDecimal(r.get(2))).as(why).isEqualByComparingTo(want.sum());
+            assertThat(new BigDecimal(r.get(3))).as(why).isEqualByComparingTo(want.min());
+            assertThat(new BigDecimal(r.get(4))).as(why).isEqualByComparingTo(want.max());
+            assertThat(Double.parseDouble(r.get(5)))
                     .as(why)
-                    .isEqualByComparingTo(rows.stream()
-                            .map(Row::value)
-                            .min(BigDecimal::compareTo)
-                            .orElseThrow());
-            assertThat(new BigDecimal(r.get(4)))
-                    .as(why)
-                    .isEqualByComparingTo(rows.stream()
-                            .map(Row::value)
-                            .max(BigDecimal::compareTo)
-                            .orElseThrow());
-            assertThat(Double.parseDouble(r.get(5))).as(why).isCloseTo(mean.doubleValue(), within(1e-9));
-            assertThat(r.get(6)).as(why).isEqualTo(sorted.getFirst().tsText);
+                    .isCloseTo(want.mean().doubleValue(), within(1e-9));
+            assertThat(r.get(6)).as(why).isEqualTo(want.first().tsText);
             assertThat(r.get(7)).as(why).isEqualTo(last.tsText);
 
             int best = -1;
@@ -133,7 +118,7 @@ class AggregateCommandTest {
             } else {
                 assertThat(r.get(9)).as(why).isEqualTo(cities.placeName(best));
             }
-            assertThat(Double.parseDouble(r.get(11))).as(why).isCloseTo(stddev, within(1e-9));
+            assertThat(Double.parseDouble(r.get(11))).as(why).isCloseTo(want.stddev(), within(1e-9));
         }
     }
 
