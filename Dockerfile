@@ -1,4 +1,5 @@
-# Meridian service image: build the runnable jar, cut a lean Java runtime for it with jlink, ship both on a
+# Meridian service image: build the runnable jar, cut a lean Java runtime for it with jlink (modules from
+# the jar, see scripts/runtime-image.sh; the same image cli's RuntimeImageTest serves from), ship both on a
 # slim base. Users and events live in the embedded database under /app/data (mount a volume) unless
 # MERIDIAN_DB points at PostgreSQL.
 #
@@ -6,10 +7,13 @@
 #   docker run -p 8080:8080 -p 9090:9090 -v meridian-data:/app/data meridian
 #   docker run -e MERIDIAN_DB='jdbc:postgresql://db:5432/meridian?user=meridian' ... meridian
 
-FROM maven:3.9-eclipse-temurin-25 AS build
+# The build uses the Maven the wrapper pins (./mvnw fetches it with curl) on a full JDK 25 (jlink, jdeps).
+FROM eclipse-temurin:25-jdk AS build
+RUN command -v curl >/dev/null || (apt-get update && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*)
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl cli -am \
+RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl cli -am \
  && scripts/runtime-image.sh cli/target/meridian.jar /runtime
 
 FROM debian:bookworm-slim

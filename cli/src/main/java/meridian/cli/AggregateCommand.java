@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Per-user (or per-KEY) rollups of an event file: CSV with a header or NDJSON, gzip detected.",
             "",
-            "Columns used: the --by column, value, ts (ISO-8601; times without offset are read as UTC), and "
+            "Columns used: the --by column, value, ts (ISO-8601, UTC when it has no offset, or epoch seconds or "
+                    + "milliseconds as a number), and "
                     + "optionally id (else the line number) and lat,lon (to tag each event with its nearest place).",
             "",
             "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + ".",

@@ -20,12 +20,12 @@ import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
 import meridian.cli.io.CountingInputStream;
 import meridian.cli.io.Format;
-import meridian.cli.io.Inputs;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.error.NotFoundException;
+import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
 import meridian.server.json.ByteSink;
@@ -84,7 +84,8 @@ final class ProcessCommand implements Callable<Integer> {
     @Option(
             names = {"-f", "--format"},
             paramLabel = "csv|ndjson|json",
-            description = "input (and output) format; default: from the file extension, else sniffed")
+            description =
+                    "input (and output) format; default: .csv, .ndjson or .jsonl by name, else by content ([ JSON array, { NDJSON, other CSV)")
     Format format;
 
     @Option(
@@ -162,12 +163,9 @@ final class ProcessCommand implements Callable<Integer> {
         long rows = 0;
         CountingInputStream plain;
         try (InputStream closeRaw = stdin ? null : raw) { // stdin stays open: it is not ours to close
-            InputStream decompressed = Inputs.decompressed(raw);
-            Format f = format != null ? format : stdin ? null : Format.fromName(input);
-            if (f == null) {
-                f = Format.sniff(decompressed);
-            }
-            plain = new CountingInputStream(decompressed);
+            Input opened = Input.of(raw, source); // core's one rule: gzip, byte-order mark, format
+            Format f = format != null ? format : Format.of(opened.format());
+            plain = new CountingInputStream(opened.stream());
             OutputStream sinkStream;
             if (out == null) {
                 sinkStream = new NonClosing(main.stdout);

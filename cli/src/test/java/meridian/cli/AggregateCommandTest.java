@@ -10,7 +10,6 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +19,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.NaiveRollup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -81,36 +82,21 @@ class AggregateCommandTest {
         assertThat(got.subList(1, got.size())).extracting(r -> r.getFirst()).containsExactlyElementsOf(byUser.keySet());
 
         ReferenceSet cities = ReferenceSetReader.bundled();
-        var mc = MathContext.DECIMAL128;
         for (List<String> r : got.subList(1, got.size())) {
             List<Row> rows = byUser.get(r.getFirst());
             String why = "user " + r.getFirst();
-            BigDecimal sum = rows.stream().map(Row::value).reduce(BigDecimal.ZERO, BigDecimal::add);
-            BigDecimal n = BigDecimal.valueOf(rows.size());
-            BigDecimal mean = sum.divide(n, mc);
-            BigDecimal ss =
-                    rows.stream().map(x -> x.value.subtract(mean).pow(2)).reduce(BigDecimal.ZERO, BigDecimal::add);
-            double stddev = Math.sqrt(ss.divide(n, mc).doubleValue());
-            var sorted = new ArrayList<>(rows);
-            sorted.sort(Comparator.comparing(Row::ts).thenComparingLong(Row::id));
-            Row last = sorted.getLast();
+            var want = NaiveRollup.of(
+                    rows, Row::value, Comparator.comparing(Row::ts).thenComparingLong(Row::id));
+            Row last = want.last();
 
-            assertThat(Long.parseLong(r.get(1))).as(why).isEqualTo(rows.size());
-            assertThat(new BigDecimal(r.get(2))).as(why).isEqualByComparingTo(sum);
-            assertThat(new BigDecimal(r.get(3)))
+            assertThat(Long.parseLong(r.get(1))).as(why).isEqualTo(want.count());
+            assertThat(new BigDecimal(r.get(2))).as(why).isEqualByComparingTo(want.sum());
+            assertThat(new BigDecimal(r.get(3))).as(why).isEqualByComparingTo(want.min());
+            assertThat(new BigDecimal(r.get(4))).as(why).isEqualByComparingTo(want.max());
+            assertThat(Double.parseDouble(r.get(5)))
                     .as(why)
-                    .isEqualByComparingTo(rows.stream()
-                            .map(Row::value)
-                            .min(BigDecimal::compareTo)
-                            .orElseThrow());
-            assertThat(new BigDecimal(r.get(4)))
-                    .as(why)
-                    .isEqualByComparingTo(rows.stream()
-                            .map(Row::value)
-                            .max(BigDecimal::compareTo)
-                            .orElseThrow());
-            assertThat(Double.parseDouble(r.get(5))).as(why).isCloseTo(mean.doubleValue(), within(1e-9));
-            assertThat(r.get(6)).as(why).isEqualTo(sorted.getFirst().tsText);
+                    .isCloseTo(want.mean().doubleValue(), within(1e-9));
+            assertThat(r.get(6)).as(why).isEqualTo(want.first().tsText);
             assertThat(r.get(7)).as(why).isEqualTo(last.tsText);
 
             int best = -1;
@@ -132,7 +118,7 @@ class AggregateCommandTest {
             } else {
                 assertThat(r.get(9)).as(why).isEqualTo(cities.placeName(best));
             }
-            assertThat(Double.parseDouble(r.get(11))).as(why).isCloseTo(stddev, within(1e-9));
+            assertThat(Double.parseDouble(r.get(11))).as(why).isCloseTo(want.stddev(), within(1e-9));
         }
     }
 
@@ -229,6 +215,60 @@ class AggregateCommandTest {
         assertThat(run("aggregate", in.toString()).err).contains("no column 'user_id'");
 
         assertThat(run("aggregate", tmp.resolve("missing.csv").toString()).err).contains("no such file");
+    }
+
+    @Test
+    void readsTheEpochSecondsFileTheBenchmarkGeneratorWrites() throws Exception {
+        Path in = tmp.resolve("points.csv");
+        Process gen = new ProcessBuilder(
+                        "bash", Path.of("..", "bench", "gen_points.sh").toString(), "300", "7")
+                .redirectOutput(in.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        assertThat(gen.waitFor()).isZero();
+        List<List<String>> rows = readCsv(in);
+        assertThat(rows.getFirst()).containsExactly("id", "lat", "lon", "user_id", "ts", "value");
+        assertThat(rows.get(1).get(4)).matches("1[0-9]{9}"); // epoch seconds
+
+        Result r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code).as(r.err).isZero();
+        // expected here from the file alone: per user, the count and the earliest and latest ts
+        var expected = new TreeMap<String, long[]>();
+        for (List<String> row : rows.subList(1, rows.size())) {
+            long ts = Long.parseLong(row.get(4));
+            expected.merge(row.get(3), new long[] {1, ts, ts}, (a, b) ->
+                    new long[] {a[0] + b[0], Math.min(a[1], b[1]), Math.max(a[2], b[2])});
+        }
+        List<String> lines = r.out.lines().toList();
+        assertThat(lines).hasSize(expected.size() + 1);
+        int i = 1;
+        for (var e : expected.entrySet()) {
+            String[] f = lines.get(i++).split(",");
+            assertThat(f[0]).isEqualTo(e.getKey());
+            assertThat(Long.parseLong(f[1])).isEqualTo(e.getValue()[0]);
+            assertThat(f[6]).isEqualTo(Long.toString(e.getValue()[1]));
+            assertThat(f[7]).isEqualTo(Long.toString(e.getValue()[2]));
+        }
+    }
+
+    @Test
+    void epochNumbersAndIsoTextOrderTogetherAndJsonArraysAreRead() throws IOException {
+        // one instant four ways, and one event an hour later in epoch milliseconds, as a .json array
+        Path in = tmp.resolve("mixed.json");
+        Files.writeString(
+                in,
+                "\uFEFF[\n{\"user_id\":\"u\",\"value\":1,\"ts\":\"2023-11-14T22:13:21Z\"},\n"
+                        + "{\"user_id\":\"u\",\"value\":2,\"ts\":1700003601000},\n"
+                        + "{\"user_id\":\"u\",\"value\":3,\"ts\":1700000000.5},\n"
+                        + "{\"user_id\":\"u\",\"value\":4,\"ts\":\"1700000001\"}\n]\n");
+        Result r = run("aggregate", in.toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out.lines().toList().get(1)).startsWith("u,4,10,1,4,2.5,1700000000.5,1700003601000,");
+
+        Files.writeString(in, "[{\"user_id\":\"u\",\"value\":1,\"ts\":\"1.7e9\"}]"); // text: plain digits only
+        r = run("aggregate", in.toString());
+        assertThat(r.code).isNotZero();
+        assertThat(r.err).contains("line 1").contains("ts").contains(Timestamps.RULE);
     }
 
     record Result(int code, String out, String err) {}

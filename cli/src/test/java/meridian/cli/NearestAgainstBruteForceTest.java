@@ -17,7 +17,9 @@ import meridian.core.csv.CsvParser;
 import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exhaustive haversine search written here. Ties: the reported place must be at the minimum distance.
  * The seed is printed; rerun with {@code -Dmeridian.seed=...}.
  */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class NearestAgainstBruteForceTest {
     private static final int QUERIES = 20_000;
     private static final double R = 6371.0;
@@ -255,7 +258,7 @@ class NearestAgainstBruteForceTest {
     }
 
     private static long seed() {
-        return Long.getLong("meridian.seed", System.nanoTime());
+        return Seeds.seed();
     }
 
     /** Random and edge-case query points: [lat, lon] each. */

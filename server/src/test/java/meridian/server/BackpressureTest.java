@@ -18,12 +18,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import meridian.server.exec.EnrichService;
 import meridian.server.metrics.Metrics;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Saturation, limits, deadlines and cancellation. Work is held in the CPU stage with a chunk listener and a
  * latch, so every scenario is forced deterministically; nothing asserts on time.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
 class BackpressureTest {
     private static final String ONE = "[{\"id\":1,\"point\":{\"lat\":35.0,\"lon\":-120.0},\"payload\":[1.0]}]";
 

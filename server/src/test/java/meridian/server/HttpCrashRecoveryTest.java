@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import meridian.testkit.Seeds;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * event the client saw acknowledged is counted exactly once in its user's aggregate. The client keeps its
  * own log (event id, user, value) and checks the service against it, user by user.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 abstract class HttpCrashRecoveryTest {
     static final int USERS = 4;
     static final int BATCHES = 30;
@@ -43,8 +48,7 @@ abstract class HttpCrashRecoveryTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void acknowledgedEventsSurviveKillNineAndAreCountedOnce() throws Exception {
-        long seed = Long.getLong("meridian.seed", System.nanoTime());
-        System.out.println(getClass().getSimpleName() + " seed = " + seed);
+        long seed = Seeds.seed();
         Random rnd = new Random(seed);
         Path refs = dir.resolve("refs.csv");
         Files.writeString(

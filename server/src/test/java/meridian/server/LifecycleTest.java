@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,7 @@ class LifecycleTest {
     }
 
     @Test
+    @Tag("slow") // a child JVM: run by Failsafe in verify, not by mvn test
     void sigtermDrainsAndExitsZero(@TempDir Path dir) throws Exception {
         Path refs = dir.resolve("refs.csv");
         Files.writeString(refs, "id,name,lat,lon\nsf,San Francisco,37.7749,-122.4194\n");

@@ -1,5 +1,6 @@
 package meridian.server;
 
+import meridian.testkit.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -9,16 +10,16 @@ class PostgresHttpCrashRecoveryTest extends HttpCrashRecoveryTest {
 
     @BeforeEach
     void createDatabase() {
-        database = TestPostgres.create("meridian_http_crash");
+        database = TestDatabases.createPostgres("meridian_http_crash");
     }
 
     @AfterEach
     void dropDatabase() {
-        TestPostgres.drop(database);
+        TestDatabases.dropPostgres(database);
     }
 
     @Override
     String db() {
-        return TestPostgres.url(database);
+        return TestDatabases.postgresUrl(database);
     }
 }

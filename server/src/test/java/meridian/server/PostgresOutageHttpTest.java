@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import meridian.testkit.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * error, never a hang), enrichment keeps serving, and once the database is back every event the clients
  * kept retrying is counted exactly once.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
 class PostgresOutageHttpTest {
     static final int CLIENTS = 4;
     static final int BATCH = 50;
@@ -31,26 +34,27 @@ class PostgresOutageHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        database = TestPostgres.create("meridian_outage");
-        server = TestServers.start(
-                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).with(ServerConfig.DB, TestPostgres.url(database)));
+        database = TestDatabases.createPostgres("meridian_outage");
+        server = TestServers.start(TestServers.config(2, 64, 30_000, 1 << 20, 60_000)
+                .with(ServerConfig.DB, TestDatabases.postgresUrl(database)));
         assertThat(server.store().awaitOpen(60_000)).isTrue();
     }
 
     @AfterEach
     void stop() {
         server.stop();
-        TestPostgres.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
-        TestPostgres.drop(database);
+        TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+        TestDatabases.dropPostgres(database);
     }
 
     private void takeDown() {
-        TestPostgres.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
-        TestPostgres.admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+        TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+        TestDatabases.admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
     }
 
     private void bringBack() {
-        TestPostgres.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+        TestDatabases.admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
     }
 
     @Test

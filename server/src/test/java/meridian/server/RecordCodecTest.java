@@ -19,9 +19,12 @@ import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.server.json.Decimals;
 import meridian.server.json.RecordCodec;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The record contract on seeded random records, against expectations written out by hand. */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class RecordCodecTest {
     private final RecordCodec codec = new RecordCodec();
 
@@ -40,8 +43,7 @@ class RecordCodecTest {
 
     @Test
     void passesEveryFieldThroughInOrderAndAppendsNearest() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("RecordCodecTest seed " + seed);
+        long seed = Seeds.seed();
         Random rnd = new Random(seed);
         var set = TestServers.sfLa();
         for (int round = 0; round < 20; round++) {
@@ -140,9 +142,7 @@ class RecordCodecTest {
     /** The short-decimal fast path against Double.parseDouble, on seeded random decimals. */
     @Test
     void parsesShortDecimalsExactly() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("parsesShortDecimalsExactly seed " + seed);
-        Random rnd = new Random(seed);
+        Random rnd = new Random(Seeds.seed());
         StringBuilder sb = new StringBuilder("[");
         List<String> texts = new java.util.ArrayList<>();
         for (int i = 0; i < 20_000; i++) {

@@ -193,6 +193,38 @@ class UsersEventsApiTest {
     }
 
     @Test
+    void epochSecondsMillisecondsAndIsoTimestampsAreOneRule() throws Exception {
+        long user = createUser("Epoch", "epoch@example.com");
+        // 2023-11-14T22:13:21Z as epoch seconds (a number and a string), ISO text, and then one hour later
+        // in epoch milliseconds: the last is the latest, whatever the notation
+        String events = "[{\"id\":800001,\"user_id\":" + user + ",\"lat\":1,\"lon\":1,\"value\":1,\"ts\":1700000001},"
+                + "{\"id\":800002,\"user_id\":" + user + ",\"lat\":1,\"lon\":1,\"value\":2,\"ts\":1700003601000},"
+                + "{\"id\":800003,\"user_id\":" + user + ",\"lat\":1,\"lon\":1,\"value\":3,\"ts\":\"1700000000\"},"
+                + "{\"id\":800004,\"user_id\":" + user
+                + ",\"lat\":1,\"lon\":1,\"value\":4,\"ts\":\"2023-11-14T23:13:22+01:00\"}]";
+        var r = post(http, server, "/events", events);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        var agg = (Map<String, Object>)
+                object(get(http, server, "/users/" + user).body()).get("aggregate");
+        assertThat(agg.get("first_ts")).isEqualTo("1700000000");
+        assertThat(agg.get("last_ts")).isEqualTo("1700003601000");
+
+        for (String ts : new String[] {"true", "\"1.7e9\"", "\"yesterday\"", "{}"}) {
+            var detail = assertError(
+                    post(
+                            http,
+                            server,
+                            "/events",
+                            "[{\"id\":800009,\"user_id\":" + user + ",\"lat\":1,\"lon\":1,\"value\":1,\"ts\":" + ts
+                                    + "}]"),
+                    400,
+                    "invalid_event");
+            assertThat(detail).as(ts).containsEntry("field", "ts").containsEntry("line", 1.0);
+        }
+    }
+
+    @Test
     void healthReportsTheDatabase() throws Exception {
         assertThat(object(get(http, server, "/health").body())).containsEntry("database", "open");
     }

@@ -17,14 +17,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import meridian.core.aggregate.AggregateSnapshot;
+import meridian.testkit.Seeds;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kill -9 in the middle of a stream of ingests, restart, and check that the store counted every event the
  * client saw acknowledged exactly once. The ingest server is a child JVM ({@link IngestLoop}); the client
  * here retries each batch until it is acknowledged and keeps its own log of acknowledged events.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 abstract class CrashRecoveryTest {
     static final int USERS = 5;
     static final int BATCHES = 24;
@@ -46,7 +51,7 @@ abstract class CrashRecoveryTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void everyAcknowledgedEventIsCountedExactlyOnceAfterKillNine() throws Exception {
-        long seed = Long.getLong("meridian.seed", System.nanoTime());
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         String url = url();
         Child child = Child.start(url);

@@ -1,6 +1,7 @@
 package meridian.store;
 
 import java.nio.file.Path;
+import meridian.testkit.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 
 class H2CrashRecoveryTest extends CrashRecoveryTest {

@@ -1,6 +1,7 @@
 package meridian.store;
 
 import java.nio.file.Path;
+import meridian.testkit.TestDatabases;
 
 /** The store contract on the embedded default: an H2 file database in PostgreSQL mode. */
 class H2StoreTest extends StoreContractTest {

@@ -1,5 +1,6 @@
 package meridian.store;
 
+import meridian.testkit.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 
 class PostgresCrashRecoveryTest extends CrashRecoveryTest {

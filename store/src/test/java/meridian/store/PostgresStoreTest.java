@@ -1,5 +1,7 @@
 package meridian.store;
 
+import meridian.testkit.TestDatabases;
+
 /** The store contract on a real PostgreSQL: a database of its own, dropped afterwards. */
 class PostgresStoreTest extends StoreContractTest {
     private String database;

@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import meridian.core.error.UnavailableException;
+import meridian.testkit.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * backend is terminated; the server itself keeps running): calls fail fast with
  * {@link UnavailableException}, nothing crashes, and the store recovers by itself when the database returns.
  */
+@Tag("slow") // run by Failsafe in verify, not by mvn test
 class PostgresUnavailableTest {
     private String database;
     private Store store;

@@ -22,15 +22,18 @@ import meridian.core.error.MeridianException;
 import meridian.core.error.NotFoundException;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The store's behaviour, run against each database (see the subclasses). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 abstract class StoreContractTest {
-    static final long SEED = Long.getLong("meridian.seed", System.nanoTime());
+    static final long SEED = Seeds.seed();
 
     ReferenceSet places;
     Store store;
@@ -42,7 +45,6 @@ abstract class StoreContractTest {
 
     @BeforeAll
     void open() {
-        System.out.println(getClass().getSimpleName() + " seed " + SEED + " (-Dmeridian.seed=" + SEED + ")");
         var rnd = new Random(SEED);
         var list = new ArrayList<Place>();
         for (int i = 0; i < 40; i++) {

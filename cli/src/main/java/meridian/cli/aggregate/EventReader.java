@@ -1,6 +1,5 @@
 package meridian.cli.aggregate;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,18 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
+import meridian.core.io.Input;
 import meridian.core.json.JsonTree;
 
 /**
- * Streams events out of a CSV (with a header row) or NDJSON file into {@link EventChunk}s; gzip is
- * recognised by its magic bytes. Columns: the key column ({@code --by}), {@code value}, {@code ts}, and
+ * Streams events out of a CSV (with a header row), NDJSON or JSON-array file into {@link EventChunk}s,
+ * opened by core's one input rule ({@link Input}). Columns: the key column ({@code --by}), {@code value}, {@code ts}, and
  * optionally {@code id} (else the line number stands for it) and {@code lat}/{@code lon} (needed to tag the
  * nearest place). NDJSON records may also give coordinates as {@code "point": {"lat": .., "lon": ..}}.
  *
@@ -37,32 +35,19 @@ abstract sealed class EventReader implements AutoCloseable {
         this.keyColumn = keyColumn;
     }
 
-    /** Opens {@code raw}: NDJSON when the name says so or the first non-blank byte is a brace, else CSV. */
+    /**
+     * Opens {@code raw} by core's one input rule ({@link Input}: gzip, byte-order mark, format by name and
+     * content): CSV, NDJSON, or a JSON array of event objects.
+     */
     static EventReader open(InputStream raw, String source, String keyColumn) {
         try {
-            InputStream in = new BufferedInputStream(raw, 1 << 16);
-            in.mark(2);
-            int m1 = in.read();
-            int m2 = in.read();
-            in.reset();
-            if (m1 == 0x1f && m2 == 0x8b) {
-                in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
-            }
-            String lower = source.toLowerCase(Locale.ROOT).replaceFirst("\\.gz$", "");
-            boolean json = lower.endsWith(".ndjson") || lower.endsWith(".jsonl") || lower.endsWith(".json");
-            if (!json && !lower.endsWith(".csv")) {
-                in.mark(4096);
-                int c;
-                int read = 0;
-                do {
-                    c = in.read();
-                    read++;
-                } while (c != -1 && Character.isWhitespace(c) && read < 4096);
-                in.reset();
-                json = c == '{';
-            }
-            var reader = new InputStreamReader(in, StandardCharsets.UTF_8);
-            return json ? new Ndjson(reader, source, keyColumn) : new Csv(reader, source, keyColumn);
+            Input in = Input.of(raw, source);
+            var reader = new InputStreamReader(in.stream(), StandardCharsets.UTF_8);
+            return switch (in.format()) {
+                case CSV -> new Csv(reader, source, keyColumn);
+                case JSON_OBJECTS -> new Ndjson(reader, source, keyColumn);
+                case JSON_ARRAY -> new JsonArray(reader, source, keyColumn);
+            };
         } catch (IOException e) {
             throw unreadable(source, e);
         }
@@ -126,7 +111,7 @@ abstract sealed class EventReader implements AutoCloseable {
         }
         long micros = Timestamps.tryParseMicros(ts);
         if (micros == Timestamps.INVALID) {
-            throw bad(line, "ts", "must be an ISO-8601 timestamp such as 2001-01-01T00:47:00, got '" + ts + "'");
+            throw bad(line, "ts", Timestamps.RULE + ", got '" + ts + "'");
         }
         c.tsMicros[i] = micros;
         c.ts[i] = ts;
@@ -142,6 +127,55 @@ abstract sealed class EventReader implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw bad(line, field, "must be a number, got '" + text + "'");
         }
+    }
+
+    private boolean coordinatesDecided;
+
+    /** One parsed JSON event (an NDJSON line or an array element) into {@code c}. */
+    void putJson(EventChunk c, long line, Object parsed) {
+        if (!(parsed instanceof Map<?, ?> record)) {
+            throw bad(line, "record", "must be a JSON object");
+        }
+        Object lat = record.get("lat");
+        Object lon = record.get("lon");
+        if (record.get("point") instanceof Map<?, ?> point) {
+            lat = point.get("lat");
+            lon = point.get("lon");
+        }
+        if (!coordinatesDecided) {
+            hasCoordinates = lat != null || lon != null;
+            coordinatesDecided = true;
+        }
+        put(
+                c,
+                line,
+                scalar(record.get("id")),
+                scalar(record.get(keyColumn)),
+                scalar(lat),
+                scalar(lon),
+                scalar(record.get("value")),
+                tsText(record.get("ts")));
+    }
+
+    /** A JSON ts as text: a string as is, a number in plain digits (never 1.7E9) for core's epoch rule. */
+    private static String tsText(Object v) {
+        if (v instanceof Double d && Double.isFinite(d)) {
+            return d == Math.rint(d) && Math.abs(d) < 1e18
+                    ? Long.toString(d.longValue())
+                    : new java.math.BigDecimal(Double.toString(d)).toPlainString();
+        }
+        return v == null ? null : String.valueOf(v);
+    }
+
+    /** JSON scalars as text; integral numbers without a decimal point, so keys read like the CSV's. */
+    private static String scalar(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue());
+        }
+        return String.valueOf(v);
     }
 
     /** CSV with a header row, RFC 4180 (core's streaming parser). */
@@ -165,9 +199,6 @@ abstract sealed class EventReader implements AutoCloseable {
             List<String> header = new ArrayList<>(parser.fields());
             for (int i = 0; i < header.size(); i++) {
                 header.set(i, header.get(i).strip());
-            }
-            if (!header.isEmpty() && header.getFirst().startsWith("\uFEFF")) {
-                header.set(0, header.getFirst().substring(1));
             }
             width = header.size();
             idCol = header.indexOf("id");
@@ -225,7 +256,6 @@ abstract sealed class EventReader implements AutoCloseable {
     static final class Ndjson extends EventReader {
         private final BufferedReader in;
         private long line;
-        private boolean coordinatesDecided;
 
         Ndjson(java.io.Reader reader, String source, String keyColumn) {
             super(source, keyColumn);
@@ -248,44 +278,12 @@ abstract sealed class EventReader implements AutoCloseable {
                     } catch (InvalidInputException e) {
                         throw bad(line, "record", "is not valid JSON: " + e.getMessage());
                     }
-                    if (!(parsed instanceof Map<?, ?> record)) {
-                        throw bad(line, "record", "must be a JSON object");
-                    }
-                    Object lat = record.get("lat");
-                    Object lon = record.get("lon");
-                    if (record.get("point") instanceof Map<?, ?> point) {
-                        lat = point.get("lat");
-                        lon = point.get("lon");
-                    }
-                    if (!coordinatesDecided) {
-                        hasCoordinates = lat != null || lon != null;
-                        coordinatesDecided = true;
-                    }
-                    put(
-                            chunk,
-                            line,
-                            scalar(record.get("id")),
-                            scalar(record.get(keyColumn)),
-                            scalar(lat),
-                            scalar(lon),
-                            scalar(record.get("value")),
-                            record.get("ts") == null ? null : String.valueOf(record.get("ts")));
+                    putJson(chunk, line, parsed);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return chunk.size > before;
-        }
-
-        /** JSON scalars as text; integral numbers without a decimal point, so keys read like the CSV's. */
-        private static String scalar(Object v) {
-            if (v == null) {
-                return null;
-            }
-            if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-                return Long.toString(d.longValue());
-            }
-            return String.valueOf(v);
         }
 
         @Override
@@ -296,5 +294,42 @@ abstract sealed class EventReader implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /**
+     * A JSON array of event objects. The array is parsed whole (core's tree parser, which keeps each
+     * object's line): fine for files that fit in memory; NDJSON streams.
+     */
+    static final class JsonArray extends EventReader {
+        private final java.util.Iterator<?> events;
+
+        JsonArray(java.io.Reader reader, String source, String keyColumn) {
+            super(source, keyColumn);
+            Object root;
+            try (reader) {
+                var text = new java.io.StringWriter();
+                reader.transferTo(text);
+                root = JsonTree.parse(text.toString(), source);
+            } catch (IOException e) {
+                throw unreadable(source, e);
+            }
+            if (!(root instanceof List<?> list)) {
+                throw bad(1, "record", "the file must hold one JSON array of events");
+            }
+            events = list.iterator();
+        }
+
+        @Override
+        boolean fill(EventChunk chunk) {
+            int before = chunk.size;
+            while (!chunk.isFull() && events.hasNext()) {
+                Object e = events.next();
+                putJson(chunk, e instanceof JsonTree.JsonObject o ? o.line() : 0, e);
+            }
+            return chunk.size > before;
+        }
+
+        @Override
+        public void close() {}
     }
 }

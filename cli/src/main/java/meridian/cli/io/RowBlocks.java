@@ -201,10 +201,7 @@ final class RowBlocks {
             }
             int next = end < 0 ? carryLen : end + 1;
             int rowEnd = end < 0 ? carryLen : (end > 0 && carry[end - 1] == '\r' ? end - 1 : end);
-            int start = 0;
-            if (rowEnd >= 3 && (carry[0] & 0xFF) == 0xEF && (carry[1] & 0xFF) == 0xBB && (carry[2] & 0xFF) == 0xBF) {
-                start = 3; // UTF-8 byte order mark
-            }
+            int start = 0; // a byte-order mark is already gone (core's Input)
             List<String> header = decodeFields(carry, start, rowEnd);
             byte[] headerBytes = Arrays.copyOfRange(carry, start, rowEnd);
             System.arraycopy(carry, next, carry, 0, carryLen - next);

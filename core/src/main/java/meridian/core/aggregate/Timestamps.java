@@ -4,17 +4,36 @@ import java.util.Map;
 import meridian.core.error.InvalidInputException;
 
 /**
- * Parses event timestamps (ISO-8601) to microseconds since the epoch, without allocating. Accepted forms:
- * {@code YYYY-MM-DD}, {@code YYYY-MM-DDTHH:MM}, {@code YYYY-MM-DDTHH:MM:SS}, an optional fraction of up to
- * nine digits (kept to the microsecond), then an optional zone: {@code Z} or {@code ±HH[:MM]}. A space may
- * stand for the {@code T}.
+ * The one timestamp rule of every face (the events API and its TCP twin, {@code meridian aggregate}, and
+ * whatever reads events later): a timestamp is parsed to microseconds since the epoch, without allocating,
+ * from one of two forms.
  *
- * <p>A timestamp without offset (a "local" time, as in the flights event file) is read as UTC. Events are
- * therefore ordered by instant when they carry offsets, and by wall-clock time when they do not; a file
- * should not mix the two unless its local times are UTC.
+ * <ul>
+ *   <li><b>ISO-8601 text</b>: {@code YYYY-MM-DD}, {@code YYYY-MM-DDTHH:MM}, {@code YYYY-MM-DDTHH:MM:SS}, an
+ *       optional fraction of up to nine digits (kept to the microsecond), then an optional zone: {@code Z} or
+ *       {@code ±HH[:MM]}. A space may stand for the {@code T}. <b>Without an offset the time is read as
+ *       UTC</b> (a "local" time, as in the flights event file): events are ordered by instant when they carry
+ *       offsets and by wall-clock time when they do not, so a file should not mix the two unless its local
+ *       times are UTC.
+ *   <li><b>An epoch number</b>: as text (a CSV field, a JSON string) an optional sign, digits and an
+ *       optional fraction, no exponent; a JSON number in any notation, which the JSON readers write out in
+ *       those plain digits before parsing. Seconds and milliseconds are told apart by magnitude:
+ *       <b>|n| &lt; 10<sup>11</sup> is seconds, anything larger milliseconds</b>. 10<sup>11</sup> seconds is
+ *       the year 5138 and 10<sup>11</sup> milliseconds is 1973-03-03, so seconds of any realistic date and
+ *       milliseconds after March 1973 are both read right; milliseconds before that are read as seconds.
+ * </ul>
+ *
+ * <p>Anything else is refused with the same field error everywhere: {@link #RULE} after the field name.
  */
 public final class Timestamps {
     private Timestamps() {}
+
+    /** What a valid timestamp is, for error messages ("ts " + RULE + ", got '...'"), the same on every face. */
+    public static final String RULE = "must be an ISO-8601 timestamp (2001-01-01T00:47:00, read as UTC, or with Z"
+            + " or an offset such as +02:00) or epoch seconds or milliseconds as a number";
+
+    /** Epoch numbers of at least this magnitude are milliseconds, smaller ones seconds (see the class comment). */
+    public static final long MILLIS_FROM = 100_000_000_000L;
 
     /** Microseconds since 1970-01-01T00:00Z, or throws {@link InvalidInputException} naming the value. */
     public static long parseMicros(CharSequence s) {
@@ -22,7 +41,7 @@ public final class Timestamps {
         if (v == INVALID) {
             throw new InvalidInputException(
                     "invalid_timestamp",
-                    "not an ISO-8601 timestamp (e.g. 2001-01-01T00:47:00 or 2001-01-01T00:47:00Z): '" + s + "'",
+                    "ts " + RULE + ", got '" + s + "'",
                     Map.of("field", "ts", "value", String.valueOf(s)));
         }
         return v;
@@ -35,7 +54,7 @@ public final class Timestamps {
     public static long tryParseMicros(CharSequence s) {
         int n = s.length();
         if (n < 10 || s.charAt(4) != '-' || s.charAt(7) != '-') {
-            return INVALID;
+            return epochMicros(s);
         }
         int year = digits(s, 0, 4);
         int month = digits(s, 5, 2);
@@ -114,6 +133,59 @@ public final class Timestamps {
         long days = daysFromCivil(year, month, day);
         long seconds = days * 86_400L + hour * 3600L + minute * 60L + second - offsetSeconds;
         return seconds * 1_000_000L + micros;
+    }
+
+    /** An epoch number in seconds or milliseconds (by magnitude) to microseconds, or {@link #INVALID}. */
+    private static long epochMicros(CharSequence s) {
+        int n = s.length();
+        int p = 0;
+        boolean negative = false;
+        if (n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+            negative = s.charAt(0) == '-';
+            p = 1;
+        }
+        int start = p;
+        long whole = 0;
+        while (p < n && isDigit(s.charAt(p))) {
+            if (p - start == 17) {
+                return INVALID; // beyond the microsecond range of a long whatever the unit
+            }
+            whole = whole * 10 + (s.charAt(p) - '0');
+            p++;
+        }
+        if (p == start) {
+            return INVALID;
+        }
+        long fraction = 0; // in billionths of the unit
+        if (p < n && s.charAt(p) == '.') {
+            p++;
+            int fractionStart = p;
+            while (p < n && isDigit(s.charAt(p))) {
+                if (p - fractionStart < 9) {
+                    fraction = fraction * 10 + (s.charAt(p) - '0');
+                }
+                p++;
+            }
+            int len = p - fractionStart;
+            if (len == 0) {
+                return INVALID;
+            }
+            for (int i = len; i < 9; i++) {
+                fraction *= 10;
+            }
+        }
+        if (p != n) {
+            return INVALID;
+        }
+        long micros;
+        if (whole < MILLIS_FROM) {
+            micros = whole * 1_000_000L + fraction / 1_000;
+        } else if (whole <= Long.MAX_VALUE / 1_000 - 1) {
+            micros = whole * 1_000L + fraction / 1_000_000;
+        } else {
+            return INVALID;
+        }
+        return negative ? -micros : micros;
     }
 
     private static boolean isDigit(char c) {

@@ -1,13 +1,10 @@
 package meridian.core.refs;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,12 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
-import meridian.core.error.NotFoundException;
 import meridian.core.geo.Earth;
+import meridian.core.io.Input;
 import meridian.core.json.JsonTree;
 import meridian.core.json.JsonTree.JsonObject;
 
@@ -89,20 +85,14 @@ public final class ReferenceSetReader {
         return load(file, nameOf(file), policy);
     }
 
+    /** Opens the file by core's one input rule ({@link Input}): JSON objects are GeoJSON, anything else CSV. */
     public static LoadResult load(Path file, String name, ErrorPolicy policy) {
         String source = file.toString();
-        try (InputStream in = Files.newInputStream(file)) {
-            InputStream body = decompressed(in);
-            String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (lower.endsWith(".gz")) {
-                lower = lower.substring(0, lower.length() - 3);
-            }
-            if (lower.endsWith(".geojson") || lower.endsWith(".json") || startsWithBrace(body)) {
-                return readGeoJson(body, source, name, policy);
-            }
-            return readCsv(body, source, name, policy);
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException("file_not_found", "no such file: " + source, Map.of("file", source));
+        try (Input in = Input.open(file)) {
+            return switch (in.format()) {
+                case CSV -> readCsv(in.stream(), source, name, policy);
+                case JSON_OBJECTS, JSON_ARRAY -> readGeoJson(in.stream(), source, name, policy);
+            };
         } catch (IOException e) {
             throw new InvalidInputException(
                     "unreadable_file", "cannot read " + source + ": " + e.getMessage(), Map.of("file", source), e);
@@ -123,10 +113,10 @@ public final class ReferenceSetReader {
         return n;
     }
 
-    /** Reads CSV from a stream (gzip detected by its magic bytes). */
+    /** Reads CSV from a stream (gzip and a byte-order mark handled as {@link Input#decompressed} does). */
     public static LoadResult readCsv(InputStream raw, String source, String name, ErrorPolicy policy)
             throws IOException {
-        InputStream in = decompressed(raw);
+        InputStream in = Input.decompressed(raw);
         var parser = new CsvParser(new InputStreamReader(in, StandardCharsets.UTF_8), source);
         var rows = new Rows(source, policy);
         if (!parser.next()) {
@@ -194,7 +184,7 @@ public final class ReferenceSetReader {
     /** Reads a GeoJSON FeatureCollection (or a single Feature) of Point features. */
     public static LoadResult readGeoJson(InputStream raw, String source, String name, ErrorPolicy policy)
             throws IOException {
-        String text = new String(decompressed(raw).readAllBytes(), StandardCharsets.UTF_8);
+        String text = new String(Input.decompressed(raw).readAllBytes(), StandardCharsets.UTF_8);
         Object root = JsonTree.parse(text, source);
         List<?> features;
         if (root instanceof JsonObject o
@@ -277,33 +267,6 @@ public final class ReferenceSetReader {
             return Long.toString(d.longValue());
         }
         return String.valueOf(v);
-    }
-
-    private static InputStream decompressed(InputStream in) throws IOException {
-        InputStream b = in.markSupported() ? in : new BufferedInputStream(in, 1 << 16);
-        b.mark(2);
-        int m1 = b.read();
-        int m2 = b.read();
-        b.reset();
-        if (m1 == 0x1f && m2 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16);
-        }
-        return b;
-    }
-
-    private static boolean startsWithBrace(InputStream in) throws IOException {
-        in.mark(1024);
-        try {
-            for (int i = 0; i < 1024; i++) {
-                int c = in.read();
-                if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != 0xEF && c != 0xBB && c != 0xBF) {
-                    return c == '{';
-                }
-            }
-            return false;
-        } finally {
-            in.reset();
-        }
     }
 
     /** Accumulates validated rows by column. */

@@ -3,18 +3,22 @@ package meridian.core.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Random;
 import meridian.core.error.InvalidInputException;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class TimestampsTest {
     @Test
     void localTimesAreReadAsUtcAndMatchJavaTime() {
-        long seed = System.nanoTime();
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         for (int i = 0; i < 20_000; i++) {
             long epochSecond = rnd.nextLong(-5_000_000_000L, 8_000_000_000L);
@@ -47,13 +51,47 @@ class TimestampsTest {
     }
 
     @Test
+    void epochNumbersAreSecondsBelowTenToTheElevenAndMillisecondsAbove() {
+        // seconds: the bench/gen_points.sh ts column, and a JSON number
+        assertThat(Timestamps.parseMicros("1700000001"))
+                .isEqualTo(Instant.parse("2023-11-14T22:13:21Z").toEpochMilli() * 1000);
+        assertThat(Timestamps.parseMicros("1700000001.25")).isEqualTo(1_700_000_001_250_000L);
+        assertThat(Timestamps.parseMicros("0")).isZero();
+        assertThat(Timestamps.parseMicros("-86400")).isEqualTo(-86_400_000_000L);
+        assertThat(Timestamps.parseMicros("99999999999")).isEqualTo(99_999_999_999_000_000L); // the last second
+        // milliseconds from 10^11 on
+        assertThat(Timestamps.parseMicros("100000000000")).isEqualTo(100_000_000_000_000L);
+        assertThat(Timestamps.parseMicros("1700000001123"))
+                .isEqualTo(Instant.parse("2023-11-14T22:13:21.123Z").toEpochMilli() * 1000);
+        assertThat(Timestamps.parseMicros("1700000001123.5")).isEqualTo(1_700_000_001_123_500L);
+        assertThat(Timestamps.parseMicros("-1700000001123")).isEqualTo(-1_700_000_001_123_000L);
+        // the same instant three ways
+        long iso = Timestamps.parseMicros("2023-11-14T23:13:21+01:00");
+        assertThat(Timestamps.parseMicros("1700000001")).isEqualTo(iso);
+        assertThat(Timestamps.parseMicros("1700000001000")).isEqualTo(iso);
+    }
+
+    @Test
     void rejectsGarbageWithTheValue() {
-        for (String bad :
-                new String[] {"", "2001", "2001-13-01", "2001-02-29", "2001-01-01T25:00", "2001-01-01X", "abc"}) {
+        for (String bad : new String[] {
+            "",
+            "2001-13-01",
+            "2001-02-29",
+            "2001-01-01T25:00",
+            "2001-01-01X",
+            "abc",
+            "1.7e9",
+            "17000000.",
+            "-",
+            "1 700",
+            "0x10",
+            "99999999999999999"
+        }) {
             assertThat(Timestamps.tryParseMicros(bad)).as(bad).isEqualTo(Timestamps.INVALID);
         }
         assertThatThrownBy(() -> Timestamps.parseMicros("yesterday"))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("yesterday");
+                .hasMessageContaining("yesterday")
+                .hasMessageContaining(Timestamps.RULE);
     }
 }

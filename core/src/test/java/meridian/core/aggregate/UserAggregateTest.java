@@ -8,15 +8,18 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Checks the aggregate against a naive twin: sort the events, then compute each statistic directly. */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class UserAggregateTest {
     record Ev(long id, double value, long micros, String place) {}
 
     @Test
     void equalsNaiveComputationWhateverTheOrderAndSplit() {
-        long seed = System.nanoTime();
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         for (int round = 0; round < 300; round++) {
             int n = 1 + rnd.nextInt(200);

@@ -11,13 +11,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meridian.core.aggregate.Timestamps;
 import meridian.core.error.InvalidInputException;
 import meridian.store.Event;
 import meridian.store.Events;
 
 /**
  * Reads the body of {@code POST /events}: a JSON array of events or newline-delimited events, each
- * {@code {"id", "user_id", "point": {"lat", "lon"} | "lat", "lon", "value", "ts"}}. Unknown fields are
+ * {@code {"id", "user_id", "point": {"lat", "lon"} | "lat", "lon", "value", "ts"}}, {@code ts} under core's
+ * timestamp rule ({@link Timestamps}: ISO-8601 text or epoch seconds/milliseconds as a number). Unknown fields are
  * ignored. A bad event is reported with its position (0-based index), its line in the body and the field.
  */
 public final class EventCodec {
@@ -91,10 +93,19 @@ public final class EventCodec {
                 case "lon" -> lon = number(p, v, index, line, "lon");
                 case "value" -> value = number(p, v, index, line, "value");
                 case "ts" -> {
-                    if (v != JsonToken.VALUE_STRING) {
-                        throw error(p, index, "ts", "ts must be an ISO-8601 date-time string", line);
+                    // core's one rule: ISO-8601 text or epoch seconds/milliseconds; a number (any JSON notation)
+                    // is stored as its plain digits, a string as sent
+                    if (v != JsonToken.VALUE_STRING
+                            && v != JsonToken.VALUE_NUMBER_INT
+                            && v != JsonToken.VALUE_NUMBER_FLOAT) {
+                        throw error(p, index, "ts", "ts " + Timestamps.RULE, line);
                     }
-                    ts = p.getText();
+                    ts = v == JsonToken.VALUE_STRING
+                            ? p.getText()
+                            : p.getDecimalValue().toPlainString();
+                    if (Timestamps.tryParseMicros(ts) == Timestamps.INVALID) {
+                        throw error(p, index, "ts", "ts " + Timestamps.RULE + ", got '" + ts + "'", line);
+                    }
                 }
                 case "point" -> {
                     if (v != JsonToken.START_OBJECT) {

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The byte-level number parser and the distance format, against the JDK on random and edge inputs. */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class DecimalsTest {
     private static double parse(String s) {
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);
@@ -16,8 +19,7 @@ class DecimalsTest {
 
     @Test
     void parsesLikeTheJdkOnRandomCoordinates() {
-        long seed = Long.getLong("meridian.seed", System.nanoTime());
-        System.out.println("Decimals random check, seed " + seed);
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         for (int i = 0; i < 200_000; i++) {
             double v = (rnd.nextDouble() * 2 - 1) * Math.pow(10, rnd.nextInt(6) - 2);

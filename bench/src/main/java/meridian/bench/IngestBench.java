@@ -1,4 +1,4 @@
-package meridian.store;
+package meridian.bench;
 
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -10,6 +10,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.store.Event;
+import meridian.store.Store;
+import meridian.store.StoreConfig;
 
 /**
  * Ingest throughput: {@code IngestBench URL [events] [batch] [threads] [users] [places]} ingests

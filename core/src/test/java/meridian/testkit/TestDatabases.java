@@ -1,4 +1,4 @@
-package meridian.store;
+package meridian.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,33 +13,35 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * Throw-away databases for tests: a fresh PostgreSQL database per test class on the local server
- * (127.0.0.1:5432, user postgres, or {@code MERIDIAN_PG_URL}), dropped afterwards; or a fresh H2 file in a
- * temporary directory.
+ * Throw-away databases for the store and server tests: a fresh PostgreSQL database on the local server
+ * (127.0.0.1:5432, user postgres, or {@code MERIDIAN_PG_URL}), dropped afterwards; or a temporary directory
+ * for an H2 file. The JDBC driver comes from the module that uses it.
  */
-final class TestDatabases {
-    static final String PG_ADMIN_URL =
+public final class TestDatabases {
+    public static final String PG_ADMIN_URL =
             System.getenv().getOrDefault("MERIDIAN_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
     private TestDatabases() {}
 
-    /** Creates an empty PostgreSQL database and returns its name. */
-    static String createPostgres(String prefix) {
+    /** Creates an empty PostgreSQL database with a random name starting with {@code prefix}; returns the name. */
+    public static String createPostgres(String prefix) {
         String name =
                 prefix + "_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
         admin("CREATE DATABASE " + name);
         return name;
     }
 
-    static String postgresUrl(String database) {
+    /** The JDBC URL of a database on the same server as {@link #PG_ADMIN_URL}. */
+    public static String postgresUrl(String database) {
         return PG_ADMIN_URL.replace("/postgres?", "/" + database + "?");
     }
 
-    static void dropPostgres(String name) {
+    public static void dropPostgres(String name) {
         admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
-    static void admin(String sql) {
+    /** Runs one statement on the server's admin database. */
+    public static void admin(String sql) {
         try (Connection c = DriverManager.getConnection(PG_ADMIN_URL);
                 Statement s = c.createStatement()) {
             s.execute(sql);
@@ -48,7 +50,7 @@ final class TestDatabases {
         }
     }
 
-    static Path tempDir(String prefix) {
+    public static Path tempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -56,7 +58,7 @@ final class TestDatabases {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

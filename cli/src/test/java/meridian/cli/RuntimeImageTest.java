@@ -1,0 +1,162 @@
+package meridian.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lean runtime image (scripts/runtime-image.sh, what the Dockerfile ships) runs the real jar: {@code serve}
+ * answers 200 on /health and stops on SIGTERM, {@code process} and {@code search} give their results. Skipped,
+ * saying so, only when the JDK has no jlink. Prints the image size and the time to the first 200.
+ */
+@Tag("slow") // builds a jlink image: run by Failsafe in verify, not by mvn test
+class RuntimeImageTest {
+    static Path root;
+    static Path jar;
+    static Path java;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void buildImage() throws Exception {
+        Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
+        assumeThat(Files.isExecutable(jlink))
+                .as("no jlink in %s (a JRE, not a JDK): the runtime image cannot be built here", jlink)
+                .isTrue();
+        root = Cli.projectRoot();
+        jar = root.resolve("cli/target/meridian.jar");
+        assertThat(jar)
+                .as("the runnable jar is built in package, before this test (mvn verify)")
+                .isRegularFile();
+        Path image = root.resolve("cli/target/runtime-image-test");
+        var build = run(
+                List.of("bash", root.resolve("scripts/runtime-image.sh").toString(), jar.toString(), image.toString()),
+                null,
+                600);
+        assertThat(build.code()).as(build.out()).isZero();
+        java = image.resolve("bin/java");
+        assertThat(java).isExecutable();
+        System.out.println(build.out().strip());
+        try (var files = Files.walk(image)) {
+            long bytes = files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
+            System.out.printf("runtime image: %.1f MB on disk%n", bytes / 1e6);
+        }
+    }
+
+    @Test
+    void serveAnswersHealthThenStopsOnSigterm() throws Exception {
+        int port;
+        try (var s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = work.resolve("serve.log");
+        long start = System.nanoTime();
+        Process serve = new ProcessBuilder(
+                        java.toString(),
+                        "-jar",
+                        jar.toString(),
+                        "serve",
+                        "--port",
+                        Integer.toString(port),
+                        "--tcp-port",
+                        "0",
+                        "--db",
+                        "off")
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            var http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
+            var health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            int status = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (status != 200 && serve.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    status = http.send(health, HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                } catch (IOException notYet) {
+                    Thread.sleep(20);
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(status)
+                    .as("first 200 on /health; the server said:%n%s", Files.readString(log))
+                    .isEqualTo(200);
+            System.out.println("runtime image: serve answered 200 on /health " + ms + " ms after the process start");
+        } finally {
+            serve.destroy(); // SIGTERM: the graceful stop
+        }
+        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(log);
+        assertThat(serve.exitValue()).as(out).isZero();
+        assertThat(out).doesNotContain("Exception");
+    }
+
+    @Test
+    void processEnrichesFromStandardInput() throws Exception {
+        var r = run(
+                List.of(java.toString(), "-jar", jar.toString(), "process", "-", "--no-progress", "--quiet"),
+                "id,lat,lon\n1,48.8566,2.3522\n2,35.6895,139.6917\n",
+                120);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out())
+                .startsWith("id,lat,lon,nearest_id,nearest_name,distance_km")
+                .contains("1,48.8566,2.3522,2988507,Paris,")
+                .contains(",Tokyo,");
+    }
+
+    @Test
+    void searchFindsPlacesByName() throws Exception {
+        var r = run(List.of(java.toString(), "-jar", jar.toString(), "search", "sao paulo", "--limit", "1"), null, 120);
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("\tSão Paulo\tBR\t");
+    }
+
+    record Result(int code, String out) {}
+
+    /** Runs a command with stdin text (or none), stdout and stderr together, within {@code seconds}. */
+    static Result run(List<String> command, String stdin, int seconds) throws Exception {
+        Path out = Files.createTempFile(work, "out", ".txt");
+        var pb = new ProcessBuilder(new ArrayList<>(command))
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + seconds + " s:\n" + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out));
+    }
+}
