@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "Settings: option > environment variable (MERIDIAN_PORT, MERIDIAN_TCP_PORT, MERIDIAN_HOST,"
                     + " MERIDIAN_REFS, MERIDIAN_CPU_PERMITS, MERIDIAN_MAX_IN_FLIGHT, MERIDIAN_ADMISSION_WAIT_MS,"
                     + " MERIDIAN_MAX_BODY_BYTES, MERIDIAN_REQUEST_DEADLINE_MS, MERIDIAN_GRACE_MS,"
-                    + " MERIDIAN_TCP_MAX_LINE_BYTES, MERIDIAN_DB) > --config file (same keys in lower case with dashes,"
+                    + " MERIDIAN_TCP_MAX_LINE_BYTES, MERIDIAN_DB, MERIDIAN_TOKENS, MERIDIAN_INSECURE, ...) > --config file (same keys in lower case with dashes,"
                     + " e.g. admission-wait-ms=500) > defaults."
         })
 final class ServeCommand implements Callable<Integer> {
@@ -69,6 +69,28 @@ final class ServeCommand implements Callable<Integer> {
                     + " jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres, or off.")
     String db;
 
+    @Option(
+            names = "--tokens",
+            paramLabel = "FILE",
+            description = "Bearer tokens, one 'ROLE TOKEN' per line (read, write, admin; # comments)."
+                    + " Without it the service listens on loopback only.")
+    Path tokens;
+
+    @Option(names = "--insecure", description = "Allow a non-loopback --host without --tokens.")
+    Boolean insecure;
+
+    @Option(
+            names = "--allowed-hosts",
+            paramLabel = "NAMES",
+            description = "Host header names answered besides IP literals (default localhost; 421 otherwise).")
+    String allowedHosts;
+
+    @Option(
+            names = "--allowed-origins",
+            paramLabel = "ORIGINS",
+            description = "Browser origins allowed to call the service, comma-separated (default none; 403).")
+    String allowedOrigins;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings.")
     Path config;
 
@@ -86,6 +108,10 @@ final class ServeCommand implements Callable<Integer> {
         put(o, "request-deadline-ms", requestDeadlineMs);
         put(o, "grace-ms", graceMs);
         put(o, "db", db);
+        put(o, "tokens", tokens);
+        put(o, "insecure", insecure);
+        put(o, "allowed-hosts", allowedHosts);
+        put(o, "allowed-origins", allowedOrigins);
         try {
             return ServerMain.run(ServerConfig.load(config, System.getenv(), o));
         } catch (MeridianException e) {

@@ -21,6 +21,9 @@ import meridian.server.http.HttpApi;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.refs.RefSetRegistry;
+import meridian.server.security.HttpGate;
+import meridian.server.security.RequestGate;
+import meridian.server.security.Tokens;
 import meridian.server.tcp.TcpServer;
 import meridian.store.Store;
 import meridian.store.StoreConfig;
@@ -49,6 +52,8 @@ public final class MeridianServer implements AutoCloseable {
 
     private MeridianServer(ServerConfig config, String defaultName, Callable<ReferenceSet> loader) throws IOException {
         this.config = config;
+        Tokens tokens = config.tokens().isEmpty() ? null : Tokens.load(Path.of(config.tokens()));
+        checkExposure(config, tokens);
         this.registry = new RefSetRegistry(defaultName);
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
         FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
@@ -58,7 +63,8 @@ public final class MeridianServer implements AutoCloseable {
         this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
         metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
         this.store = openStore(config.db());
-        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store);
+        RequestGate gate = new HttpGate(tokens, allowedHosts(config), config.allowedOriginList());
+        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store, gate);
         this.http = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -109,6 +115,37 @@ public final class MeridianServer implements AutoCloseable {
         if (store != null) {
             store.close();
         }
+    }
+
+    /**
+     * Without tokens anyone who reaches the port may replace reference sets and read users: such a service
+     * listens on a loopback address only, unless {@code insecure} says the network around it is trusted.
+     */
+    static void checkExposure(ServerConfig config, Tokens tokens) {
+        if (tokens != null || config.insecure()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(config.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new InvalidInputException(
+                    "insecure_bind",
+                    "refusing to listen on " + config.host() + " without tokens: anyone who reaches the port could"
+                            + " replace reference sets and read or delete users. Give --tokens FILE (lines 'ROLE"
+                            + " TOKEN'), or --insecure if the network is trusted, or a loopback --host",
+                    Map.of("field", "host", "value", config.host()));
+        }
+    }
+
+    /** The configured names plus the bind address when it is a name (an IP literal passes anyway). */
+    private static java.util.List<String> allowedHosts(ServerConfig config) {
+        var hosts = new java.util.ArrayList<>(config.allowedHostList());
+        hosts.add(config.host());
+        return hosts;
     }
 
     /** Loads the default reference set named by the configuration and starts listening. */
@@ -201,7 +238,8 @@ public final class MeridianServer implements AutoCloseable {
             out.println("  TCP   " + config.host() + ":" + tcpPort() + "  (newline-delimited JSON records)");
         }
         if (store != null) {
-            out.println("  users and events: " + config.db() + " (opening in the background)");
+            out.println("  users and events: " + meridian.store.StoreConfig.redact(config.db())
+                    + " (opening in the background)");
         }
         out.println("  cpu-permits=" + config.cpuPermits() + " max-in-flight=" + config.maxInFlight()
                 + " admission-wait-ms=" + config.admissionWaitMs() + " request-deadline-ms="

@@ -36,6 +36,18 @@ import meridian.core.refs.ReferenceSetReader;
  * @param tcpMaxLineBytes longest line accepted on the TCP endpoint
  * @param db where users and events live: {@code embedded} (an H2 file under {@code ./data}), a JDBC URL
  *     (e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}), or {@code off}
+ * @param tokens file of {@code ROLE TOKEN} lines ({@code read}, {@code write}, {@code admin}); empty for none,
+ *     which confines the service to a loopback address unless {@code insecure}
+ * @param insecure allow a non-loopback {@code host} without tokens
+ * @param allowedHosts {@code Host} names answered besides IP literals (comma-separated; 421 otherwise)
+ * @param allowedOrigins browser {@code Origin}s allowed to call (comma-separated; 403 otherwise; none by default)
+ * @param tcpIdleTimeoutMs a TCP connection that sends nothing for this long is closed (also bounds a stalled line)
+ * @param tcpMaxConnections open TCP connections at once; more are answered with an error line and closed
+ * @param tcpBufferBudgetBytes bytes of unfinished lines all TCP connections may buffer together
+ * @param maxRefsets reference sets loaded at once, the default included
+ * @param maxRefsetPlaces places in all loaded reference sets together
+ * @param maxMatchSlots (record, nearest place) results one request may ask for ({@code k × records}; 413 above)
+ * @param matchBudget results all requests in flight may hold together (503 above)
  */
 public record ServerConfig(
         String host,
@@ -49,7 +61,18 @@ public record ServerConfig(
         long requestDeadlineMs,
         long graceMs,
         int tcpMaxLineBytes,
-        String db) {
+        String db,
+        String tokens,
+        boolean insecure,
+        String allowedHosts,
+        String allowedOrigins,
+        long tcpIdleTimeoutMs,
+        int tcpMaxConnections,
+        long tcpBufferBudgetBytes,
+        int maxRefsets,
+        long maxRefsetPlaces,
+        long maxMatchSlots,
+        long matchBudget) {
 
     /** Property keys with their defaults, in documentation order. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -68,6 +91,17 @@ public record ServerConfig(
         d.put("grace-ms", "10000");
         d.put("tcp-max-line-bytes", String.valueOf(1 << 20));
         d.put("db", "embedded");
+        d.put("tokens", "");
+        d.put("insecure", "false");
+        d.put("allowed-hosts", "localhost");
+        d.put("allowed-origins", "");
+        d.put("tcp-idle-timeout-ms", "60000");
+        d.put("tcp-max-connections", "1024");
+        d.put("tcp-buffer-budget-bytes", String.valueOf(64L << 20));
+        d.put("max-refsets", "16");
+        d.put("max-refset-places", "5000000");
+        d.put("max-match-slots", "8000000");
+        d.put("match-budget", "32000000");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -83,12 +117,62 @@ public record ServerConfig(
         positive("max-body-bytes", maxBodyBytes);
         positive("request-deadline-ms", requestDeadlineMs);
         positive("tcp-max-line-bytes", tcpMaxLineBytes);
+        positive("tcp-idle-timeout-ms", tcpIdleTimeoutMs);
+        positive("tcp-max-connections", tcpMaxConnections);
+        positive("tcp-buffer-budget-bytes", tcpBufferBudgetBytes);
+        positive("max-refsets", maxRefsets);
+        positive("max-refset-places", maxRefsetPlaces);
+        positive("max-match-slots", maxMatchSlots);
+        positive("match-budget", matchBudget);
+        tokens = tokens == null ? "" : tokens.strip();
+        allowedHosts = allowedHosts == null ? "" : allowedHosts.strip();
+        allowedOrigins = allowedOrigins == null ? "" : allowedOrigins.strip();
         if (admissionWaitMs < 0) {
             throw bad("admission-wait-ms", admissionWaitMs, "must not be negative");
         }
         if (graceMs < 0) {
             throw bad("grace-ms", graceMs, "must not be negative");
         }
+    }
+
+    /** The original settings, with the defaults for the security and budget settings (tests and embedding). */
+    public ServerConfig(
+            String host,
+            int port,
+            int tcpPort,
+            String refs,
+            int cpuPermits,
+            int maxInFlight,
+            long admissionWaitMs,
+            long maxBodyBytes,
+            long requestDeadlineMs,
+            long graceMs,
+            int tcpMaxLineBytes,
+            String db) {
+        this(
+                host,
+                port,
+                tcpPort,
+                refs,
+                cpuPermits,
+                maxInFlight,
+                admissionWaitMs,
+                maxBodyBytes,
+                requestDeadlineMs,
+                graceMs,
+                tcpMaxLineBytes,
+                db,
+                "",
+                false,
+                DEFAULTS.get("allowed-hosts"),
+                "",
+                Long.parseLong(DEFAULTS.get("tcp-idle-timeout-ms")),
+                Integer.parseInt(DEFAULTS.get("tcp-max-connections")),
+                Long.parseLong(DEFAULTS.get("tcp-buffer-budget-bytes")),
+                Integer.parseInt(DEFAULTS.get("max-refsets")),
+                Long.parseLong(DEFAULTS.get("max-refset-places")),
+                Long.parseLong(DEFAULTS.get("max-match-slots")),
+                Long.parseLong(DEFAULTS.get("match-budget")));
     }
 
     /** The defaults alone. */
@@ -162,7 +246,48 @@ public record ServerConfig(
                 number(v, "request-deadline-ms"),
                 number(v, "grace-ms"),
                 (int) number(v, "tcp-max-line-bytes"),
-                v.get("db"));
+                v.get("db"),
+                v.get("tokens"),
+                bool(v, "insecure"),
+                v.get("allowed-hosts"),
+                v.get("allowed-origins"),
+                number(v, "tcp-idle-timeout-ms"),
+                (int) number(v, "tcp-max-connections"),
+                number(v, "tcp-buffer-budget-bytes"),
+                (int) number(v, "max-refsets"),
+                number(v, "max-refset-places"),
+                number(v, "max-match-slots"),
+                number(v, "match-budget"));
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key).strip().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0", "" -> false;
+            default ->
+                throw new InvalidInputException(
+                        "invalid_setting",
+                        "setting '" + key + "' (" + envName(key) + ") must be true or false, got '" + s + "'",
+                        Map.of("field", key, "value", s));
+        };
+    }
+
+    /** {@link #allowedHosts} as a list. */
+    public List<String> allowedHostList() {
+        return split(allowedHosts);
+    }
+
+    /** {@link #allowedOrigins} as a list. */
+    public List<String> allowedOriginList() {
+        return split(allowedOrigins);
+    }
+
+    private static List<String> split(String list) {
+        return java.util.Arrays.stream(list.split(","))
+                .map(String::strip)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     private static long number(Map<String, String> v, String key) {
@@ -192,36 +317,53 @@ public record ServerConfig(
 
     /** A copy with other ports (tests use 0 for ephemeral ports). */
     public ServerConfig withPorts(int http, int tcp) {
-        return new ServerConfig(
-                host,
-                http,
-                tcp,
-                refs,
-                cpuPermits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBodyBytes,
-                requestDeadlineMs,
-                graceMs,
-                tcpMaxLineBytes,
-                db);
+        return with(Map.of("port", String.valueOf(http), "tcp-port", String.valueOf(tcp)));
     }
 
     /** A copy with another database setting. */
     public ServerConfig withDb(String newDb) {
+        return with(Map.of("db", newDb));
+    }
+
+    /**
+     * A copy with some settings replaced, keyed like the properties (tests and embedding). Ports keep this
+     * record's meaning: 0 is any free port, -1 is off.
+     */
+    public ServerConfig with(Map<String, String> changes) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (String line : describe()) {
+            int eq = line.indexOf('=');
+            v.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        v.put("tokens", tokens);
+        v.put("db", db);
+        v.putAll(changes);
+        int tcp = (int) number(v, "tcp-port");
+        ServerConfig c = fromMap(v);
         return new ServerConfig(
-                host,
-                port,
-                tcpPort,
-                refs,
-                cpuPermits,
-                maxInFlight,
-                admissionWaitMs,
-                maxBodyBytes,
-                requestDeadlineMs,
-                graceMs,
-                tcpMaxLineBytes,
-                newDb);
+                c.host,
+                c.port,
+                tcp,
+                c.refs,
+                c.cpuPermits,
+                c.maxInFlight,
+                c.admissionWaitMs,
+                c.maxBodyBytes,
+                c.requestDeadlineMs,
+                c.graceMs,
+                c.tcpMaxLineBytes,
+                c.db,
+                c.tokens,
+                c.insecure,
+                c.allowedHosts,
+                c.allowedOrigins,
+                c.tcpIdleTimeoutMs,
+                c.tcpMaxConnections,
+                c.tcpBufferBudgetBytes,
+                c.maxRefsets,
+                c.maxRefsetPlaces,
+                c.maxMatchSlots,
+                c.matchBudget);
     }
 
     /** The settings as key = value lines, for the startup banner and docs. */
@@ -238,6 +380,17 @@ public record ServerConfig(
                 "request-deadline-ms=" + requestDeadlineMs,
                 "grace-ms=" + graceMs,
                 "tcp-max-line-bytes=" + tcpMaxLineBytes,
-                "db=" + db);
+                "db=" + meridian.store.StoreConfig.redact(db),
+                "tokens=" + (tokens.isEmpty() ? "" : tokens),
+                "insecure=" + insecure,
+                "allowed-hosts=" + allowedHosts,
+                "allowed-origins=" + allowedOrigins,
+                "tcp-idle-timeout-ms=" + tcpIdleTimeoutMs,
+                "tcp-max-connections=" + tcpMaxConnections,
+                "tcp-buffer-budget-bytes=" + tcpBufferBudgetBytes,
+                "max-refsets=" + maxRefsets,
+                "max-refset-places=" + maxRefsetPlaces,
+                "max-match-slots=" + maxMatchSlots,
+                "match-budget=" + matchBudget);
     }
 }

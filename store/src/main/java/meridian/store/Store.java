@@ -26,6 +26,8 @@ import org.flywaydb.core.api.FlywayException;
  * {@code database_unavailable}; the pool recovers by itself when the database returns. Thread-safe.
  */
 public final class Store implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Store.class.getName());
+
     private final StoreConfig config;
     private final HikariDataSource pool;
     private final Users users;
@@ -88,11 +90,11 @@ public final class Store implements AutoCloseable {
             if (sql == null || !isUnavailable(sql)) {
                 throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
             }
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot prepare the database schema: " + StoreConfig.redact(sql.getMessage()));
             throw new UnavailableException(
-                    "database_unavailable",
-                    "cannot prepare the database schema: " + (sql != null ? sql.getMessage() : e.getMessage()),
-                    Map.of("operation", "migrate"),
-                    e);
+                    "database_unavailable", "the database is unavailable", Map.of("operation", "migrate"), e);
         }
     }
 
@@ -194,11 +196,12 @@ public final class Store implements AutoCloseable {
             detail.put("operation", operation);
             // read by the HTTP layer for its Retry-After header
             detail.put("retry_after_s", 1);
-            if (e.getSQLState() != null) {
-                detail.put("sql_state", e.getSQLState());
-            }
-            return new UnavailableException(
-                    "database_unavailable", "the database is unavailable: " + rootMessage(e), detail, e);
+            // The driver's message names hosts, ports, databases and users: logged, never sent to a client.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    operation + ": the database is unavailable (SQL state " + e.getSQLState() + "): "
+                            + StoreConfig.redact(rootMessage(e)));
+            return new UnavailableException("database_unavailable", "the database is unavailable", detail, e);
         }
         return new IllegalStateException(operation + " failed: " + e.getMessage(), e);
     }

@@ -39,6 +39,7 @@ import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.metrics.Metrics.Route;
 import meridian.server.refs.RefSetRegistry;
+import meridian.server.security.RequestGate;
 
 /**
  * The HTTP surface: one plain handler method per route, wired in {@link #routing}. Every handler runs on
@@ -64,6 +65,7 @@ public final class HttpApi {
     private final UsersApi users; // null when the store is off
     private final meridian.server.StoreAccess store;
     private final byte[] hello;
+    private final RequestGate gate;
 
     public HttpApi(
             ServerConfig config,
@@ -73,7 +75,9 @@ public final class HttpApi {
             Metrics metrics,
             BooleanSupplier draining,
             String version,
-            meridian.server.StoreAccess store) {
+            meridian.server.StoreAccess store,
+            RequestGate gate) {
+        this.gate = gate;
         this.config = config;
         this.registry = registry;
         this.service = service;
@@ -117,6 +121,7 @@ public final class HttpApi {
             long start = System.nanoTime();
             metrics.httpRequestStarted();
             try {
+                gate.check(head(req)); // before any body byte is read or any admission is taken
                 h.handle(req, res, start + deadlineNanos);
             } catch (Throwable e) {
                 fail(req, res, e);
@@ -125,6 +130,17 @@ public final class HttpApi {
                 metrics.request(route, res.status().code(), System.nanoTime() - start);
             }
         };
+    }
+
+    private static RequestGate.RequestHead head(ServerRequest req) {
+        var h = req.headers();
+        return new RequestGate.RequestHead(
+                req.prologue().method().text(),
+                req.path().path(),
+                h.first(HeaderNames.HOST).orElse(null),
+                h.first(HeaderNames.ORIGIN).orElse(null),
+                h.first(HeaderNames.CONTENT_TYPE).orElse(null),
+                h.first(HeaderNames.AUTHORIZATION).orElse(null));
     }
 
     private void fail(ServerRequest req, ServerResponse res, Throwable e) {
@@ -141,7 +157,10 @@ public final class HttpApi {
             if (m instanceof UnavailableException && m.detail().get("retry_after_s") instanceof Number n) {
                 res.header(HeaderNames.RETRY_AFTER, n.toString());
             }
-            if (status == 413 || status == 503 || status == 504) {
+            if (m instanceof RefusedException && m.code().equals("unauthorized")) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"meridian\"");
+            }
+            if (status == 413 || status == 503 || status == 504 || m instanceof RefusedException) {
                 // the body may be left unread: do not try to reuse the connection
                 res.header(HeaderNames.CONNECTION, "close");
             }
@@ -192,7 +211,8 @@ public final class HttpApi {
 
     static int status(MeridianException m) {
         return switch (m) {
-            case InvalidInputException i -> "body_too_large".equals(i.code()) ? 413 : 400;
+            case InvalidInputException i ->
+                "body_too_large".equals(i.code()) || "result_too_large".equals(i.code()) ? 413 : 400;
             case NotFoundException n -> 404;
             case ConflictException c -> 409;
             case RefusedException r ->

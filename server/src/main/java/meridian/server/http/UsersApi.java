@@ -28,7 +28,7 @@ import meridian.store.UserPage;
  * the request's virtual thread is for; an event is acknowledged (2xx) only after its transaction committed.
  */
 final class UsersApi {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.factory();
 
     private final StoreAccess store;
     private final RefSetRegistry registry;
@@ -120,16 +120,8 @@ final class UsersApi {
                     p.skipChildren();
                 }
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidInputException(
-                    "invalid_json",
-                    "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(),
-                    Map.of(
-                            "line",
-                            e.getLocation().getLineNr(),
-                            "column",
-                            e.getLocation().getColumnNr()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
+            throw Json.inputError(e, "invalid_json");
         }
         for (String field : List.of("name", "email")) {
             if (!out.containsKey(field)) {

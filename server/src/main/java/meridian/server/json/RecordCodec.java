@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,6 +57,7 @@ public final class RecordCodec {
                 .rootValueSeparator((String) null) // NDJSON lines must not start with a space
                 // Virtual threads make Jackson's default thread-local buffer pool useless: share a bounded one.
                 .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
+                .streamReadConstraints(Json.READ_LIMITS)
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
@@ -92,8 +94,8 @@ public final class RecordCodec {
             if (p.nextToken() != null) {
                 throw error(p, -1, null, "unexpected content after the end of the array");
             }
-        } catch (JsonParseException e) {
-            throw malformed(e);
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw Json.inputError(e, "malformed_json");
         }
     }
 
@@ -104,8 +106,8 @@ public final class RecordCodec {
             if (p.nextToken() != null) {
                 throw error(p, index, null, "unexpected content after the record");
             }
-        } catch (JsonParseException e) {
-            throw malformed(e);
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw Json.inputError(e, "malformed_json");
         }
     }
 
@@ -455,19 +457,5 @@ public final class RecordCodec {
                 .append("): ")
                 .append(why);
         return new InvalidInputException(field == null ? "invalid_record" : "invalid_field", msg.toString(), detail);
-    }
-
-    private static InvalidInputException malformed(JsonParseException e) {
-        JsonLocation loc = e.getLocation();
-        Map<String, Object> detail = new LinkedHashMap<>();
-        long line = loc == null ? 0 : loc.getLineNr();
-        long column = loc == null ? 0 : loc.getColumnNr();
-        detail.put("line", line);
-        detail.put("column", column);
-        return new InvalidInputException(
-                "malformed_json",
-                "malformed JSON at line " + line + ", column " + column + ": " + e.getOriginalMessage(),
-                detail,
-                e);
     }
 }
