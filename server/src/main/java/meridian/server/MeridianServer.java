@@ -54,13 +54,20 @@ public final class MeridianServer implements AutoCloseable {
         this.config = config;
         Tokens tokens = config.tokens().isEmpty() ? null : Tokens.load(Path.of(config.tokens()));
         checkExposure(config, tokens);
-        this.registry = new RefSetRegistry(defaultName);
+        this.registry = new RefSetRegistry(defaultName, config.maxRefsets(), config.maxRefsetPlaces());
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
         FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
         Thread.ofPlatform().name("meridian-refs-load").start(loading);
         this.pool = new CpuPool(config.cpuPermits(), config.cpuPermits());
         RecordCodec codec = new RecordCodec();
-        this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
+        this.service = new EnrichService(
+                pool,
+                metrics,
+                codec,
+                config.maxInFlight(),
+                config.admissionWaitMs(),
+                config.maxMatchSlots(),
+                config.matchBudget());
         metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
         this.store = openStore(config.db());
         RequestGate gate = new HttpGate(tokens, allowedHosts(config), config.allowedOriginList());
@@ -85,7 +92,12 @@ public final class MeridianServer implements AutoCloseable {
                         service,
                         codec,
                         metrics,
-                        config.tcpMaxLineBytes(),
+                        new TcpServer.Limits(
+                                config.tcpMaxLineBytes(),
+                                config.tcpIdleTimeoutMs(),
+                                config.tcpMaxConnections(),
+                                config.tcpBufferBudgetBytes()),
+                        tokens,
                         config.requestDeadlineMs());
             }
             registry.put(loading.get());
@@ -166,10 +178,10 @@ public final class MeridianServer implements AutoCloseable {
     static StoreAccess openStore(String db) {
         return switch (db) {
             case "off", "none" -> null;
-            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded(), null), "under ./data");
+            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded()), "under ./data");
             default -> {
                 StoreConfig c = StoreConfig.of(db);
-                yield new StoreAccess(() -> Store.open(c, null), c.redactedUrl());
+                yield new StoreAccess(() -> Store.open(c), c.redactedUrl());
             }
         };
     }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import meridian.core.error.UnavailableException;
-import meridian.core.refs.ReferenceSet;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -33,18 +32,18 @@ public final class Store implements AutoCloseable {
     private final Users users;
     private final Events events;
 
-    private Store(StoreConfig config, HikariDataSource pool, ReferenceSet places) {
+    private Store(StoreConfig config, HikariDataSource pool) {
         this.config = config;
         this.pool = pool;
         this.users = new Users(this);
-        this.events = new Events(this, places);
+        this.events = new Events(this);
     }
 
     /**
-     * Opens the pool and brings the schema up to date. {@code places} is the reference set ingested events
-     * are tagged with (their nearest place); null to store events without a place.
+     * Opens the pool, brings the schema up to date, and repairs any aggregate that holds a non-finite
+     * number (written before values were bounded) by recomputing it from its user's events.
      */
-    public static Store open(StoreConfig config, ReferenceSet places) {
+    public static Store open(StoreConfig config) {
         var hc = new HikariConfig();
         hc.setJdbcUrl(config.url());
         if (config.user() != null) {
@@ -75,7 +74,18 @@ public final class Store implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Store(config, pool, places);
+        Store store = new Store(config, pool);
+        try {
+            int repaired = store.events.repairAggregates();
+            if (repaired > 0) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "recomputed " + repaired + " user aggregate(s) that held a non-finite number");
+            }
+        } catch (UnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "aggregate check skipped: the database is unavailable");
+        }
+        return store;
     }
 
     private static void migrate(DataSource ds) {

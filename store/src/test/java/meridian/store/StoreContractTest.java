@@ -49,7 +49,7 @@ abstract class StoreContractTest {
             list.add(new Place("P" + i, "Place " + i, rnd.nextDouble(-80, 80), rnd.nextDouble(-180, 180), Map.of()));
         }
         places = ReferenceSet.of("test-places", list);
-        store = Store.open(createDatabase(), places);
+        store = Store.open(createDatabase());
     }
 
     @AfterAll
@@ -159,7 +159,7 @@ abstract class StoreContractTest {
                 events.get(1),
                 new Event(9_000_004, user, 13, 23, 10, "2001-01-01T03:00:00"),
                 new Event(9_000_004, user, 13, 23, 10, "2001-01-01T03:00:00"));
-        assertThat(store.events().ingest(mixed)).isEqualTo(new IngestResult(1, 2));
+        assertThat(store.events().ingest(mixed, tags(mixed))).isEqualTo(new IngestResult(1, 2));
 
         AggregateSnapshot a = store.users().get(user).aggregate();
         assertThat(a.count()).isEqualTo(4);
@@ -311,6 +311,16 @@ abstract class StoreContractTest {
     }
 
     // ---- helpers: an independent nearest place, by brute force ----
+
+    List<PlaceTag> tags(List<Event> events) {
+        var tags = new ArrayList<PlaceTag>();
+        for (Event e : events) {
+            String id = bruteForceNearest(e.lat(), e.lon());
+            int i = indexOf(id);
+            tags.add(new PlaceTag(id, places.placeName(i), haversine(e.lat(), e.lon(), places.lat(i), places.lon(i))));
+        }
+        return tags;
+    }
 
     String bruteForceNearest(double lat, double lon) {
         int best = -1;

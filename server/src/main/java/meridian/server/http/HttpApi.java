@@ -87,7 +87,7 @@ public final class HttpApi {
         this.version = version;
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.requestDeadlineMs());
         this.store = store;
-        this.users = store == null ? null : new UsersApi(store, registry, config.maxBodyBytes());
+        this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
         this.hello =
                 ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -104,7 +104,8 @@ public final class HttpApi {
                 .get("/metrics", guarded(Route.METRICS, this::metrics))
                 .get("/refsets", guarded(Route.REFSETS_LIST, this::listRefsets))
                 .put("/refsets/{name}", guarded(Route.REFSETS_PUT, this::putRefset))
-                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset));
+                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset))
+                .post("/refsets/{name}/reset", guarded(Route.REFSETS_PUT, this::resetRefset));
         if (users != null) {
             r.post("/users", guarded(Route.USERS_CREATE, users::create))
                     .get("/users", guarded(Route.USERS_LIST, users::list))
@@ -359,6 +360,11 @@ public final class HttpApi {
         checkLength(req);
         // Read the (bounded) body on this I/O thread; parse and index on the CPU pool.
         byte[] csv = new BodyStream(req.content().inputStream(), config.maxBodyBytes(), deadline).readAllBytes();
+        boolean geoJson = req.headers()
+                .first(HeaderNames.CONTENT_TYPE)
+                .orElse("")
+                .toLowerCase(java.util.Locale.ROOT)
+                .startsWith("application/geo+json");
         LoadResult[] result = new LoadResult[1];
         if (!service.pool()
                 .tryAcquire(Math.max(
@@ -371,8 +377,11 @@ public final class HttpApi {
                     "overloaded", "the server is saturated; retry later", Map.of("retry_after_s", 1L), null);
         }
         try (RequestScope scope = new RequestScope(service.pool(), deadline)) {
-            scope.fork(() -> result[0] =
-                    ReferenceSetReader.readCsv(new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP));
+            scope.fork(() -> result[0] = geoJson
+                    ? ReferenceSetReader.readGeoJson(
+                            new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP)
+                    : ReferenceSetReader.readCsv(
+                            new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP));
             try {
                 scope.join();
             } catch (java.util.concurrent.TimeoutException e) {
@@ -412,10 +421,28 @@ public final class HttpApi {
         send(res, Json.bytes(report));
     }
 
+    /** Deleting the default set restores the one the service started with (the bundled set by default). */
     private void deleteRefset(ServerRequest req, ServerResponse res, long deadline) {
         String name = req.path().pathParameters().get("name");
-        registry.delete(name);
-        send(res, Json.bytes(Map.of("deleted", name)));
+        boolean deleted = registry.delete(name);
+        send(res, Json.bytes(Map.of(deleted ? "deleted" : "restored", name)));
+    }
+
+    /** {@code POST /refsets/{default}/reset}: the default set the service started with, back in place. */
+    private void resetRefset(ServerRequest req, ServerResponse res, long deadline) {
+        String name = req.path().pathParameters().get("name");
+        if (!name.equals(registry.defaultName())) {
+            throw new InvalidInputException(
+                    "not_default_refset",
+                    "only the default reference set '" + registry.defaultName() + "' can be reset; '" + name
+                            + "' can be replaced with PUT or removed with DELETE",
+                    Map.of("name", name));
+        }
+        registry.restoreDefault();
+        send(
+                res,
+                Json.bytes(Map.of(
+                        "restored", name, "places", registry.get(null).set().size())));
     }
 
     private void fallback(ServerRequest req, ServerResponse res, long deadline) {

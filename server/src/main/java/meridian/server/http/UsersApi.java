@@ -15,10 +15,12 @@ import java.util.Map;
 import meridian.core.aggregate.AggregateSnapshot;
 import meridian.core.error.InvalidInputException;
 import meridian.server.StoreAccess;
+import meridian.server.exec.EnrichService;
 import meridian.server.json.EventCodec;
 import meridian.server.json.Json;
 import meridian.server.refs.RefSetRegistry;
 import meridian.store.IngestResult;
+import meridian.store.Store;
 import meridian.store.User;
 import meridian.store.UserDetails;
 import meridian.store.UserPage;
@@ -32,9 +34,11 @@ final class UsersApi {
 
     private final StoreAccess store;
     private final RefSetRegistry registry;
+    private final EnrichService service;
     private final long maxBodyBytes;
 
-    UsersApi(StoreAccess store, RefSetRegistry registry, long maxBodyBytes) {
+    UsersApi(StoreAccess store, RefSetRegistry registry, EnrichService service, long maxBodyBytes) {
+        this.service = service;
         this.store = store;
         this.registry = registry;
         this.maxBodyBytes = maxBodyBytes;
@@ -93,8 +97,10 @@ final class UsersApi {
     void ingest(ServerRequest req, ServerResponse res, long deadline) throws IOException {
         InputStream body = new BodyStream(req.content().inputStream(), maxBodyBytes, deadline);
         var events = EventCodec.read(body);
-        // events are tagged with the service's default reference set, as /enrich is by default
-        IngestResult r = store.get().events().ingest(events, registry.get(null).set());
+        Store db = store.get(); // 503 before any CPU is spent when the database is away
+        // events are tagged with the service's default reference set, as /enrich is by default, on the CPU pool
+        RefSetRegistry.Entry refs = registry.get(null);
+        IngestResult r = db.events().ingest(events, service.tag(events, refs.enricher(), refs.set(), deadline));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accepted", r.accepted());
         m.put("duplicates", r.duplicates());
