@@ -7,24 +7,24 @@ import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Throw-away databases on the local PostgreSQL (127.0.0.1:5432, user postgres, or MERIDIAN_PG_URL). */
-final class TestPostgres {
+public final class TestPostgres {
     static final String ADMIN_URL =
             System.getenv().getOrDefault("MERIDIAN_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
     private TestPostgres() {}
 
-    static String create(String prefix) {
+    public static String create(String prefix) {
         String name =
                 prefix + "_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
         admin("CREATE DATABASE " + name);
         return name;
     }
 
-    static String url(String database) {
+    public static String url(String database) {
         return ADMIN_URL.replace("/postgres?", "/" + database + "?");
     }
 
-    static void drop(String database) {
+    public static void drop(String database) {
         admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
 

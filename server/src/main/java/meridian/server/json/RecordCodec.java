@@ -190,7 +190,7 @@ public final class RecordCodec {
             double v = values[j];
             long bits = Double.doubleToRawLongBits(v);
             if (lastText == null || bits != lastBits) {
-                if (!Double.isFinite(v)) { // not JSON: let the generator decide (it quotes NaN/Infinity)
+                if (!Double.isFinite(v)) { // not a JSON number: written as null
                     writePayloadSlow(g, values, from, to);
                     return;
                 }
@@ -213,10 +213,15 @@ public final class RecordCodec {
         ((OutputStream) g.getOutputTarget()).write(buf, 0, n);
     }
 
+    /** A payload with a product beyond the double range: such a value is written as null (JSON has no infinity). */
     private static void writePayloadSlow(JsonGenerator g, double[] values, int from, int to) throws IOException {
         g.writeStartArray();
         for (int j = from; j < to; j++) {
-            g.writeNumber(values[j]);
+            if (Double.isFinite(values[j])) {
+                g.writeNumber(values[j]);
+            } else {
+                g.writeNull();
+            }
         }
         g.writeEndArray();
     }
