@@ -2,8 +2,14 @@
 # slim base. Users and events live in the embedded database under /app/data (mount a volume) unless
 # MERIDIAN_DB points at PostgreSQL.
 #
+# The container listens on all interfaces, so it requires bearer tokens: mount a tokens file (one
+# 'ROLE TOKEN' line per client, roles read < write < admin; see docs/SECURITY.md) at
+# /run/secrets/meridian-tokens. Without it the service refuses to start.
+#
 #   docker build -t meridian .
-#   docker run -p 8080:8080 -p 9090:9090 -v meridian-data:/app/data meridian
+#   printf 'admin %s\nread %s\n' "$(openssl rand -hex 24)" "$(openssl rand -hex 24)" > tokens && chmod 600 tokens
+#   docker run -p 8080:8080 -p 9090:9090 -v meridian-data:/app/data \
+#     -v "$PWD/tokens:/run/secrets/meridian-tokens:ro" meridian
 #   docker run -e MERIDIAN_DB='jdbc:postgresql://db:5432/meridian?user=meridian' ... meridian
 
 FROM maven:3.9-eclipse-temurin-25 AS build
@@ -21,7 +27,8 @@ COPY --from=build /runtime /opt/meridian-java
 COPY --from=build /src/cli/target/meridian.jar /app/meridian.jar
 COPY NOTICE /app/NOTICE
 USER meridian
-ENV MERIDIAN_HOST=0.0.0.0
+ENV MERIDIAN_HOST=0.0.0.0 \
+    MERIDIAN_TOKENS=/run/secrets/meridian-tokens
 EXPOSE 8080 9090
 VOLUME ["/app/data"]
 ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/meridian.jar"]

@@ -35,6 +35,7 @@ class BackpressureTest {
             s.service().chunkListener(release::await);
             CompletableFuture<HttpResponse<String>> held = c.sendAsync(
                     HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(ONE))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -65,6 +66,7 @@ class BackpressureTest {
             for (int i = 0; i <= EnrichService.QUEUED_PER_SLOT; i++) {
                 waiting.add(c.sendAsync(
                         HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(ONE))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()));

@@ -76,7 +76,8 @@ public final class HttpGate implements RequestGate {
             }
         }
         Set<String> types = bodyTypes(method, path);
-        if (types != null && !types.contains(mediaType(head.contentType()))) {
+        String type = mediaType(head.contentType());
+        if (types != null && (type == null || !types.contains(type))) { // Set.of(...).contains(null) throws
             throw new RefusedException(
                     "unsupported_media_type",
                     method + " " + path + " takes a body of type "
