@@ -297,7 +297,10 @@ public final class TcpServer implements AutoCloseable {
                         }
                         if (!authenticated) {
                             Role role = authenticate(lineFrom, lineTo);
-                            Json.write(g, Map.of("ok", true, "role", role.label()));
+                            Map<String, Object> ok = new LinkedHashMap<>();
+                            ok.put("ok", true);
+                            ok.put("role", role.label());
+                            Json.write(g, ok);
                             g.writeRaw('\n');
                             authenticated = true;
                             break;
