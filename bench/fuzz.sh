@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (Jazzer) of the decoders that read client bytes, one target after the other:
-#   bench/fuzz.sh                 # every target, 5 minutes each (records events users csv geoJson tcpLines)
+#   bench/fuzz.sh                 # every target, 2 minutes each (records events users csv geoJson tcpLines)
 #   bench/fuzz.sh records users   # only these
 #   bench/fuzz.sh allDecoders     # all decoders behind one target, 20 s (what ./run-tests runs)
 # The contract checked (server/src/test/java/meridian/server/fuzz/DecoderFuzzTest.java): every input decodes

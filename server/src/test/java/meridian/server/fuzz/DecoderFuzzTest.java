@@ -71,7 +71,7 @@ class DecoderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void records(byte[] bytes) throws IOException {
         var batch = new RecordBatch(16);
         var reader = CODEC.reader();
@@ -87,7 +87,7 @@ class DecoderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void events(byte[] bytes) throws IOException {
         try {
             EventCodec.read(new ByteArrayInputStream(bytes));
@@ -96,7 +96,7 @@ class DecoderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void users(byte[] bytes) throws IOException {
         try {
             UserBodies.parse(bytes);
@@ -105,7 +105,7 @@ class DecoderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void csv(byte[] bytes) throws IOException {
         try {
             ReferenceSetReader.readCsv(new ByteArrayInputStream(bytes), "fuzz", "fuzz", ErrorPolicy.SKIP);
@@ -114,7 +114,7 @@ class DecoderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void geoJson(byte[] bytes) throws IOException {
         try {
             ReferenceSetReader.readGeoJson(new ByteArrayInputStream(bytes), "fuzz", "fuzz", ErrorPolicy.SKIP);
@@ -124,7 +124,7 @@ class DecoderFuzzTest {
     }
 
     /** The bytes as lines on a TCP connection, then a known line: one answer per non-blank line, in order. */
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void tcpLines(byte[] bytes) throws IOException {
         int expected = 1; // the sentinel
         int lineStart = 0;
