@@ -27,7 +27,7 @@ for t in "${targets[@]}"; do
     status=1
     grep -E "FuzzTestFinding|Exception|crash-" "$log" | head -20 || true
   fi
-  grep -E "^#[0-9]+ +(DONE|pulse)" "$log" | tail -1 || true
+  grep -E "^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)" "$log" | tail -1 || true
   corpus="server/.cifuzz-corpus/meridian.server.fuzz.DecoderFuzzTest/$t"
   [ -d "$corpus" ] && echo "corpus: $(find "$corpus" -type f | wc -l) inputs in $corpus"
   rm -f "$log"
