@@ -286,9 +286,46 @@ public final class ReferenceSetReader {
         int m2 = b.read();
         b.reset();
         if (m1 == 0x1f && m2 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16);
+            try {
+                return new BufferedInputStream(new BadGzip(new GZIPInputStream(b, 1 << 16)), 1 << 16);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw BadGzip.error(e);
+            }
         }
         return b;
+    }
+
+    /**
+     * A gzip stream whose corrupt or truncated data is the sender's mistake (400), not an I/O failure that
+     * would pass for a lost connection (found by fuzzing: the two magic bytes alone threw EOFException).
+     */
+    private static final class BadGzip extends java.io.FilterInputStream {
+        BadGzip(InputStream in) {
+            super(in);
+        }
+
+        static InvalidInputException error(IOException e) {
+            return new InvalidInputException(
+                    "invalid_gzip", "the gzip data is corrupt or cut short: " + e.getMessage(), Map.of());
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw error(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            try {
+                return super.read(buf, off, len);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                throw error(e);
+            }
+        }
     }
 
     private static boolean startsWithBrace(InputStream in) throws IOException {
