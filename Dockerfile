@@ -3,8 +3,14 @@
 # slim base. Users and events live in the embedded database under /app/data (mount a volume) unless
 # MERIDIAN_DB points at PostgreSQL.
 #
+# The container listens on all interfaces, so it requires bearer tokens: mount a tokens file (one
+# 'ROLE TOKEN' line per client, roles read < write < admin; see docs/SECURITY.md) at
+# /run/secrets/meridian-tokens. Without it the service refuses to start.
+#
 #   docker build -t meridian .
-#   docker run -p 8080:8080 -p 9090:9090 -v meridian-data:/app/data meridian
+#   printf 'admin %s\nread %s\n' "$(openssl rand -hex 24)" "$(openssl rand -hex 24)" > tokens && chmod 600 tokens
+#   docker run -p 8080:8080 -p 9090:9090 -v meridian-data:/app/data \
+#     -v "$PWD/tokens:/run/secrets/meridian-tokens:ro" meridian
 #   docker run -e MERIDIAN_DB='jdbc:postgresql://db:5432/meridian?user=meridian' ... meridian
 
 # The build uses the Maven the wrapper pins (./mvnw fetches it with curl) on a full JDK 25 (jlink, jdeps).
@@ -25,7 +31,8 @@ COPY --from=build /runtime /opt/meridian-java
 COPY --from=build /src/cli/target/meridian.jar /app/meridian.jar
 COPY NOTICE /app/NOTICE
 USER meridian
-ENV MERIDIAN_HOST=0.0.0.0
+ENV MERIDIAN_HOST=0.0.0.0 \
+    MERIDIAN_TOKENS=/run/secrets/meridian-tokens
 EXPOSE 8080 9090
 VOLUME ["/app/data"]
 # The launcher's defaults for serve (see the meridian script): heap sized from the admission budget (bundled

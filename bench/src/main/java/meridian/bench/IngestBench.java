@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
 import meridian.store.Event;
+import meridian.store.PlaceTag;
 import meridian.store.Store;
 import meridian.store.StoreConfig;
 
@@ -29,7 +30,7 @@ public final class IngestBench {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int userCount = args.length > 4 ? Integer.parseInt(args[4]) : 1_000;
         ReferenceSet places = args.length > 5 && args[5].equals("none") ? null : ReferenceSetReader.bundled();
-        try (Store store = Store.open(StoreConfig.of(url).withPoolSize(Math.max(2, threads)), places)) {
+        try (Store store = Store.open(StoreConfig.of(url).withPoolSize(Math.max(2, threads)))) {
             long[] users = new long[userCount];
             for (int i = 0; i < userCount; i++) {
                 users[i] = store.users()
@@ -63,8 +64,8 @@ public final class IngestBench {
             long start = System.nanoTime();
             var futures = new ArrayList<Future<?>>();
             for (List<Event> b : batches) {
-                futures.add(pool.submit(
-                        () -> accepted.addAndGet(store.events().ingest(b).accepted())));
+                futures.add(pool.submit(() -> accepted.addAndGet(
+                        store.events().ingest(b, tags(b, places)).accepted())));
             }
             for (Future<?> f : futures) {
                 f.get();
@@ -85,7 +86,7 @@ public final class IngestBench {
             long t1 = System.nanoTime();
             long dup = 0;
             for (List<Event> b : batches.subList(0, Math.min(batches.size(), 20))) {
-                dup += store.events().ingest(b).duplicates();
+                dup += store.events().ingest(b, tags(b, places)).duplicates();
             }
             System.out.printf(
                     "replay of %,d events: all duplicates (%,d) in %.2f s%n", dup, dup, (System.nanoTime() - t1) / 1e9);
@@ -100,5 +101,26 @@ public final class IngestBench {
                         "check: rows in events = " + rs.getLong(1) + ", sum of aggregate counts = " + rs.getLong(2));
             }
         }
+    }
+
+    /** Each event's nearest place, as the service finds it before it calls the store; null for no places. */
+    static List<PlaceTag> tags(List<Event> events, ReferenceSet places) {
+        if (places == null) {
+            return null;
+        }
+        var batch = new meridian.core.enrich.RecordBatch(events.size());
+        for (Event e : events) {
+            batch.add(e.id(), e.lat(), e.lon());
+        }
+        var matches = new meridian.core.enrich.Matches();
+        matches.reset(events.size(), 1);
+        new meridian.core.enrich.Enricher(places.index())
+                .enrichRange(batch, 0, events.size(), meridian.core.enrich.EnrichOptions.NEAREST, matches);
+        var tags = new ArrayList<PlaceTag>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            int p = matches.count(i) > 0 ? matches.place(i, 0) : -1;
+            tags.add(p < 0 ? null : new PlaceTag(places.id(p), places.placeName(p), matches.distanceKm(i, 0)));
+        }
+        return tags;
     }
 }

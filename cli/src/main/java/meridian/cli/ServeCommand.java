@@ -37,11 +37,14 @@ final class ServeCommand implements Callable<Integer> {
     /** Adds one option per declared setting to the {@code serve} command. */
     static void declareSettings(CommandSpec serve) {
         for (Setting<?> s : ServerConfig.settings()) {
-            serve.addOption(OptionSpec.builder(s.option())
+            OptionSpec.Builder o = OptionSpec.builder(s.option())
                     .type(String.class)
                     .paramLabel(s.label())
-                    .description(s.help() + " (default: " + s.defaultDoc() + "; " + s.env() + ").")
-                    .build());
+                    .description(s.help() + " (default: " + s.defaultDoc() + "; " + s.env() + ").");
+            if (s.type() == Boolean.class) {
+                o.arity("0..1").fallbackValue("true"); // --insecure alone means true
+            }
+            serve.addOption(o.build());
         }
     }
 

@@ -20,7 +20,9 @@ import meridian.server.http.HttpServer;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.refs.RefSetRegistry;
+import meridian.server.security.HttpGate;
 import meridian.server.security.RequestGate;
+import meridian.server.security.Tokens;
 import meridian.server.tcp.TcpServer;
 import meridian.store.Store;
 import meridian.store.StoreConfig;
@@ -50,15 +52,27 @@ public final class MeridianServer implements AutoCloseable {
     private MeridianServer(ServerConfig config, String defaultName, Callable<ReferenceSet> loader, RequestGate gate)
             throws IOException {
         this.config = config;
-        this.registry = new RefSetRegistry(defaultName);
+        Tokens tokens = config.tokens().isEmpty() ? null : Tokens.load(Path.of(config.tokens()));
+        checkExposure(config, tokens);
+        this.registry = new RefSetRegistry(defaultName, config.maxRefsets(), config.maxRefsetPlaces());
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
         FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
         Thread.ofPlatform().name("meridian-refs-load").start(loading);
         this.pool = new CpuPool(config.cpuPermits(), config.cpuPermits());
         RecordCodec codec = new RecordCodec();
-        this.service = new EnrichService(pool, metrics, codec, config.maxInFlight(), config.admissionWaitMs());
+        this.service = new EnrichService(
+                pool,
+                metrics,
+                codec,
+                config.maxInFlight(),
+                config.admissionWaitMs(),
+                config.maxMatchSlots(),
+                config.matchBudget());
         metrics.bindGauges(pool::permitsInUse, pool::runningTasks, pool::waiting, service::admitted, registry::size);
         this.store = openStore(config.db());
+        if (gate == null) {
+            gate = new HttpGate(tokens, allowedHosts(config), config.allowedOriginList());
+        }
         HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store, gate);
         try {
             this.http = new HttpServer(config, api);
@@ -79,7 +93,12 @@ public final class MeridianServer implements AutoCloseable {
                         service,
                         codec,
                         metrics,
-                        config.tcpMaxLineBytes(),
+                        new TcpServer.Limits(
+                                config.tcpMaxLineBytes(),
+                                config.tcpIdleTimeoutMs(),
+                                config.tcpMaxConnections(),
+                                config.tcpBufferBudgetBytes()),
+                        tokens,
                         config.requestDeadlineMs());
             }
             registry.put(loading.get());
@@ -111,12 +130,43 @@ public final class MeridianServer implements AutoCloseable {
         }
     }
 
-    /** Loads the default reference set named by the configuration and starts listening. */
-    public static MeridianServer start(ServerConfig config) throws IOException {
-        return start(config, RequestGate.OPEN);
+    /**
+     * Without tokens anyone who reaches the port may replace reference sets and read users: such a service
+     * listens on a loopback address only, unless {@code insecure} says the network around it is trusted.
+     */
+    static void checkExposure(ServerConfig config, Tokens tokens) {
+        if (tokens != null || config.insecure()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(config.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new InvalidInputException(
+                    "insecure_bind",
+                    "refusing to listen on " + config.host() + " without tokens: anyone who reaches the port could"
+                            + " replace reference sets and read or delete users. Give --tokens FILE (lines 'ROLE"
+                            + " TOKEN'), or --insecure if the network is trusted, or a loopback --host",
+                    Map.of("field", "host", "value", config.host()));
+        }
     }
 
-    /** As {@link #start(ServerConfig)}, every HTTP request head checked by {@code gate} first. */
+    /** The configured names plus the bind address when it is a name (an IP literal passes anyway). */
+    private static java.util.List<String> allowedHosts(ServerConfig config) {
+        var hosts = new java.util.ArrayList<>(config.allowedHostList());
+        hosts.add(config.host());
+        return hosts;
+    }
+
+    /** Loads the default reference set named by the configuration and starts listening. */
+    public static MeridianServer start(ServerConfig config) throws IOException {
+        return start(config, (RequestGate) null);
+    }
+
+    /** As {@link #start(ServerConfig)}, every HTTP request head checked by {@code gate} first (null: the gate the settings describe: tokens, hosts, origins). */
     public static MeridianServer start(ServerConfig config, RequestGate gate) throws IOException {
         String refs = config.refs();
         String name = refs.equals(ReferenceSetReader.BUNDLED_NAME)
@@ -127,7 +177,7 @@ public final class MeridianServer implements AutoCloseable {
 
     /** Starts with the given default reference set (tests and embedding). */
     public static MeridianServer start(ServerConfig config, ReferenceSet defaultSet) throws IOException {
-        return start(config, defaultSet, RequestGate.OPEN);
+        return start(config, defaultSet, null);
     }
 
     /** Starts with the given default reference set and request gate (tests and embedding). */
@@ -140,10 +190,10 @@ public final class MeridianServer implements AutoCloseable {
     static StoreAccess openStore(String db) {
         return switch (db) {
             case "off", "none" -> null;
-            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded(), null), "under ./data");
+            case "embedded" -> new StoreAccess(() -> Store.open(StoreConfig.embedded()), "under ./data");
             default -> {
                 StoreConfig c = StoreConfig.of(db);
-                yield new StoreAccess(() -> Store.open(c, null), c.redactedUrl());
+                yield new StoreAccess(() -> Store.open(c), c.redactedUrl());
             }
         };
     }
@@ -212,7 +262,8 @@ public final class MeridianServer implements AutoCloseable {
             out.println("  TCP   " + config.host() + ":" + tcpPort() + "  (newline-delimited JSON records)");
         }
         if (store != null) {
-            out.println("  users and events: " + config.db() + " (opening in the background)");
+            out.println("  users and events: " + meridian.store.StoreConfig.redact(config.db())
+                    + " (opening in the background)");
         }
         out.println("  " + String.join(" ", config.describe()));
         out.flush();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Properties;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.NotFoundException;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.store.StoreConfig;
 
 /**
  * Everything tunable about the service. Each setting is declared once below (one line: key, default,
@@ -112,6 +114,51 @@ public final class ServerConfig {
             Integer.MAX_VALUE,
             "/enrich bodies up to this size are enriched on the event loop that read them (0 = never)"));
 
+    public static final Setting<String> TOKENS = add(
+            Setting.text(
+                    "tokens",
+                    "",
+                    "FILE",
+                    "Bearer tokens, one 'ROLE TOKEN' per line (read, write, admin; # comments); none confines the service to loopback"));
+    public static final Setting<Boolean> INSECURE =
+            add(Setting.flag("insecure", false, "Allow a non-loopback --host without --tokens"));
+    public static final Setting<String> ALLOWED_HOSTS = add(Setting.text(
+            "allowed-hosts",
+            "localhost",
+            "NAMES",
+            "Host header names answered besides IP literals and the bind address, comma-separated (421 otherwise)"));
+    public static final Setting<String> ALLOWED_ORIGINS = add(Setting.text(
+            "allowed-origins",
+            "",
+            "ORIGINS",
+            "Browser origins allowed to call the service, comma-separated (403 otherwise; none by default)"));
+    public static final Setting<Long> TCP_IDLE_TIMEOUT_MS = add(Setting.longValue(
+            "tcp-idle-timeout-ms",
+            60_000,
+            1,
+            MAX,
+            "A TCP connection that sends nothing for this long is closed (also bounds a stalled line)"));
+    public static final Setting<Integer> TCP_MAX_CONNECTIONS = add(Setting.integer(
+            "tcp-max-connections",
+            1024,
+            1,
+            1 << 20,
+            "Open TCP connections at once; more are answered with an error line and closed"));
+    public static final Setting<Long> TCP_BUFFER_BUDGET_BYTES = add(Setting.longValue(
+            "tcp-buffer-budget-bytes",
+            64L << 20,
+            1,
+            MAX,
+            "Bytes of unfinished lines all TCP connections may buffer together"));
+    public static final Setting<Integer> MAX_REFSETS =
+            add(Setting.integer("max-refsets", 16, 1, 4096, "Reference sets loaded at once, the default included"));
+    public static final Setting<Long> MAX_REFSET_PLACES = add(
+            Setting.longValue("max-refset-places", 5_000_000, 1, MAX, "Places in all loaded reference sets together"));
+    public static final Setting<Long> MAX_MATCH_SLOTS = add(Setting.longValue(
+            "max-match-slots", 8_000_000, 1, MAX, "Results (records x k) one /enrich request may ask for (413 above)"));
+    public static final Setting<Long> MATCH_BUDGET = add(Setting.longValue(
+            "match-budget", 32_000_000, 1, MAX, "Results all requests in flight may hold together (503 above)"));
+
     private static <T> Setting<T> add(Setting<T> s) {
         ALL.add(s);
         return s;
@@ -147,6 +194,19 @@ public final class ServerConfig {
     public <T> ServerConfig with(Setting<T> setting, T value) {
         Map<Setting<?>, Object> copy = new IdentityHashMap<>(values);
         copy.put(setting, setting.parseValue(String.valueOf(value)));
+        return new ServerConfig(copy);
+    }
+
+    /** A copy with settings changed by key, the values as text (as in a config file; tests and embedding). */
+    public ServerConfig with(Map<String, String> changes) {
+        Map<Setting<?>, Object> copy = new IdentityHashMap<>(values);
+        changes.forEach((key, v) -> {
+            Setting<?> s = setting(key);
+            if (s == null) {
+                throw new IllegalArgumentException("unknown setting " + key);
+            }
+            copy.put(s, s.parseValue(v));
+        });
         return new ServerConfig(copy);
     }
 
@@ -215,7 +275,10 @@ public final class ServerConfig {
 
     /** The settings as {@code key=value}, for the start-up banner. */
     public List<String> describe() {
-        return ALL.stream().map(s -> s.key() + "=" + values.get(s)).toList();
+        // the database URL may carry a password: the banner and the logs show it redacted
+        return ALL.stream()
+                .map(s -> s.key() + "=" + (s == DB ? StoreConfig.redact(db()) : values.get(s)))
+                .toList();
     }
 
     /** The README's settings table (Markdown), generated from the declarations; a test keeps them equal. */
@@ -318,5 +381,66 @@ public final class ServerConfig {
     public int effectiveIoThreads() {
         int n = get(IO_THREADS);
         return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    public String tokens() {
+        return get(TOKENS);
+    }
+
+    public boolean insecure() {
+        return get(INSECURE);
+    }
+
+    public String allowedHosts() {
+        return get(ALLOWED_HOSTS);
+    }
+
+    public String allowedOrigins() {
+        return get(ALLOWED_ORIGINS);
+    }
+
+    /** {@link #allowedHosts} as a list. */
+    public List<String> allowedHostList() {
+        return split(allowedHosts());
+    }
+
+    /** {@link #allowedOrigins} as a list. */
+    public List<String> allowedOriginList() {
+        return split(allowedOrigins());
+    }
+
+    private static List<String> split(String list) {
+        return Arrays.stream(list.split(","))
+                .map(String::strip)
+                .filter(x -> !x.isEmpty())
+                .toList();
+    }
+
+    public long tcpIdleTimeoutMs() {
+        return get(TCP_IDLE_TIMEOUT_MS);
+    }
+
+    public int tcpMaxConnections() {
+        return get(TCP_MAX_CONNECTIONS);
+    }
+
+    public long tcpBufferBudgetBytes() {
+        return get(TCP_BUFFER_BUDGET_BYTES);
+    }
+
+    public int maxRefsets() {
+        return get(MAX_REFSETS);
+    }
+
+    public long maxRefsetPlaces() {
+        return get(MAX_REFSET_PLACES);
+    }
+
+    public long maxMatchSlots() {
+        return get(MAX_MATCH_SLOTS);
+    }
+
+    public long matchBudget() {
+        return get(MATCH_BUDGET);
     }
 }

@@ -12,7 +12,7 @@ import meridian.core.error.InvalidInputException;
  * environment loading, the start-up banner and the settings table in the README.
  *
  * @param key config-file key and option name without {@code --}: lower case with dashes
- * @param type the Java type of the value ({@code String}, {@code Integer} or {@code Long})
+ * @param type the Java type of the value ({@code String}, {@code Boolean}, {@code Integer} or {@code Long})
  * @param defaultText the default as text, parsed like any other value
  * @param defaultDoc the default as documented (differs when it depends on the machine)
  * @param label the option's parameter label in {@code --help}
@@ -43,6 +43,16 @@ public record Setting<T>(
             String key, String defaultText, String defaultDoc, long min, long max, String help) {
         return new Setting<>(
                 key, Integer.class, defaultText, defaultDoc, "N", help, s -> (int) number(key, s, min, max));
+    }
+
+    /** A yes/no setting: {@code true} or {@code false}. */
+    static Setting<Boolean> flag(String key, boolean defaultValue, String help) {
+        String d = String.valueOf(defaultValue);
+        return new Setting<>(key, Boolean.class, d, d, "true|false", help, s -> switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw invalid(key, s, "must be true or false");
+        });
     }
 
     /** A {@code long} setting within {@code [min, max]}. */

@@ -23,6 +23,7 @@ public final class StoreAccess implements AutoCloseable {
     private FutureTask<Store> opening;
     private Thread thread;
     private long lastAttempt;
+    private volatile FutureTask<Store> logged; // the failed attempt whose reason was logged
     private boolean closed;
 
     public StoreAccess(Callable<Store> opener, String where) {
@@ -42,7 +43,7 @@ public final class StoreAccess implements AutoCloseable {
         FutureTask<Store> f;
         synchronized (this) {
             if (closed) {
-                throw unavailable("the service is shutting down", null);
+                throw unavailable(null);
             }
             f = opening;
             if (f.isDone() && failed(f) && System.nanoTime() - lastAttempt > RETRY_NANOS) {
@@ -51,17 +52,22 @@ public final class StoreAccess implements AutoCloseable {
             }
         }
         if (!f.isDone()) {
-            throw unavailable("the database " + where + " is still being opened; retry shortly", null);
+            throw unavailable(null);
         }
         try {
             return f.get();
         } catch (ExecutionException e) {
+            // The reason names the host, port, database and user: it goes to the log, never to the client.
             Throwable cause = e.getCause();
             String why = cause instanceof MeridianException m ? m.getMessage() : String.valueOf(cause);
-            throw unavailable("the database " + where + " cannot be opened: " + why, cause);
+            if (logged != f) {
+                logged = f;
+                LOG.log(System.Logger.Level.WARNING, "the database " + where + " cannot be opened: " + why);
+            }
+            throw unavailable(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("interrupted while waiting for the database", e);
+            throw unavailable(e);
         }
     }
 
@@ -88,8 +94,13 @@ public final class StoreAccess implements AutoCloseable {
         return f.state() != java.util.concurrent.Future.State.SUCCESS;
     }
 
-    private static UnavailableException unavailable(String message, Throwable cause) {
-        return new UnavailableException("database_unavailable", message, Map.of("retry_after_s", 1L), cause);
+    /** The answer says only that the database is unavailable: where it is and why stays in the log. */
+    private static UnavailableException unavailable(Throwable cause) {
+        return new UnavailableException(
+                "database_unavailable",
+                "the database is unavailable; retry shortly",
+                Map.of("retry_after_s", 1L),
+                cause);
     }
 
     @Override

@@ -37,6 +37,7 @@ class BackpressureTest {
             s.service().chunkListener(release::await);
             CompletableFuture<HttpResponse<String>> held = c.sendAsync(
                     HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(ONE))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -67,6 +68,7 @@ class BackpressureTest {
             for (int i = 0; i <= EnrichService.QUEUED_PER_SLOT; i++) {
                 waiting.add(c.sendAsync(
                         HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(ONE))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()));
@@ -114,7 +116,7 @@ class BackpressureTest {
         try (MeridianServer s = TestServers.start(TestServers.config(1, 1, 1000, 1 << 20, 60_000))) {
             try (Socket sock = new Socket("127.0.0.1", s.httpPort())) {
                 OutputStream out = sock.getOutputStream();
-                out.write(("POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                out.write(("POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                                 + "Content-Length: 100000\r\n\r\n[{\"id\":1,\"point\":{\"lat\":1,")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -147,7 +149,7 @@ class BackpressureTest {
     private static String rawChunked(MeridianServer s, String body) throws Exception {
         try (Socket sock = new Socket("127.0.0.1", s.httpPort())) {
             OutputStream out = sock.getOutputStream();
-            out.write(("POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            out.write(("POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] b = body.getBytes(StandardCharsets.UTF_8);

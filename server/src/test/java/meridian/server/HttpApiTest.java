@@ -189,7 +189,7 @@ class HttpApiTest {
             many.append(i == 0 ? "" : ",").append("{\"id\":1,\"lat\":1,\"lon\":2}");
         }
         assertThat(assertError(
-                        post(client, server, "/enrich?k=1000", many.append(']').toString()), 400, "result_too_large"))
+                        post(client, server, "/enrich?k=1000", many.append(']').toString()), 413, "result_too_large"))
                 .containsEntry("k", 1000.0);
 
         assertError(get(client, server, "/nope"), 404, "not_found");
@@ -230,6 +230,7 @@ class HttpApiTest {
         String csv = "id,name,lat,lon,country\np,Paris,48.8566,2.3522,FR\nb,Berlin,52.52,13.405,DE\n";
         var put = client.send(
                 HttpRequest.newBuilder(TestServers.uri(server, "/refsets/europe"))
+                        .header("Content-Type", "text/csv")
                         .PUT(HttpRequest.BodyPublishers.ofString(csv))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -237,6 +238,7 @@ class HttpApiTest {
         assertThat(object(put.body())).containsEntry("places", 2.0).containsEntry("skipped", 0.0);
         var again = client.send(
                 HttpRequest.newBuilder(TestServers.uri(server, "/refsets/europe"))
+                        .header("Content-Type", "text/csv")
                         .PUT(HttpRequest.BodyPublishers.ofString(csv))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -250,6 +252,7 @@ class HttpApiTest {
 
         var bad = client.send(
                 HttpRequest.newBuilder(TestServers.uri(server, "/refsets/broken"))
+                        .header("Content-Type", "text/csv")
                         .PUT(HttpRequest.BodyPublishers.ofString("id,name,lat,lon\na,A,1,2\nb,B,95,2\nc,C,x,2\n"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -261,6 +264,7 @@ class HttpApiTest {
         assertError(
                 client.send(
                         HttpRequest.newBuilder(TestServers.uri(server, "/refsets/bad%20name"))
+                                .header("Content-Type", "text/csv")
                                 .PUT(HttpRequest.BodyPublishers.ofString(csv))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()),
@@ -269,6 +273,7 @@ class HttpApiTest {
         assertError(
                 client.send(
                         HttpRequest.newBuilder(TestServers.uri(server, "/refsets/empty"))
+                                .header("Content-Type", "text/csv")
                                 .PUT(HttpRequest.BodyPublishers.ofString("id,name,lat,lon\n"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()),
@@ -289,14 +294,14 @@ class HttpApiTest {
                         HttpResponse.BodyHandlers.ofString()),
                 404,
                 "unknown_refset");
-        assertError(
-                client.send(
-                        HttpRequest.newBuilder(TestServers.uri(server, "/refsets/sf-la"))
-                                .DELETE()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()),
-                409,
-                "default_refset");
+        // the default set is never removed: deleting it restores the set the service started with
+        var restore = client.send(
+                HttpRequest.newBuilder(TestServers.uri(server, "/refsets/sf-la"))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(restore.statusCode()).isEqualTo(200);
+        assertThat(object(restore.body())).containsEntry("restored", "sf-la");
     }
 
     /** Hundreds of concurrent clients, each checking its own answer. */

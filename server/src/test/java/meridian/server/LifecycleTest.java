@@ -34,6 +34,7 @@ class LifecycleTest {
         s.service().chunkListener(release::await);
         CompletableFuture<HttpResponse<String>> inFlight = c.sendAsync(
                 HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(TestServers.body(10)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -54,6 +54,7 @@ class UsersEventsApiTest {
     static HttpResponse<String> send(String method, String path, String body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(TestServers.uri(server, path))
+                        .header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -13,20 +13,17 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.aggregate.UserAggregate;
-import meridian.core.enrich.EnrichOptions;
-import meridian.core.enrich.Enricher;
-import meridian.core.enrich.Matches;
-import meridian.core.enrich.RecordBatch;
+import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
-import meridian.core.refs.ReferenceSet;
 
 /**
  * Durable, idempotent event ingest. One {@link #ingest} call is one transaction:
  *
  * <ol>
- *   <li>validate every event (nothing is written if one is bad), drop repeats of an id within the call,
- *       tag each event with its nearest place;
+ *   <li>validate every event (nothing is written if one is bad), drop repeats of an id within the call
+ *       (the same id with other content in one call is a conflict); each event carries the nearest-place
+ *       tag its caller found for it (the store does no enrichment);
  *   <li>lock the aggregate rows of the users involved ({@code SELECT ... ORDER BY user_id FOR UPDATE});
  *       a missing row means an unknown user, and the whole call is rejected listing those ids;
  *   <li>insert the events in multi-row {@code INSERT ... ON CONFLICT DO NOTHING} statements of
@@ -39,8 +36,15 @@ import meridian.core.refs.ReferenceSet;
  *       {@link IngestResult} is durable.
  * </ol>
  *
- * An event id already stored is a duplicate whatever its content (first write wins). Thread-safe;
- * concurrent calls for the same user serialise on its aggregate row.
+ * An event id already stored with the same content (user, coordinates, value, and timestamp instant) is a
+ * duplicate: a retry, counted and skipped. The same id with other content is a conflict: the call fails with
+ * {@code event_conflict} (409) naming the ids, and nothing of it is stored. Thread-safe; concurrent calls for
+ * the same user serialise on its aggregate row.
+ *
+ * <p>Values are bounded by {@link #MAX_ABS_VALUE} so that no aggregate can overflow: with {@code |value| <=
+ * 1e100} the sum of 2^63 events stays below 1e120 and Welford's sum of squared deviations below 1e220, far
+ * from {@code Double.MAX_VALUE} (1.8e308). Without a bound, two events of 1e308 made the sum infinite and the
+ * variance NaN, for good.
  */
 public final class Events {
     /** Rows per INSERT or MERGE statement: 11 or 16 parameters each, under PostgreSQL's 32,767 limit. */
@@ -48,6 +52,9 @@ public final class Events {
 
     /** Largest batch one call accepts; bounds the memory and the length of one transaction. */
     public static final int MAX_BATCH = 100_000;
+
+    /** Largest magnitude of an event value; larger ones reject their call (see the class comment). */
+    public static final double MAX_ABS_VALUE = 1e100;
 
     /** Unknown user ids listed in an error, at most. */
     static final int MAX_LISTED = 100;
@@ -58,16 +65,9 @@ public final class Events {
     private static final String FULL_INSERT = insertSql(ROWS_PER_STATEMENT);
 
     private final Store store;
-    private final ReferenceSet places;
 
-    Events(Store store, ReferenceSet places) {
+    Events(Store store) {
         this.store = store;
-        this.places = places;
-    }
-
-    /** The reference set events are tagged with, or null. */
-    public ReferenceSet places() {
-        return places;
     }
 
     /**
@@ -76,19 +76,23 @@ public final class Events {
      * @throws InvalidInputException {@code invalid_event} for a bad event (its position and field in the
      *     detail), {@code unknown_user} when a user id does not exist ({@code user_ids} in the detail), or
      *     {@code batch_too_large}; nothing is written in these cases
+     * @throws ConflictException {@code event_conflict} when an id is already stored, or repeated in the call,
+     *     with other content ({@code ids} in the detail); nothing is written
      * @throws meridian.core.error.UnavailableException when the database cannot be reached; nothing was
      *     acknowledged, and sending the same events again is safe
      */
     public IngestResult ingest(List<Event> events) {
-        return ingest(events, places);
+        return ingest(events, null);
     }
 
     /**
-     * As {@link #ingest(List)}, tagging events with their nearest place in {@code placesForCall} (null for
-     * none) instead of the store's reference set: for a service whose default set can be replaced at run
-     * time. Tagging runs on the calling thread (no hidden parallelism, so a caller's CPU bound holds).
+     * As {@link #ingest(List)}, with each event's nearest place: {@code tags} is index-aligned with
+     * {@code events} (an entry may be null: no place in range), or null for no tags at all.
      */
-    public IngestResult ingest(List<Event> events, ReferenceSet placesForCall) {
+    public IngestResult ingest(List<Event> events, List<PlaceTag> tags) {
+        if (tags != null && tags.size() != events.size()) {
+            throw new IllegalArgumentException(tags.size() + " tags for " + events.size() + " events");
+        }
         if (events.size() > MAX_BATCH) {
             throw new InvalidInputException(
                     "batch_too_large",
@@ -98,7 +102,7 @@ public final class Events {
         if (events.isEmpty()) {
             return new IngestResult(0, 0);
         }
-        Prepared p = prepare(events, placesForCall);
+        Prepared p = prepare(events, tags);
         int accepted = store.transaction("ingest events", c -> write(c, p));
         return new IngestResult(accepted, events.size() - accepted);
     }
@@ -119,18 +123,30 @@ public final class Events {
         long[] users; // distinct, ascending
     }
 
-    private static Prepared prepare(List<Event> events, ReferenceSet places) {
-        Event[] sorted = events.toArray(new Event[0]);
-        for (int i = 0; i < sorted.length; i++) {
-            validate(sorted[i], i);
+    private static Prepared prepare(List<Event> events, List<PlaceTag> tags) {
+        Integer[] order = new Integer[events.size()];
+        for (int i = 0; i < order.length; i++) {
+            validate(events.get(i), i);
+            order[i] = i;
         }
-        Arrays.sort(sorted, (a, b) -> Long.compare(a.id(), b.id()));
+        Arrays.sort(
+                order, (a, b) -> Long.compare(events.get(a).id(), events.get(b).id()));
         var p = new Prepared();
         int n = 0;
-        for (int i = 0; i < sorted.length; i++) {
-            if (i == 0 || sorted[i].id() != sorted[i - 1].id()) {
-                sorted[n++] = sorted[i];
+        var conflicts = new ArrayList<Long>();
+        for (int i = 0; i < order.length; i++) {
+            Event e = events.get(order[i]);
+            if (i > 0 && e.id() == events.get(order[n - 1]).id()) {
+                if (!sameContent(e, events.get(order[n - 1]))
+                        && (conflicts.isEmpty() || conflicts.getLast() != e.id())) {
+                    conflicts.add(e.id());
+                }
+            } else {
+                order[n++] = order[i];
             }
+        }
+        if (!conflicts.isEmpty()) {
+            throw conflict(conflicts, "appear more than once in the batch with different content");
         }
         p.n = n;
         p.id = new long[n];
@@ -144,7 +160,11 @@ public final class Events {
         p.placeName = new String[n];
         p.placeKm = new double[n];
         for (int i = 0; i < n; i++) {
-            Event e = sorted[i];
+            Event e = events.get(order[i]);
+            PlaceTag tag = tags == null ? null : tags.get(order[i]);
+            p.placeId[i] = tag == null ? null : tag.id();
+            p.placeName[i] = tag == null ? null : tag.name();
+            p.placeKm[i] = tag == null ? Double.NaN : tag.km();
             p.id[i] = e.id();
             p.user[i] = e.userId();
             p.lat[i] = e.lat();
@@ -154,32 +174,24 @@ public final class Events {
             p.tsMicros[i] = Timestamps.parseMicros(e.ts());
         }
         p.users = Arrays.stream(p.user).sorted().distinct().toArray();
-        enrich(p, places);
         return p;
     }
 
-    private static void enrich(Prepared p, ReferenceSet places) {
-        if (places == null) {
-            Arrays.fill(p.placeKm, Double.NaN);
-            return;
-        }
-        var batch = new RecordBatch(p.n);
-        for (int i = 0; i < p.n; i++) {
-            batch.add(p.id[i], p.lat[i], p.lon[i]);
-        }
-        var matches = new Matches();
-        matches.reset(p.n, 1);
-        new Enricher(places.index()).enrichRange(batch, 0, p.n, EnrichOptions.NEAREST, matches);
-        for (int i = 0; i < p.n; i++) {
-            if (matches.count(i) > 0) {
-                int place = matches.place(i, 0);
-                p.placeId[i] = places.id(place);
-                p.placeName[i] = places.placeName(place);
-                p.placeKm[i] = matches.distanceKm(i, 0);
-            } else {
-                p.placeKm[i] = Double.NaN;
-            }
-        }
+    private static boolean sameContent(Event a, Event b) {
+        return a.userId() == b.userId()
+                && a.lat() == b.lat()
+                && a.lon() == b.lon()
+                && a.value() == b.value()
+                && Timestamps.parseMicros(a.ts()) == Timestamps.parseMicros(b.ts());
+    }
+
+    private static ConflictException conflict(List<Long> ids, String why) {
+        List<Long> listed = ids.subList(0, Math.min(MAX_LISTED, ids.size()));
+        return new ConflictException(
+                "event_conflict",
+                ids.size() + " event id(s) " + listed + (ids.size() > listed.size() ? " ..." : "") + " " + why
+                        + "; an id names one event for good. No event of this batch was stored",
+                Map.of("ids", List.copyOf(listed), "conflict_count", ids.size()));
     }
 
     private static void validate(Event e, int position) {
@@ -197,9 +209,9 @@ public final class Events {
         } else if (!Earth.isValidLongitude(e.lon())) {
             field = "lon";
             why = "must be a longitude in [-180, 180], got " + e.lon();
-        } else if (!Double.isFinite(e.value())) {
+        } else if (!(Math.abs(e.value()) <= MAX_ABS_VALUE)) {
             field = "value";
-            why = "must be a finite number, got " + e.value();
+            why = "must be a finite number of magnitude at most " + MAX_ABS_VALUE + ", got " + e.value();
         } else if (e.ts() == null || e.ts().length() > 64 || Timestamps.tryParseMicros(e.ts()) == Timestamps.INVALID) {
             field = "ts";
             why = "must be an ISO-8601 timestamp such as 2001-01-01T00:47:00 or 2001-01-01T00:47:00Z, got '"
@@ -228,6 +240,9 @@ public final class Events {
             Arrays.fill(isNew, true);
         } else if (inserted > 0) {
             markInserted(c, p, token, isNew);
+        }
+        if (inserted < p.n) {
+            checkRepeats(c, p, isNew); // throws, and the transaction rolls back, on a conflicting repeat
         }
         if (inserted == 0) {
             return 0;
@@ -312,6 +327,116 @@ public final class Events {
             ps.setString(k++, p.placeName[i]);
             Users.setNullableDouble(ps, k++, p.placeKm[i]);
             ps.setLong(k++, token);
+        }
+    }
+
+    /**
+     * Finds the aggregate rows holding a non-finite number and recomputes each from its user's stored
+     * events, in one transaction per user. Events whose value is beyond {@link #MAX_ABS_VALUE} (stored
+     * before the bound existed) stay stored but are left out of the aggregate. Returns the rows repaired.
+     * Portable: NaN sorts above every number on PostgreSQL and H2, so "not between -max and max" finds NaN
+     * and both infinities.
+     */
+    public int repairAggregates() {
+        List<Long> broken = store.autocommit("find non-finite aggregates", c -> {
+            var ids = new ArrayList<Long>();
+            String range = " BETWEEN ? AND ?)";
+            String[] cols = {"value_sum", "value_m2", "value_min", "value_max", "value_mean"};
+            var sql = new StringBuilder("SELECT user_id FROM user_aggregates WHERE ");
+            for (int i = 0; i < cols.length; i++) {
+                sql.append(i == 0 ? "" : " OR ").append("NOT (").append(cols[i]).append(range);
+            }
+            try (var ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < cols.length; i++) {
+                    ps.setDouble(2 * i + 1, -Double.MAX_VALUE);
+                    ps.setDouble(2 * i + 2, Double.MAX_VALUE);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return ids;
+        });
+        for (long user : broken) {
+            store.transaction("recompute an aggregate", c -> {
+                lockAggregates(c, new long[] {user});
+                var a = new UserAggregate();
+                try (var ps = c.prepareStatement("SELECT id, value, ts_us, ts, place_id, place_name, place_km"
+                        + " FROM events WHERE user_id = ? ORDER BY ts_us, id")) {
+                    ps.setLong(1, user);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            double v = rs.getDouble(2);
+                            if (Math.abs(v) <= MAX_ABS_VALUE) {
+                                double km = rs.getDouble(7);
+                                if (rs.wasNull()) {
+                                    km = Double.NaN;
+                                }
+                                a.add(
+                                        rs.getLong(1),
+                                        v,
+                                        rs.getLong(3),
+                                        rs.getString(4),
+                                        rs.getString(5),
+                                        rs.getString(6),
+                                        km);
+                            }
+                        }
+                    }
+                }
+                if (a.count() > 0) {
+                    updateAggregates(c, Map.of(user, a));
+                } else {
+                    try (var ps = c.prepareStatement("UPDATE user_aggregates SET event_count = 0, value_sum = 0,"
+                            + " value_m2 = 0, value_min = NULL, value_max = NULL, value_mean = NULL,"
+                            + " first_event_id = NULL, first_ts_us = NULL, first_ts = NULL, last_event_id = NULL,"
+                            + " last_ts_us = NULL, last_ts = NULL, last_place_id = NULL, last_place_name = NULL,"
+                            + " last_place_km = NULL WHERE user_id = ?")) {
+                        ps.setLong(1, user);
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            });
+        }
+        return broken.size();
+    }
+
+    /** The events of this call that were already stored must carry the same content, else a conflict. */
+    private static void checkRepeats(Connection c, Prepared p, boolean[] isNew) throws SQLException {
+        int[] old =
+                java.util.stream.IntStream.range(0, p.n).filter(i -> !isNew[i]).toArray();
+        var position = HashMap.<Long, Integer>newHashMap(old.length);
+        for (int i : old) {
+            position.put(p.id[i], i);
+        }
+        var conflicts = new ArrayList<Long>();
+        for (int from = 0; from < old.length; from += ROWS_PER_STATEMENT) {
+            int to = Math.min(old.length, from + ROWS_PER_STATEMENT);
+            try (var ps = c.prepareStatement("SELECT id, user_id, lat, lon, value, ts_us FROM events WHERE id IN ("
+                    + placeholders(to - from) + ")")) {
+                for (int i = from; i < to; i++) {
+                    ps.setLong(i - from + 1, p.id[old[i]]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int i = position.get(rs.getLong(1));
+                        if (rs.getLong(2) != p.user[i]
+                                || rs.getDouble(3) != p.lat[i]
+                                || rs.getDouble(4) != p.lon[i]
+                                || rs.getDouble(5) != p.value[i]
+                                || rs.getLong(6) != p.tsMicros[i]) {
+                            conflicts.add(p.id[i]);
+                        }
+                    }
+                }
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            conflicts.sort(null);
+            throw conflict(conflicts, "are already stored with different content");
         }
     }
 

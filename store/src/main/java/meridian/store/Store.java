@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 import meridian.core.error.UnavailableException;
-import meridian.core.refs.ReferenceSet;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -26,23 +25,25 @@ import org.flywaydb.core.api.FlywayException;
  * {@code database_unavailable}; the pool recovers by itself when the database returns. Thread-safe.
  */
 public final class Store implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Store.class.getName());
+
     private final StoreConfig config;
     private final HikariDataSource pool;
     private final Users users;
     private final Events events;
 
-    private Store(StoreConfig config, HikariDataSource pool, ReferenceSet places) {
+    private Store(StoreConfig config, HikariDataSource pool) {
         this.config = config;
         this.pool = pool;
         this.users = new Users(this);
-        this.events = new Events(this, places);
+        this.events = new Events(this);
     }
 
     /**
-     * Opens the pool and brings the schema up to date. {@code places} is the reference set ingested events
-     * are tagged with (their nearest place); null to store events without a place.
+     * Opens the pool, brings the schema up to date, and repairs any aggregate that holds a non-finite
+     * number (written before values were bounded) by recomputing it from its user's events.
      */
-    public static Store open(StoreConfig config, ReferenceSet places) {
+    public static Store open(StoreConfig config) {
         var hc = new HikariConfig();
         hc.setJdbcUrl(config.url());
         if (config.user() != null) {
@@ -73,7 +74,18 @@ public final class Store implements AutoCloseable {
             pool.close();
             throw e;
         }
-        return new Store(config, pool, places);
+        Store store = new Store(config, pool);
+        try {
+            int repaired = store.events.repairAggregates();
+            if (repaired > 0) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "recomputed " + repaired + " user aggregate(s) that held a non-finite number");
+            }
+        } catch (UnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "aggregate check skipped: the database is unavailable");
+        }
+        return store;
     }
 
     private static void migrate(DataSource ds) {
@@ -88,11 +100,11 @@ public final class Store implements AutoCloseable {
             if (sql == null || !isUnavailable(sql)) {
                 throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
             }
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "cannot prepare the database schema: " + StoreConfig.redact(sql.getMessage()));
             throw new UnavailableException(
-                    "database_unavailable",
-                    "cannot prepare the database schema: " + (sql != null ? sql.getMessage() : e.getMessage()),
-                    Map.of("operation", "migrate"),
-                    e);
+                    "database_unavailable", "the database is unavailable", Map.of("operation", "migrate"), e);
         }
     }
 
@@ -194,11 +206,12 @@ public final class Store implements AutoCloseable {
             detail.put("operation", operation);
             // read by the HTTP layer for its Retry-After header
             detail.put("retry_after_s", 1);
-            if (e.getSQLState() != null) {
-                detail.put("sql_state", e.getSQLState());
-            }
-            return new UnavailableException(
-                    "database_unavailable", "the database is unavailable: " + rootMessage(e), detail, e);
+            // The driver's message names hosts, ports, databases and users: logged, never sent to a client.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    operation + ": the database is unavailable (SQL state " + e.getSQLState() + "): "
+                            + StoreConfig.redact(rootMessage(e)));
+            return new UnavailableException("database_unavailable", "the database is unavailable", detail, e);
         }
         return new IllegalStateException(operation + " failed: " + e.getMessage(), e);
     }

@@ -77,6 +77,18 @@ public record StoreConfig(String url, String user, String password, int poolSize
 
     /** The URL without credentials, for messages and logs. */
     public String redactedUrl() {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return redact(url);
+    }
+
+    /**
+     * {@code url} with every password hidden: {@code password=...} parameters (PostgreSQL {@code ?&}, H2
+     * {@code ;}) and {@code user:password@} authorities. Any other text comes back unchanged.
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        return url.replaceAll("(?i)(password|pwd|sslpassword)=[^&;]*", "$1=***")
+                .replaceAll("(//[^/@:?;]*):[^/@?;]*@", "$1:***@");
     }
 }

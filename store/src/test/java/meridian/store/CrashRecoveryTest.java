@@ -118,7 +118,7 @@ abstract class CrashRecoveryTest {
         assertThat(kills).isEqualTo(KILLS.size());
         assertThat(restarts).isGreaterThanOrEqualTo(KILLS.size());
 
-        try (Store store = Store.open(StoreConfig.of(url), null)) {
+        try (Store store = Store.open(StoreConfig.of(url))) {
             var byUser = new HashMap<Long, List<Event>>();
             for (Event e : acked.values()) {
                 byUser.computeIfAbsent(e.userId(), k -> new ArrayList<>()).add(e);

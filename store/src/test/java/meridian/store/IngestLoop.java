@@ -16,7 +16,7 @@ import meridian.core.error.MeridianException;
 public final class IngestLoop {
     public static void main(String[] args) throws Exception {
         var out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-        try (Store store = Store.open(StoreConfig.of(args[0]), null)) {
+        try (Store store = Store.open(StoreConfig.of(args[0]))) {
             int wanted = Integer.parseInt(args[1]);
             var ids = new ArrayList<Long>();
             for (User u : store.users().list(wanted, 0).users()) {

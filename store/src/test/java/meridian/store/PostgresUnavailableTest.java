@@ -27,11 +27,9 @@ class PostgresUnavailableTest {
     @BeforeEach
     void open() {
         database = TestDatabases.createPostgres("meridian_unavailable_test");
-        store = Store.open(
-                StoreConfig.of(TestDatabases.postgresUrl(database))
-                        .withPoolSize(3)
-                        .withConnectionTimeout(Duration.ofSeconds(1)),
-                null);
+        store = Store.open(StoreConfig.of(TestDatabases.postgresUrl(database))
+                .withPoolSize(3)
+                .withConnectionTimeout(Duration.ofSeconds(1)));
     }
 
     @AfterEach
@@ -61,10 +59,8 @@ class PostgresUnavailableTest {
                 .isInstanceOf(UnavailableException.class);
         assertThatThrownBy(() -> store.users().list(10, 0)).isInstanceOf(UnavailableException.class);
         // starting against a database that is down fails the same clear way
-        assertThatThrownBy(() -> Store.open(
-                                StoreConfig.of(TestDatabases.postgresUrl(database))
-                                        .withConnectionTimeout(Duration.ofSeconds(1)),
-                                null)
+        assertThatThrownBy(() -> Store.open(StoreConfig.of(TestDatabases.postgresUrl(database))
+                                .withConnectionTimeout(Duration.ofSeconds(1)))
                         .close())
                 .isInstanceOfSatisfying(
                         UnavailableException.class, e -> assertThat(e.code()).isEqualTo("database_unavailable"));

@@ -51,7 +51,7 @@ abstract class StoreContractTest {
             list.add(new Place("P" + i, "Place " + i, rnd.nextDouble(-80, 80), rnd.nextDouble(-180, 180), Map.of()));
         }
         places = ReferenceSet.of("test-places", list);
-        store = Store.open(createDatabase(), places);
+        store = Store.open(createDatabase());
     }
 
     @AfterAll
@@ -161,7 +161,7 @@ abstract class StoreContractTest {
                 events.get(1),
                 new Event(9_000_004, user, 13, 23, 10, "2001-01-01T03:00:00"),
                 new Event(9_000_004, user, 13, 23, 10, "2001-01-01T03:00:00"));
-        assertThat(store.events().ingest(mixed)).isEqualTo(new IngestResult(1, 2));
+        assertThat(store.events().ingest(mixed, tags(mixed))).isEqualTo(new IngestResult(1, 2));
 
         AggregateSnapshot a = store.users().get(user).aggregate();
         assertThat(a.count()).isEqualTo(4);
@@ -267,7 +267,7 @@ abstract class StoreContractTest {
         try {
             var futures = new ArrayList<Future<IngestResult>>();
             for (List<Event> b : batches) {
-                futures.add(pool.submit(() -> store.events().ingest(b)));
+                futures.add(pool.submit(() -> store.events().ingest(b, tags(b))));
             }
             long accepted = 0;
             for (Future<IngestResult> f : futures) {
@@ -307,12 +307,115 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void sameIdWithOtherContentIsAConflictAndStoresNothing() {
+        long user = store.users().create("Conflict", "conflict@example.com").id();
+        long other = store.users().create("Other", "other-conflict@example.com").id();
+        var first = new Event(5_000_001, user, 1, 2, 3, "2001-01-01T00:00:00");
+        assertThat(store.events().ingest(List.of(first))).isEqualTo(new IngestResult(1, 0));
+        // the same instant written another way is the same content: a retry
+        assertThat(store.events().ingest(List.of(new Event(5_000_001, user, 1, 2, 3, "2001-01-01T00:00:00Z"))))
+                .isEqualTo(new IngestResult(0, 1));
+        for (Event changed : List.of(
+                new Event(5_000_001, other, 1, 2, 3, "2001-01-01T00:00:00"),
+                new Event(5_000_001, user, 1.5, 2, 3, "2001-01-01T00:00:00"),
+                new Event(5_000_001, user, 1, 2, 3.5, "2001-01-01T00:00:00"),
+                new Event(5_000_001, user, 1, 2, 3, "2001-01-01T00:00:01"))) {
+            var batch = List.of(new Event(5_000_002, user, 1, 1, 1, "2001-01-01T00:00:00"), changed);
+            assertThatThrownBy(() -> store.events().ingest(batch))
+                    .as(changed.toString())
+                    .isInstanceOfSatisfying(ConflictException.class, e -> {
+                        assertThat(e.code()).isEqualTo("event_conflict");
+                        assertThat(e.detail()).containsEntry("ids", List.of(5_000_001L));
+                    });
+        }
+        var twice = List.of(
+                new Event(5_000_003, user, 1, 1, 1, "2001-01-01T00:00:00"),
+                new Event(5_000_003, user, 1, 1, 2, "2001-01-01T00:00:00"));
+        assertThatThrownBy(() -> store.events().ingest(twice)).isInstanceOf(ConflictException.class);
+        assertThat(store.users().get(user).aggregate().count()).isEqualTo(1);
+        assertThat(store.users().get(other).aggregate().count()).isZero();
+        // 5_000_002 was in every refused batch and is new still
+        assertThat(store.events().ingest(List.of(new Event(5_000_002, user, 1, 1, 1, "2001-01-01T00:00:00"))))
+                .isEqualTo(new IngestResult(1, 0));
+    }
+
+    @Test
+    void valuesBeyondTheBoundAreRefused() {
+        long user = store.users().create("Huge", "huge@example.com").id();
+        for (double v : new double[] {1e308, -1e101, Double.POSITIVE_INFINITY, Double.NaN}) {
+            assertThatThrownBy(() ->
+                            store.events().ingest(List.of(new Event(4_000_001, user, 1, 1, v, "2001-01-01T00:00:00"))))
+                    .as("value " + v)
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.detail())
+                            .containsEntry("field", "value")
+                            .containsEntry("id", 4_000_001L));
+        }
+        var big = new ArrayList<Event>();
+        for (int i = 0; i < 100; i++) {
+            big.add(new Event(4_000_100 + i, user, 1, 1, Events.MAX_ABS_VALUE, "2001-01-01T00:00:00"));
+        }
+        store.events().ingest(big);
+        AggregateSnapshot a = store.users().get(user).aggregate();
+        assertThat(a.sum()).isCloseTo(100 * Events.MAX_ABS_VALUE, within(1e88));
+        assertThat(Double.isFinite(a.stddev())).isTrue();
+    }
+
+    @Test
+    void nonFiniteAggregatesAreRecomputedFromTheEvents() {
+        long user = store.users().create("Broken", "broken@example.com").id();
+        store.events()
+                .ingest(List.of(
+                        new Event(3_000_001, user, 1, 1, 2, "2001-01-01T00:00:00"),
+                        new Event(3_000_002, user, 1, 1, 4, "2001-01-02T00:00:00")));
+        long empty =
+                store.users().create("Broken empty", "broken-empty@example.com").id();
+        // what an older version stored after two events of 1e308: an event beyond today's bound, NaN sums
+        store.transaction("corrupt", c -> {
+            try (var ps = c.prepareStatement("INSERT INTO events (id, user_id, lat, lon, value, ts, ts_us,"
+                    + " ingest_batch) VALUES (3000003, ?, 1, 1, 1e308, '2001-01-03T00:00:00', ?, 0)")) {
+                ps.setLong(1, user);
+                ps.setLong(2, meridian.core.aggregate.Timestamps.parseMicros("2001-01-03T00:00:00"));
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement(
+                    "UPDATE user_aggregates SET value_sum = ?, value_m2 = ?, value_mean = ? WHERE user_id IN (?, ?)")) {
+                ps.setDouble(1, Double.POSITIVE_INFINITY);
+                ps.setDouble(2, Double.NaN);
+                ps.setDouble(3, Double.NaN);
+                ps.setLong(4, user);
+                ps.setLong(5, empty);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        assertThat(store.events().repairAggregates()).isEqualTo(2);
+        AggregateSnapshot a = store.users().get(user).aggregate();
+        assertThat(a.count()).isEqualTo(2);
+        assertThat(a.sum()).isEqualTo(6);
+        assertThat(a.mean()).isEqualTo(3);
+        assertThat(a.stddev()).isCloseTo(1, within(1e-12)); // population: values 2 and 4
+        assertThat(store.users().get(empty).aggregate().count()).isZero();
+        assertThat(store.users().get(empty).aggregate().sum()).isZero();
+        assertThat(store.events().repairAggregates()).isZero();
+    }
+
+    @Test
     void errorsAreProductErrors() {
         assertThatThrownBy(() -> store.users().get(-1)).isInstanceOf(MeridianException.class);
         assertThat(store.healthy()).isTrue();
     }
 
     // ---- helpers: an independent nearest place, by brute force ----
+
+    List<PlaceTag> tags(List<Event> events) {
+        var tags = new ArrayList<PlaceTag>();
+        for (Event e : events) {
+            String id = bruteForceNearest(e.lat(), e.lon());
+            int i = indexOf(id);
+            tags.add(new PlaceTag(id, places.placeName(i), haversine(e.lat(), e.lon(), places.lat(i), places.lon(i))));
+        }
+        return tags;
+    }
 
     String bruteForceNearest(double lat, double lon) {
         int best = -1;

@@ -2,6 +2,7 @@ package meridian.core.io;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.NotFoundException;
 
@@ -116,7 +118,11 @@ public record Input(InputStream stream, Format format, String source) implements
         int m2 = b.read();
         b.reset();
         if (m1 == 0x1f && m2 == 0x8b) {
-            b = new BufferedInputStream(new GZIPInputStream(b, BUFFER), BUFFER);
+            try {
+                b = new BufferedInputStream(new BadGzip(new GZIPInputStream(b, BUFFER)), BUFFER);
+            } catch (EOFException | ZipException e) {
+                throw BadGzip.error(e);
+            }
         }
         b.mark(3);
         if (b.read() != 0xEF || b.read() != 0xBB || b.read() != 0xBF) {
@@ -178,5 +184,39 @@ public record Input(InputStream stream, Format format, String source) implements
     @Override
     public void close() throws IOException {
         stream.close();
+    }
+
+    /**
+     * A gzip stream whose corrupt or truncated data is the sender's mistake (400, exit code 1), not an I/O
+     * failure that would pass for a lost connection (found by fuzzing: the two magic bytes alone threw
+     * EOFException).
+     */
+    private static final class BadGzip extends FilterInputStream {
+        BadGzip(InputStream in) {
+            super(in);
+        }
+
+        static InvalidInputException error(IOException e) {
+            return new InvalidInputException(
+                    "invalid_gzip", "the gzip data is corrupt or cut short: " + e.getMessage(), Map.of());
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (EOFException | ZipException e) {
+                throw error(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            try {
+                return super.read(buf, off, len);
+            } catch (EOFException | ZipException e) {
+                throw error(e);
+            }
+        }
     }
 }

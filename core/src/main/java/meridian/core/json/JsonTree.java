@@ -13,8 +13,18 @@ import meridian.core.error.InvalidInputException;
  * start on, so that errors can point at the offending feature.
  */
 public final class JsonTree {
-    /** Guards the recursion: deeper documents are refused, not allowed to overflow the stack. */
-    private static final int MAX_DEPTH = 256;
+    /**
+     * Guards the recursion: deeper documents are refused, not allowed to overflow the stack. GeoJSON needs
+     * 6 levels (collection, features, feature, geometry, coordinates); the service's JSON parsers use the
+     * same limit.
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /**
+     * Longest number text: a double needs at most 17 significant digits and an exponent, so anything longer
+     * is padding or an attack (the text of a 5,000-digit number costs quadratic time in some parsers).
+     */
+    public static final int MAX_NUMBER_LENGTH = 256;
 
     private final String text;
     private final String source;
@@ -170,6 +180,9 @@ public final class JsonTree {
         int start = pos;
         while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
             pos++;
+        }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            throw error("a number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
         try {
             return Double.valueOf(text.substring(start, pos));

@@ -15,8 +15,12 @@ import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.UnavailableException;
 import meridian.core.exec.ParallelRun;
+import meridian.core.geo.Earth;
+import meridian.core.refs.ReferenceSet;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
+import meridian.store.Event;
+import meridian.store.PlaceTag;
 
 /**
  * Admission and CPU offload for enrichment, shared by the HTTP and TCP endpoints.
@@ -32,8 +36,11 @@ public final class EnrichService {
     /** Records enriched between two cancellation checks. */
     static final int STEP = 1024;
 
-    /** Most (record, place) results one request may ask for: 12 bytes each, so at most ~100 MB. */
+    /** Default most (record, place) results one request may ask for: 12 bytes each, so at most ~100 MB. */
     static final long MAX_MATCH_SLOTS = 8_000_000;
+
+    /** Default results all requests in flight may hold together (~384 MB). */
+    static final long MATCH_BUDGET = 32_000_000;
 
     /** Workspaces that grew past this many payload values (or a quarter as many results) are not pooled. */
     private static final int MAX_POOLED_PAYLOAD = 4 << 20;
@@ -55,6 +62,8 @@ public final class EnrichService {
         public final RecordCodec.Fields fields;
         /** Output buffer: answers are written in writes of this size (one HTTP chunk each). */
         public final byte[] output = new byte[256 * 1024];
+        /** Results reserved from the shared budget by this request; given back on release. */
+        long reserved;
 
         Workspace(RecordCodec codec) {
             this.fields = codec.fields();
@@ -70,6 +79,25 @@ public final class EnrichService {
     }
 
     public EnrichService(CpuPool pool, Metrics metrics, RecordCodec codec, int maxInFlight, long admissionWaitMs) {
+        this(pool, metrics, codec, maxInFlight, admissionWaitMs, MAX_MATCH_SLOTS, MATCH_BUDGET);
+    }
+
+    /**
+     * @param maxMatchSlots results ({@code k × records}) one request may ask for; 413 {@code result_too_large}
+     *     above
+     * @param matchBudget results all admitted requests may hold at once; a request that would go beyond it
+     *     waits for nothing and gets 503 {@code overloaded}, so no mix of legal requests exhausts the heap
+     */
+    public EnrichService(
+            CpuPool pool,
+            Metrics metrics,
+            RecordCodec codec,
+            int maxInFlight,
+            long admissionWaitMs,
+            long maxMatchSlots,
+            long matchBudget) {
+        this.maxMatchSlots = maxMatchSlots;
+        this.matchBudget = matchBudget;
         this.pool = pool;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
@@ -82,6 +110,10 @@ public final class EnrichService {
         this.codec = codec;
     }
 
+    private final long maxMatchSlots;
+    private final long matchBudget;
+    private final java.util.concurrent.atomic.AtomicLong matchesInUse = new java.util.concurrent.atomic.AtomicLong();
+
     public CpuPool pool() {
         return pool;
     }
@@ -93,6 +125,11 @@ public final class EnrichService {
     /** Requests waiting for admission now. */
     public int queued() {
         return queued.get();
+    }
+
+    /** Results held by the requests in flight now (of the match budget). */
+    public long matchesInUse() {
+        return matchesInUse.get();
     }
 
     /** Requests admitted right now. */
@@ -158,17 +195,19 @@ public final class EnrichService {
         }
     }
 
-    private static void checkSize(int n, EnrichOptions options) {
-        if ((long) n * options.k() > MAX_MATCH_SLOTS) {
+    private void checkSize(int n, EnrichOptions options) {
+        if ((long) n * options.k() > maxMatchSlots) {
             throw new InvalidInputException(
                     "result_too_large",
-                    n + " records x k=" + options.k() + " nearest places is more than " + MAX_MATCH_SLOTS
+                    n + " records x k=" + options.k() + " nearest places is more than " + maxMatchSlots
                             + " results per request; send fewer records or a smaller k",
-                    Map.of("records", n, "k", options.k(), "limit", MAX_MATCH_SLOTS));
+                    Map.of("records", n, "k", options.k(), "limit", maxMatchSlots));
         }
     }
 
     public void release(Workspace ws) {
+        matchesInUse.addAndGet(-ws.reserved);
+        ws.reserved = 0;
         if (ws.batch.payloadValues().length > MAX_POOLED_PAYLOAD
                 || ws.batch.size() > MAX_POOLED_PAYLOAD / 16
                 || (long) ws.matches.size() * ws.matches.k() > MAX_POOLED_PAYLOAD / 4
@@ -191,6 +230,17 @@ public final class EnrichService {
         Matches matches = ws.matches;
         int n = batch.size();
         checkSize(n, options);
+        long slots = (long) n * options.k();
+        if (slots > ws.reserved) {
+            long more = slots - ws.reserved;
+            if (matchesInUse.addAndGet(more) > matchBudget) {
+                matchesInUse.addAndGet(-more);
+                metrics.rejected(Metrics.Rejection.OVERLOADED);
+                throw overloaded("the requests in flight hold " + matchesInUse.get() + " of " + matchBudget
+                        + " results; this one needs " + slots);
+            }
+            ws.reserved = slots;
+        }
         matches.reset(n, options.k());
         if (n == 0) {
             return;
@@ -223,6 +273,36 @@ public final class EnrichService {
             pool.release();
         }
         metrics.enriched(n);
+    }
+
+    /**
+     * The nearest place in {@code set} of each event, found on the CPU pool like any enrichment (same
+     * admission, permits and deadline), for the caller to hand to the store with the events. An event with
+     * coordinates out of range gets no tag (the store rejects it with its position).
+     */
+    public List<PlaceTag> tag(List<Event> events, Enricher enricher, ReferenceSet set, long deadlineNanos) {
+        Workspace ws = admit(deadlineNanos);
+        try {
+            for (Event e : events) {
+                boolean valid = Earth.isValidLatitude(e.lat()) && Earth.isValidLongitude(e.lon());
+                ws.batch.add(e.id(), valid ? e.lat() : 0, valid ? e.lon() : 0);
+            }
+            enrich(ws, enricher, EnrichOptions.NEAREST, deadlineNanos);
+            List<PlaceTag> tags = new ArrayList<>(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                Event e = events.get(i);
+                boolean valid = Earth.isValidLatitude(e.lat()) && Earth.isValidLongitude(e.lon());
+                if (!valid || ws.matches.count(i) == 0) {
+                    tags.add(null);
+                } else {
+                    int p = ws.matches.place(i, 0);
+                    tags.add(new PlaceTag(set.id(p), set.placeName(p), ws.matches.distanceKm(i, 0)));
+                }
+            }
+            return tags;
+        } finally {
+            release(ws);
+        }
     }
 
     /**

@@ -115,7 +115,7 @@ public final class HttpApi {
         this.store = store;
         this.gate = gate;
         this.inlineMaxBytes = config.inlineMaxBytes();
-        this.users = store == null ? null : new UsersApi(store, registry);
+        this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
         byte[] text =
                 ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
         this.hello = Unpooled.unreleasableBuffer(
@@ -175,6 +175,12 @@ public final class HttpApi {
             }
             default -> {
                 String name = param(path, "/refsets/");
+                if (name == null && m == HttpMethod.POST && path.startsWith("/refsets/") && path.endsWith("/reset")) {
+                    String set = param(path.substring(0, path.length() - "/reset".length()), "/refsets/");
+                    if (set != null) {
+                        return new Target(Route.REFSETS_PUT, this::resetRefset, false, path, set);
+                    }
+                }
                 if (name != null) {
                     if (m == HttpMethod.PUT) {
                         return new Target(Route.REFSETS_PUT, this::putRefset, false, path, name);
@@ -294,7 +300,7 @@ public final class HttpApi {
             if (m instanceof UnavailableException && m.detail().get("retry_after_s") instanceof Number n) {
                 ex.header(HttpHeaderNames.RETRY_AFTER, n.toString());
             }
-            if (status == 413 || status == 503 || status == 504) {
+            if (status == 413 || status == 503 || status == 504 || m instanceof RefusedException) {
                 // a client told to back off should reconnect, not keep its place
                 ex.header(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
@@ -396,7 +402,8 @@ public final class HttpApi {
 
     static int status(MeridianException m) {
         return switch (m) {
-            case InvalidInputException i -> "body_too_large".equals(i.code()) ? 413 : 400;
+            case InvalidInputException i ->
+                "body_too_large".equals(i.code()) || "result_too_large".equals(i.code()) ? 413 : 400;
             case NotFoundException n -> 404;
             case ConflictException c -> 409;
             case RefusedException r ->
@@ -568,6 +575,9 @@ public final class HttpApi {
         ex.bodyBuf().getBytes(ex.bodyBuf().readerIndex(), csv);
         ex.release();
         long deadline = ex.deadlineNanos;
+        boolean geoJson = String.valueOf(ex.header(HttpHeaderNames.CONTENT_TYPE))
+                .toLowerCase(java.util.Locale.ROOT)
+                .startsWith("application/geo+json");
         if (!service.pool()
                 .tryAcquire(Math.max(
                         0,
@@ -581,8 +591,11 @@ public final class HttpApi {
         LoadResult r;
         try {
             r = service.call(
-                    () -> ReferenceSetReader.readCsv(
-                            new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP),
+                    () -> geoJson
+                            ? ReferenceSetReader.readGeoJson(
+                                    new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP)
+                            : ReferenceSetReader.readCsv(
+                                    new ByteArrayInputStream(csv), "request body", name, ErrorPolicy.SKIP),
                     deadline);
         } finally {
             service.pool().release();
@@ -617,10 +630,28 @@ public final class HttpApi {
         send(ex, Json.bytes(report));
     }
 
+    /** Deleting the default set restores the one the service started with (the bundled set by default). */
     private void deleteRefset(Exchange ex) {
         String name = ex.param;
-        registry.delete(name);
-        send(ex, Json.bytes(Map.of("deleted", name)));
+        boolean deleted = registry.delete(name);
+        send(ex, Json.bytes(Map.of(deleted ? "deleted" : "restored", name)));
+    }
+
+    /** {@code POST /refsets/{default}/reset}: the default set the service started with, back in place. */
+    private void resetRefset(Exchange ex) {
+        String name = ex.param;
+        if (!name.equals(registry.defaultName())) {
+            throw new InvalidInputException(
+                    "not_default_refset",
+                    "only the default reference set '" + registry.defaultName() + "' can be reset; '" + name
+                            + "' can be replaced with PUT or removed with DELETE",
+                    Map.of("name", name));
+        }
+        registry.restoreDefault();
+        send(
+                ex,
+                Json.bytes(Map.of(
+                        "restored", name, "places", registry.get(null).set().size())));
     }
 
     private void fallback(Exchange ex) {

@@ -12,10 +12,12 @@ import java.util.Map;
 import meridian.core.aggregate.AggregateSnapshot;
 import meridian.core.error.InvalidInputException;
 import meridian.server.StoreAccess;
+import meridian.server.exec.EnrichService;
 import meridian.server.json.EventCodec;
 import meridian.server.json.Json;
 import meridian.server.refs.RefSetRegistry;
 import meridian.store.IngestResult;
+import meridian.store.Store;
 import meridian.store.User;
 import meridian.store.UserDetails;
 import meridian.store.UserPage;
@@ -25,12 +27,14 @@ import meridian.store.UserPage;
  * the request's virtual thread is for; an event is acknowledged (2xx) only after its transaction committed.
  */
 final class UsersApi {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.factory();
 
     private final StoreAccess store;
     private final RefSetRegistry registry;
+    private final EnrichService service;
 
-    UsersApi(StoreAccess store, RefSetRegistry registry) {
+    UsersApi(StoreAccess store, RefSetRegistry registry, EnrichService service, long maxBodyBytes) {
+        this.service = service;
         this.store = store;
         this.registry = registry;
     }
@@ -86,8 +90,10 @@ final class UsersApi {
 
     void ingest(Exchange ex) throws IOException {
         var events = EventCodec.read(ex.body());
-        // events are tagged with the service's default reference set, as /enrich is by default
-        IngestResult r = store.get().events().ingest(events, registry.get(null).set());
+        Store db = store.get(); // 503 before any CPU is spent when the database is away
+        // events are tagged with the service's default reference set, as /enrich is by default, on the CPU pool
+        RefSetRegistry.Entry refs = registry.get(null);
+        IngestResult r = db.events().ingest(events, service.tag(events, refs.enricher(), refs.set(), ex.deadlineNanos));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("accepted", r.accepted());
         m.put("duplicates", r.duplicates());
@@ -95,7 +101,11 @@ final class UsersApi {
     }
 
     private Map<String, String> nameAndEmail(Exchange ex) throws IOException {
-        byte[] bytes = ex.body().readAllBytes();
+        return parseUser(ex.body().readAllBytes());
+    }
+
+    /** The {@code name} and {@code email} of a user body; any other input is a 400 (fuzzed in DecoderFuzzTest). */
+    static Map<String, String> parseUser(byte[] bytes) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -113,16 +123,8 @@ final class UsersApi {
                     p.skipChildren();
                 }
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidInputException(
-                    "invalid_json",
-                    "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(),
-                    Map.of(
-                            "line",
-                            e.getLocation().getLineNr(),
-                            "column",
-                            e.getLocation().getColumnNr()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
+            throw Json.inputError(e, "invalid_json");
         }
         for (String field : List.of("name", "email")) {
             if (!out.containsKey(field)) {

@@ -24,6 +24,7 @@ import meridian.store.Events;
  */
 public final class EventCodec {
     private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(Json.READ_LIMITS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
@@ -58,6 +59,11 @@ public final class EventCodec {
             if (array && p.nextToken() != null) {
                 throw error(p, events.size(), null, "unexpected content after the JSON array");
             }
+        } catch (java.io.CharConversionException | com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            InvalidInputException bad = Json.inputError(e, "invalid_json");
+            Map<String, Object> detail = new LinkedHashMap<>(bad.detail());
+            detail.put("index", events.size());
+            throw new InvalidInputException(bad.code(), bad.getMessage(), detail, e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             Map<String, Object> detail = new LinkedHashMap<>();

@@ -2,16 +2,85 @@ package meridian.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import meridian.core.error.InvalidInputException;
+import meridian.core.json.JsonTree;
 
-/** Small JSON documents (errors, reports, health) written from maps, lists and scalars. */
+/**
+ * Small JSON documents (errors, reports, health) written from maps, lists and scalars, and the limits every
+ * JSON parser of the service applies ({@link #READ_LIMITS}, {@link #inputError}).
+ */
 public final class Json {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * What any JSON input may hold: numbers of at most {@link JsonTree#MAX_NUMBER_LENGTH} characters,
+     * nesting at most {@link JsonTree#MAX_DEPTH} deep (the same limits as core's GeoJSON reader), strings
+     * and names of at most 1 MiB and 1 KiB. Beyond them the parser stops at once with a
+     * {@link StreamConstraintsException}, answered 400 {@code json_limit_exceeded}.
+     */
+    public static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
+            .maxNumberLength(JsonTree.MAX_NUMBER_LENGTH)
+            .maxNestingDepth(JsonTree.MAX_DEPTH)
+            .maxStringLength(1 << 20)
+            .maxNameLength(1 << 10)
+            .build();
+
+    private static final JsonFactory FACTORY =
+            JsonFactory.builder().streamReadConstraints(READ_LIMITS).build();
 
     private Json() {}
+
+    /** A parser factory with {@link #READ_LIMITS}, for small documents (user bodies). */
+    public static JsonFactory factory() {
+        return FACTORY;
+    }
+
+    /**
+     * The client's mistake in {@code e}, thrown by a parser, as a 400; null when {@code e} is a real I/O
+     * failure (the connection), which the caller rethrows. A limit is {@code json_limit_exceeded}, bad syntax
+     * or a bad encoding (Jackson's {@link CharConversionException}, an {@code IOException} that a one-byte
+     * body raises) is {@code code}.
+     */
+    public static InvalidInputException inputError(IOException e, String code) {
+        if (e instanceof StreamConstraintsException c) {
+            return new InvalidInputException(
+                    "json_limit_exceeded",
+                    "the JSON is beyond this service's limits" + where(c.getLocation()) + ": " + c.getOriginalMessage(),
+                    location(c.getLocation()),
+                    e);
+        }
+        if (e instanceof JsonProcessingException j) {
+            return new InvalidInputException(
+                    code,
+                    "malformed JSON" + where(j.getLocation()) + ": " + j.getOriginalMessage(),
+                    location(j.getLocation()),
+                    e);
+        }
+        if (e instanceof CharConversionException) {
+            return new InvalidInputException(
+                    code, "the body is not JSON in UTF-8, UTF-16 or UTF-32: " + e.getMessage(), Map.of(), e);
+        }
+        return null;
+    }
+
+    private static String where(JsonLocation at) {
+        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    private static Map<String, Object> location(JsonLocation at) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("line", at == null ? 0 : at.getLineNr());
+        m.put("column", at == null ? 0 : at.getColumnNr());
+        return m;
+    }
 
     /** Serializes maps (in iteration order), lists, strings, numbers, booleans and null. */
     public static byte[] bytes(Object value) {
@@ -43,7 +112,7 @@ public final class Json {
                 if (Double.isFinite(d)) {
                     g.writeNumber(d);
                 } else {
-                    g.writeString(d.toString());
+                    g.writeNull(); // JSON has no NaN or infinity, and a number is never sent as a string
                 }
             }
             case Number n -> g.writeNumber(n.toString());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,6 +62,7 @@ public final class RecordCodec {
         this.factory = new JsonFactoryBuilder()
                 // Virtual threads make Jackson's default thread-local buffer pool useless: share a bounded one.
                 .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
+                .streamReadConstraints(Json.READ_LIMITS)
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
@@ -111,8 +113,8 @@ public final class RecordCodec {
             if (p.nextToken() != null) {
                 throw error(p, -1, null, "unexpected content after the end of the array");
             }
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw Json.inputError(e, "malformed_json");
         }
     }
 
@@ -130,9 +132,9 @@ public final class RecordCodec {
                 throw error(p, index, null, "unexpected content after the record");
             }
             fields.commit(batch);
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | CharConversionException e) {
             fields.rollback();
-            throw malformed(e);
+            throw Json.inputError(e, "malformed_json");
         }
     }
 
@@ -394,7 +396,8 @@ public final class RecordCodec {
             long bits = Double.doubleToRawLongBits(values[j]);
             if (lastText == null || bits != lastBits) {
                 lastBits = bits;
-                lastText = Decimals.doubleText(values[j]);
+                // a product beyond the double range is written as null: JSON has no infinity
+                lastText = Double.isFinite(values[j]) ? Decimals.doubleText(values[j]) : "null";
             }
             if (j > from) {
                 out.put((byte) ',');
@@ -778,19 +781,5 @@ public final class RecordCodec {
                 .append("): ")
                 .append(why);
         return new InvalidInputException(field == null ? "invalid_record" : "invalid_field", msg.toString(), detail);
-    }
-
-    private static InvalidInputException malformed(JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        Map<String, Object> detail = new LinkedHashMap<>();
-        long line = loc == null ? 0 : loc.getLineNr();
-        long column = loc == null ? 0 : loc.getColumnNr();
-        detail.put("line", line);
-        detail.put("column", column);
-        return new InvalidInputException(
-                "malformed_json",
-                "malformed JSON at line " + line + ", column " + column + ": " + e.getOriginalMessage(),
-                detail,
-                e);
     }
 }

@@ -1,5 +1,7 @@
 package meridian.server.tcp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,9 +20,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import meridian.core.enrich.EnrichOptions;
-import meridian.core.error.InvalidInputException;
 import meridian.core.error.MeridianException;
+import meridian.core.error.RefusedException;
+import meridian.core.error.UnavailableException;
 import meridian.server.exec.EnrichService;
 import meridian.server.json.ByteSink;
 import meridian.server.json.Json;
@@ -27,31 +32,58 @@ import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.refs.RefSetRegistry;
+import meridian.server.security.Role;
+import meridian.server.security.Tokens;
 
 /**
  * The stream endpoint: newline-delimited JSON records in, one enriched line out per line, in order.
  *
  * <p>One virtual thread per connection reads whatever lines have arrived (up to {@link #MAX_BATCH}), parses
  * them into a batch, has the batch enriched on the shared CPU pool (same admission and permits as HTTP),
- * and writes the answers in input order. A line that cannot be used gets an error line
- * {@code {"error":CODE,"message":...,"detail":{"line":N}}} in its place and the connection stays open.
- * A line longer than the limit is answered with an error line, then the connection is closed. Blank lines
- * are ignored.
+ * and writes the answers in input order. A line that cannot be used (bad JSON, a number too long, nesting
+ * too deep, a line longer than the limit) gets an error line
+ * {@code {"error":CODE,"message":...,"detail":{"line":N}}} in its place and the connection keeps serving
+ * the lines around it. Blank lines are ignored.
+ *
+ * <p>Limits: at most {@code maxConnections} open connections (more get one {@code too_many_connections}
+ * line and are closed); a connection that sends nothing for the idle timeout, or takes longer than the
+ * request deadline to finish a line, gets an error line and is closed; all connections together buffer at
+ * most {@code bufferBudget} bytes of unfinished lines (a connection that would need more gets
+ * {@code overloaded} and is closed).
+ *
+ * <p>With tokens configured, the first line must be {@code {"auth":"TOKEN"}}; it is answered
+ * {@code {"ok":true,"role":"read"}} (or the token's higher role), or with an {@code unauthorized} error line,
+ * after which the connection is closed.
  */
 public final class TcpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TcpServer.class.getName());
     static final int MAX_BATCH = 4096;
 
+    /** Buffer a connection starts with; it grows (within the budget) only for longer lines. */
+    static final int INITIAL_BUFFER = 16 * 1024;
+
     private final RefSetRegistry registry;
     private final EnrichService service;
     private final RecordCodec codec;
     private final Metrics metrics;
-    private final int maxLine;
+    private final Limits limits;
+    private final Tokens tokens; // null: no authentication
     private final long deadlineNanos;
     private final ServerSocket socket;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong buffered = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closing;
+
+    /**
+     * The endpoint's bounds.
+     *
+     * @param maxLine longest line, in bytes
+     * @param idleTimeoutMs a connection silent this long is closed
+     * @param maxConnections open connections at once
+     * @param bufferBudget bytes all connections may buffer together
+     */
+    public record Limits(int maxLine, long idleTimeoutMs, int maxConnections, long bufferBudget) {}
 
     public TcpServer(
             String host,
@@ -60,14 +92,16 @@ public final class TcpServer implements AutoCloseable {
             EnrichService service,
             RecordCodec codec,
             Metrics metrics,
-            int maxLine,
+            Limits limits,
+            Tokens tokens,
             long deadlineMs)
             throws IOException {
         this.registry = registry;
         this.service = service;
         this.codec = codec;
         this.metrics = metrics;
-        this.maxLine = maxLine;
+        this.limits = limits;
+        this.tokens = tokens;
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(deadlineMs);
         this.socket = new ServerSocket();
         socket.setReuseAddress(true);
@@ -79,11 +113,20 @@ public final class TcpServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** Bytes of line buffers held by all connections now. */
+    public long bufferedBytes() {
+        return buffered.get();
+    }
+
     private void acceptLoop() {
         while (!closing) {
             try {
                 Socket s = socket.accept();
                 s.setTcpNoDelay(true);
+                if (connections.size() >= limits.maxConnections() || !reserve(INITIAL_BUFFER)) {
+                    refuse(s);
+                    continue;
+                }
                 Connection c = new Connection(s);
                 connections.add(c);
                 metrics.tcpOpened();
@@ -94,6 +137,31 @@ public final class TcpServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** One error line to a connection beyond the cap, then close (a few bytes: the write does not block). */
+    private void refuse(Socket s) {
+        try (s) {
+            s.setSoLinger(true, 0);
+            OutputStream out = s.getOutputStream();
+            out.write(Json.error(
+                    "too_many_connections",
+                    "the server has " + limits.maxConnections() + " connections open; retry later",
+                    Map.of("limit", limits.maxConnections())));
+            out.write('\n');
+            out.flush();
+        } catch (IOException ignored) {
+            // the client is gone already
+        }
+        metrics.rejected(Metrics.Rejection.OVERLOADED);
+    }
+
+    private boolean reserve(long bytes) {
+        if (buffered.addAndGet(bytes) > limits.bufferBudget()) {
+            buffered.addAndGet(-bytes);
+            return false;
+        }
+        return true;
     }
 
     /** Stops accepting; connections finish the batch they are on, then close. Waits up to {@code millis}. */
@@ -131,14 +199,27 @@ public final class TcpServer implements AutoCloseable {
         shutdown(0);
     }
 
+    /** What {@link Connection#nextLine} found. */
+    private enum Next {
+        LINE,
+        TOO_LONG,
+        NONE,
+        EOF
+    }
+
     /** One client: reads lines, answers them in order. */
     private final class Connection implements Runnable {
         private final Socket s;
         private volatile Thread thread;
         private volatile boolean stop;
-        private byte[] buf = new byte[64 * 1024];
+        private byte[] buf = new byte[INITIAL_BUFFER];
         private int start; // first unconsumed byte
         private int end; // end of valid bytes
+        private int scanned; // bytes before this index (from start) hold no newline
+        private boolean skipping; // inside a line longer than the limit: its bytes are dropped
+        private long lineStarted; // when the unfinished line's first byte was waited for; 0 when none
+        private int lineFrom;
+        private int lineTo;
         private long lineNo;
 
         Connection(Socket s) {
@@ -176,6 +257,7 @@ public final class TcpServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "tcp connection failed unexpectedly", e);
             } finally {
                 connections.remove(this);
+                buffered.addAndGet(-buf.length);
                 metrics.tcpClosed();
             }
         }
@@ -184,59 +266,65 @@ public final class TcpServer implements AutoCloseable {
             ByteSink sink = new ByteSink(out);
             List<Object> errors = new ArrayList<>(); // index-aligned: null for a good line
             boolean eof = false;
+            boolean authenticated = tokens == null;
             while (!eof) {
                 // Block for at least one line, then take every complete line already buffered.
                 long deadline = 0;
                 EnrichService.Workspace ws = null;
                 errors.clear();
                 try {
-                    int lines = 0;
-                    while (lines < MAX_BATCH) {
-                        int nl = indexOf((byte) '\n', start, end);
-                        if (nl < 0) {
-                            if (lines > 0) {
-                                break; // answer what has arrived before blocking for more
-                            }
-                            if (!fill(in)) {
-                                eof = true;
-                                if (end > start) { // a last line without newline
-                                    nl = end;
-                                } else {
-                                    break;
-                                }
-                            } else {
-                                continue;
-                            }
+                    while (errors.size() < MAX_BATCH) {
+                        Next next = nextLine(in, errors.isEmpty());
+                        if (next == Next.NONE) {
+                            break; // answer what has arrived before blocking for more
                         }
-                        lineNo++;
-                        int from = start;
-                        int to = nl;
-                        start = Math.min(end, nl + 1);
-                        if (to > from && buf[to - 1] == '\r') {
-                            to--;
+                        if (next == Next.EOF) {
+                            eof = true;
+                            break;
                         }
-                        if (isBlank(from, to)) {
+                        if (next == Next.TOO_LONG) {
+                            if (!authenticated) {
+                                throw new RefusedException(
+                                        "unauthorized", "the first line must be {\"auth\":\"TOKEN\"}", Map.of());
+                            }
+                            errors.add(lineError(
+                                    "line_too_long",
+                                    "the line is longer than " + limits.maxLine() + " bytes; it was skipped",
+                                    Map.of("limit", limits.maxLine())));
                             continue;
+                        }
+                        if (isBlank(lineFrom, lineTo)) {
+                            continue;
+                        }
+                        if (!authenticated) {
+                            Role role = authenticate(lineFrom, lineTo);
+                            Map<String, Object> ok = new LinkedHashMap<>();
+                            ok.put("ok", true);
+                            ok.put("role", role.label());
+                            sink.put(Json.bytes(ok));
+                            sink.put((byte) '\n');
+                            authenticated = true;
+                            break;
                         }
                         if (ws == null) {
                             deadline = System.nanoTime() + deadlineNanos;
                             ws = service.admit(deadline);
                         }
-                        lines++;
                         try {
-                            codec.readOne(buf, from, to - from, ws.batch, ws.fields, errors.size());
+                            codec.readOne(buf, lineFrom, lineTo - lineFrom, ws.batch, ws.fields, errors.size());
                             errors.add(null);
                         } catch (MeridianException e) {
                             errors.add(lineError(e.code(), e.getMessage(), e.detail()));
                         }
                     }
-                    if (ws != null) {
-                        answer(ws, errors, sink, deadline);
-                    }
-                } catch (MeridianException e) { // refused (overloaded, past the deadline) or a line too long
-                    if (e.code().equals("line_too_long")) {
-                        lineNo++;
-                        eof = true; // cannot find the next line start cheaply: answer and close
+                    answer(ws, errors, sink, deadline);
+                } catch (RefusedException e) { // a failed handshake, a silent or too slow client: say why, close
+                    sink.put(Json.bytes(lineError(e.code(), e.getMessage(), e.detail())));
+                    sink.put((byte) '\n');
+                    eof = true;
+                } catch (MeridianException e) { // refused (overloaded, past the deadline): every line gets it
+                    if (e.code().equals("buffer_budget")) {
+                        eof = true; // the line cannot be read: answer and close
                     }
                     for (int i = 0; i < Math.max(1, errors.size()); i++) {
                         metrics.tcpLine(false);
@@ -250,6 +338,7 @@ public final class TcpServer implements AutoCloseable {
                 }
                 sink.drain();
                 out.flush();
+                shrink();
                 if (stop) {
                     break;
                 }
@@ -258,9 +347,12 @@ public final class TcpServer implements AutoCloseable {
 
         private void answer(EnrichService.Workspace ws, List<Object> errors, ByteSink sink, long deadline)
                 throws IOException {
-            RefSetRegistry.Entry refs = registry.get(null);
-            service.enrich(ws, refs.enricher(), EnrichOptions.NEAREST, deadline);
-            PlaceText places = codec.places(refs.set());
+            RefSetRegistry.Entry refs = ws == null ? null : registry.get(null);
+            PlaceText places = null;
+            if (ws != null) {
+                service.enrich(ws, refs.enricher(), EnrichOptions.NEAREST, deadline);
+                places = codec.places(refs.set());
+            }
             int record = 0;
             for (Object error : errors) {
                 if (error == null) {
@@ -273,6 +365,36 @@ public final class TcpServer implements AutoCloseable {
                 sink.put((byte) '\n');
                 sink.flushIfOver(1 << 16);
             }
+        }
+
+        /** The role of the token in a handshake line {@code {"auth":"TOKEN"}}; refused otherwise. */
+        private Role authenticate(int from, int to) {
+            String token = null;
+            try (JsonParser p = Json.factory().createParser(buf, from, to - from)) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (field.equals("auth") && v == JsonToken.VALUE_STRING) {
+                            token = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                token = null; // not the handshake: refused below
+            }
+            Role role = token == null ? null : tokens.roleOf(token);
+            if (role == null) {
+                throw new RefusedException(
+                        "unauthorized",
+                        token == null
+                                ? "this endpoint needs a token: send {\"auth\":\"TOKEN\"} as the first line"
+                                : "the token is not valid",
+                        Map.of());
+            }
+            return role;
         }
 
         private Map<String, Object> lineError(String code, String message, Map<String, Object> detail) {
@@ -290,7 +412,58 @@ public final class TcpServer implements AutoCloseable {
             return m;
         }
 
-        /** Reads more bytes; false at end of input. Handles over-long lines by failing them. */
+        /**
+         * The next line into {@code lineFrom..lineTo} ({@code \r\n} or {@code \n} ended, or the last bytes
+         * before end of input). Reads only when {@code block}; a line longer than the limit is skipped to its
+         * end and reported as {@link Next#TOO_LONG}.
+         */
+        private Next nextLine(InputStream in, boolean block) throws IOException {
+            while (true) {
+                int nl = indexOf((byte) '\n', start + scanned, end);
+                if (nl >= 0) {
+                    lineNo++;
+                    lineStarted = 0;
+                    scanned = 0;
+                    if (skipping) {
+                        skipping = false;
+                        start = nl + 1;
+                        return Next.TOO_LONG;
+                    }
+                    lineFrom = start;
+                    lineTo = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+                    start = nl + 1;
+                    return Next.LINE;
+                }
+                scanned = end - start;
+                if (skipping) {
+                    start = end = scanned = 0; // drop what we have of the over-long line
+                }
+                if (!block) {
+                    return Next.NONE;
+                }
+                if (!fill(in)) {
+                    if (skipping) {
+                        skipping = false;
+                        lineNo++;
+                        return Next.TOO_LONG;
+                    }
+                    if (end > start) { // a last line without newline
+                        lineNo++;
+                        lineFrom = start;
+                        lineTo = end;
+                        start = end;
+                        scanned = 0;
+                        return Next.LINE;
+                    }
+                    return Next.EOF;
+                }
+            }
+        }
+
+        /**
+         * Reads more bytes; false at end of input. Waits at most the idle timeout, and for an unfinished
+         * line at most the request deadline from when its bytes were first waited for.
+         */
         private boolean fill(InputStream in) throws IOException {
             if (start > 0) {
                 System.arraycopy(buf, start, buf, 0, end - start);
@@ -298,18 +471,72 @@ public final class TcpServer implements AutoCloseable {
                 start = 0;
             }
             if (end == buf.length) {
-                if (buf.length >= maxLine) {
-                    throw new InvalidInputException(
-                            "line_too_long", "a line is longer than " + maxLine + " bytes", Map.of("limit", maxLine));
+                if (buf.length >= limits.maxLine()) {
+                    skipping = true; // the line is too long: drop it up to its newline
+                    start = end = scanned = 0;
+                } else {
+                    int bigger = Math.min(limits.maxLine(), buf.length * 2);
+                    if (!reserve(bigger - buf.length)) {
+                        throw new UnavailableException(
+                                "buffer_budget",
+                                "the server is buffering too many unfinished lines; send shorter lines or retry"
+                                        + " later",
+                                Map.of("retry_after_s", 1L),
+                                null);
+                    }
+                    buf = Arrays.copyOf(buf, bigger);
                 }
-                buf = Arrays.copyOf(buf, Math.min(maxLine, buf.length * 2));
             }
-            int n = in.read(buf, end, buf.length - end);
+            long now = System.nanoTime();
+            long waitMs = limits.idleTimeoutMs();
+            boolean partial = end > start || skipping;
+            if (partial) {
+                if (lineStarted == 0) {
+                    lineStarted = now;
+                }
+                waitMs = Math.min(waitMs, TimeUnit.NANOSECONDS.toMillis(lineStarted + deadlineNanos - now));
+            }
+            if (waitMs <= 0) {
+                throw slow(partial);
+            }
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, waitMs));
+            int n;
+            try {
+                n = in.read(buf, end, buf.length - end);
+            } catch (SocketTimeoutException e) {
+                throw slow(partial || end > start);
+            }
             if (n < 0) {
                 return false;
             }
             end += n;
             return true;
+        }
+
+        private RefusedException slow(boolean partial) {
+            metrics.rejected(Metrics.Rejection.DEADLINE);
+            return partial
+                    ? new RefusedException(
+                            "request_timeout",
+                            "the line was not completed within " + TimeUnit.NANOSECONDS.toMillis(deadlineNanos)
+                                    + " ms; closing",
+                            Map.of())
+                    : new RefusedException(
+                            "idle_timeout",
+                            "nothing received for " + limits.idleTimeoutMs() + " ms; closing",
+                            Map.of());
+        }
+
+        /** Gives a grown buffer back to the budget once it holds no more than a starting buffer's worth. */
+        private void shrink() {
+            if (buf.length > INITIAL_BUFFER && end - start <= INITIAL_BUFFER / 2 && !skipping) {
+                byte[] small = new byte[INITIAL_BUFFER];
+                System.arraycopy(buf, start, small, 0, end - start);
+                buffered.addAndGet(-(buf.length - INITIAL_BUFFER));
+                end -= start;
+                start = 0;
+                buf = small;
+            }
         }
 
         private int indexOf(byte b, int from, int to) {
