@@ -389,17 +389,17 @@ public final class RecordCodec {
     private static void writePayload(ByteSink out, double[] values, int from, int to) {
         out.put((byte) '[');
         long lastBits = 0;
-        String lastText = null;
+        byte[] lastText = null;
         for (int j = from; j < to; j++) {
             long bits = Double.doubleToRawLongBits(values[j]);
             if (lastText == null || bits != lastBits) {
                 lastBits = bits;
-                lastText = Decimals.doubleText(values[j]);
+                lastText = Decimals.doubleText(values[j]).getBytes(StandardCharsets.ISO_8859_1);
             }
             if (j > from) {
                 out.put((byte) ',');
             }
-            out.putAscii(lastText);
+            out.put(lastText, 0, lastText.length); // one array copy, not a char-by-char encoding
         }
         out.put((byte) ']');
     }
