@@ -8,7 +8,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,10 +59,23 @@ public final class RecordCodec {
     private final JsonFactory factory;
     private final Map<ReferenceSet, PlaceText> places = new WeakHashMap<>();
 
+    /** For virtual threads (the service): Jackson's buffers come from one bounded pool shared by all threads. */
     public RecordCodec() {
+        // Virtual threads make Jackson's default thread-local buffer pool useless: share a bounded one.
+        this(JsonRecyclerPools.newBoundedPool(256));
+    }
+
+    /**
+     * For a few long-lived platform threads ({@code process}): per-thread buffers, no shared pool to
+     * synchronize on for every line. Measured on 300,000 NDJSON lines: the shared pool cost about 12% CPU.
+     */
+    public static RecordCodec forPlatformThreads() {
+        return new RecordCodec(JsonRecyclerPools.threadLocalPool());
+    }
+
+    private RecordCodec(RecyclerPool<BufferRecycler> buffers) {
         this.factory = new JsonFactoryBuilder()
-                // Virtual threads make Jackson's default thread-local buffer pool useless: share a bounded one.
-                .recyclerPool(JsonRecyclerPools.newBoundedPool(256))
+                .recyclerPool(buffers)
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
