@@ -265,7 +265,7 @@ final class ProcessCommand implements Callable<Integer> {
             int threads,
             LongConsumer onChunk)
             throws IOException {
-        var codec = new RecordCodec();
+        var codec = RecordCodec.forPlatformThreads();
         var reader = codec.arrayReader(in, bad.source());
         var fields = codec.fields();
         var places = codec.places(set);

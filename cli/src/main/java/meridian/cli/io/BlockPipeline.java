@@ -75,7 +75,7 @@ public final class BlockPipeline {
             newBlock = () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast);
         } else {
             blocks = RowBlocks.lines(in, bad.source());
-            var codec = new RecordCodec();
+            var codec = RecordCodec.forPlatformThreads();
             var places = codec.places(refs);
             newBlock = () -> new JsonChunk(bad.source(), codec, enricher, options, places);
         }
