@@ -64,6 +64,7 @@ public final class HttpApi {
     private final UsersApi users; // null when the store is off
     private final meridian.server.StoreAccess store;
     private final byte[] hello;
+    private final StaticAssets assets = new StaticAssets();
 
     public HttpApi(
             ServerConfig config,
@@ -100,7 +101,11 @@ public final class HttpApi {
                 .get("/metrics", guarded(Route.METRICS, this::metrics))
                 .get("/refsets", guarded(Route.REFSETS_LIST, this::listRefsets))
                 .put("/refsets/{name}", guarded(Route.REFSETS_PUT, this::putRefset))
-                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset));
+                .delete("/refsets/{name}", guarded(Route.REFSETS_DELETE, this::deleteRefset))
+                .get(StaticAssets.POINTS_PATH, guarded(Route.UI, this::mapPoints));
+        for (String path : StaticAssets.PATHS) {
+            r.get(path, guarded(path.equals("/openapi.json") ? Route.OPENAPI : Route.UI, this::asset));
+        }
         if (users != null) {
             r.post("/users", guarded(Route.USERS_CREATE, users::create))
                     .get("/users", guarded(Route.USERS_LIST, users::list))
@@ -227,6 +232,7 @@ public final class HttpApi {
 
     private void enrich(ServerRequest req, ServerResponse res, long deadline) throws IOException {
         EnrichOptions options = options(req);
+        boolean fullPlaces = fullPlaces(req.query().first("places").orElse(null));
         RefSetRegistry.Entry refs = registry.get(req.query().first("refs").orElse(null));
         checkLength(req);
         EnrichService.Workspace ws = service.admit(deadline);
@@ -238,7 +244,7 @@ public final class HttpApi {
             // Large writes: each write to the response stream becomes one HTTP chunk and one socket write.
             try (OutputStream out = new ReusableBufferedOutput(res.outputStream(), ws.output);
                     JsonGenerator g = codec.generator(out)) {
-                codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1);
+                codec.writeArray(g, ws.batch, ws.matches, refs.set(), options.k() > 1, fullPlaces);
             }
         } finally {
             service.release(ws);
@@ -279,14 +285,50 @@ public final class HttpApi {
             }
         }
         for (String name : q.names()) {
-            if (!name.equals("k") && !name.equals("max_km") && !name.equals("refs")) {
+            if (!name.equals("k") && !name.equals("max_km") && !name.equals("refs") && !name.equals("places")) {
                 throw new InvalidInputException(
                         "invalid_option",
-                        "unknown query option '" + name + "' (known: k, max_km, refs)",
+                        "unknown query option '" + name + "' (known: k, max_km, refs, places)",
                         Map.of("field", name));
             }
         }
         return new EnrichOptions(k, maxKm);
+    }
+
+    /** {@code places=full} adds each place's lat, lon and attribute columns; {@code brief} (default) does not. */
+    private static boolean fullPlaces(String v) {
+        if (v == null || v.equals("brief")) {
+            return false;
+        }
+        if (v.equals("full")) {
+            return true;
+        }
+        throw new InvalidInputException(
+                "invalid_option",
+                "query option places must be 'brief' or 'full', got '" + v + "'",
+                Map.of("field", "places", "value", v));
+    }
+
+    private void asset(ServerRequest req, ServerResponse res, long deadline) {
+        serve(req, res, assets.get(req.path().path()).orElseThrow());
+    }
+
+    private void mapPoints(ServerRequest req, ServerResponse res, long deadline) {
+        var q = req.query();
+        RefSetRegistry.Entry refs = registry.get(q.first("refs").orElse(null));
+        serve(req, res, assets.points(refs.set(), q.first("limit").orElse(null)));
+    }
+
+    private static void serve(ServerRequest req, ServerResponse res, StaticAssets.Asset a) {
+        res.header(HeaderNames.ETAG, a.etag());
+        res.header(HeaderNames.CACHE_CONTROL, a.cacheControl());
+        if (a.matches(req.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null))) {
+            res.status(304);
+            res.send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, a.contentType());
+        res.send(a.body());
     }
 
     private void health(ServerRequest req, ServerResponse res, long deadline) {
@@ -407,6 +449,7 @@ public final class HttpApi {
                 || path.equals("/metrics")
                 || path.equals("/refsets")
                 || path.startsWith("/refsets/")
+                || StaticAssets.serves(path)
                 || (users != null && (path.equals("/users") || path.startsWith("/users/") || path.equals("/events")));
         if (known) {
             res.status(405);

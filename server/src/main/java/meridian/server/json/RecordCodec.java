@@ -120,10 +120,26 @@ public final class RecordCodec {
     /** Writes every record of the batch with its matches as a JSON array. */
     public void writeArray(JsonGenerator g, RecordBatch batch, Matches matches, ReferenceSet set, boolean manyNearest)
             throws IOException {
+        writeArray(g, batch, matches, set, manyNearest, false);
+    }
+
+    /**
+     * Writes every record of the batch with its matches as a JSON array; with {@code fullPlaces} each place
+     * also carries its {@code lat}, {@code lon} and the reference set's attribute columns (what a client
+     * needs to draw or tabulate the answer without a second lookup).
+     */
+    public void writeArray(
+            JsonGenerator g,
+            RecordBatch batch,
+            Matches matches,
+            ReferenceSet set,
+            boolean manyNearest,
+            boolean fullPlaces)
+            throws IOException {
         g.writeStartArray();
         int n = batch.size();
         for (int i = 0; i < n; i++) {
-            writeRecord(g, batch, i, matches, set, manyNearest);
+            writeRecord(g, batch, i, matches, set, manyNearest, fullPlaces);
         }
         g.writeEndArray();
     }
@@ -131,6 +147,19 @@ public final class RecordCodec {
     /** Writes one enriched record as a JSON object. */
     public void writeRecord(
             JsonGenerator g, RecordBatch batch, int i, Matches matches, ReferenceSet set, boolean manyNearest)
+            throws IOException {
+        writeRecord(g, batch, i, matches, set, manyNearest, false);
+    }
+
+    /** Writes one enriched record as a JSON object, places in full or brief (see {@link #writeArray}). */
+    public void writeRecord(
+            JsonGenerator g,
+            RecordBatch batch,
+            int i,
+            Matches matches,
+            ReferenceSet set,
+            boolean manyNearest,
+            boolean fullPlaces)
             throws IOException {
         g.writeStartObject();
         g.writeFieldName(ID);
@@ -156,13 +185,13 @@ public final class RecordCodec {
         if (manyNearest) {
             g.writeStartArray();
             for (int j = 0; j < count; j++) {
-                writePlace(g, set, matches.place(i, j), matches.distanceKm(i, j));
+                writePlace(g, set, matches.place(i, j), matches.distanceKm(i, j), fullPlaces);
             }
             g.writeEndArray();
         } else if (count == 0) {
             g.writeNull();
         } else {
-            writePlace(g, set, matches.place(i, 0), matches.distanceKm(i, 0));
+            writePlace(g, set, matches.place(i, 0), matches.distanceKm(i, 0), fullPlaces);
         }
         g.writeEndObject();
     }
@@ -230,7 +259,8 @@ public final class RecordCodec {
         return bigger;
     }
 
-    private static void writePlace(JsonGenerator g, ReferenceSet set, int place, double km) throws IOException {
+    private static void writePlace(JsonGenerator g, ReferenceSet set, int place, double km, boolean full)
+            throws IOException {
         g.writeStartObject();
         g.writeFieldName(ID);
         g.writeString(set.id(place));
@@ -238,6 +268,19 @@ public final class RecordCodec {
         g.writeString(set.placeName(place));
         g.writeFieldName(DISTANCE_KM);
         g.writeNumber(km);
+        if (full) {
+            g.writeFieldName(LAT);
+            g.writeNumber(set.lat(place));
+            g.writeFieldName(LON);
+            g.writeNumber(set.lon(place));
+            var attributes = set.attributeNames();
+            for (int a = 0; a < attributes.size(); a++) {
+                String v = set.attribute(place, a);
+                if (v != null) {
+                    g.writeStringField(attributes.get(a), v);
+                }
+            }
+        }
         g.writeEndObject();
     }
 

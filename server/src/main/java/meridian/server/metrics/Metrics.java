@@ -28,6 +28,8 @@ public final class Metrics {
         USERS_UPDATE("/users/{id}"),
         USERS_DELETE("/users/{id}"),
         EVENTS("/events"),
+        UI("/ui"),
+        OPENAPI("/openapi.json"),
         OTHER("other");
 
         final String label;
