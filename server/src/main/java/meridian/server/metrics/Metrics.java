@@ -37,6 +37,11 @@ public final class Metrics {
         Route(String label) {
             this.label = label;
         }
+
+        /** The path template this route serves, as in the {@code route} label ("other" for no route). */
+        public String label() {
+            return label;
+        }
     }
 
     /** Why a request was refused before doing its work. */
