@@ -271,8 +271,10 @@ function drawMap() {
   }
   if (map.hits.length) {
     const h = map.hits[0], [x, y] = toXY(h.lat, h.lon, c);
-    g.font = "bold 13px sans-serif"; g.fillStyle = "#14202e";
-    g.fillText(h.name, Math.min(x + 7, c.width - 120), Math.max(y - 6, 14));
+    const tx = Math.min(x + 7, c.width - 120), ty = Math.max(y - 6, 14);
+    g.font = "bold 14px sans-serif"; g.lineJoin = "round";
+    g.strokeStyle = "rgba(255, 255, 255, 0.9)"; g.lineWidth = 4; g.strokeText(h.name, tx, ty);
+    g.fillStyle = "#14202e"; g.fillText(h.name, tx, ty);
   }
   g.beginPath(); g.arc(cx, cy, 5, 0, 2 * Math.PI); g.strokeStyle = "#d1361b"; g.lineWidth = 2; g.stroke();
   g.beginPath(); g.moveTo(cx - 9, cy); g.lineTo(cx + 9, cy); g.moveTo(cx, cy - 9); g.lineTo(cx, cy + 9); g.stroke();
