@@ -45,7 +45,10 @@ const $ = (id) => document.getElementById(id);
 
 function describe(err) {
   if (err instanceof ApiError) {
-    if (err.status === 401 || err.status === 403) return err.message + " — set an access token above.";
+    if (err.status === 401 || err.status === 403) {
+      $("token-state").textContent = err.status === 401 ? "a token is needed" : "this token is refused";
+      return err.message + " — set an access token above.";
+    }
     return err.message + " (" + err.code + ")";
   }
   return String(err && err.message || err);
@@ -485,6 +488,7 @@ async function refreshAll() {
     await loadMap();
   } catch (err) {
     $("status").textContent = describe(err); $("status").className = "error";
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) $("token").focus();
   }
   pollMetrics();
 }

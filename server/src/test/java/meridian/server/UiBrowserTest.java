@@ -184,6 +184,19 @@ class UiBrowserTest {
         assertThat(eval("document.getElementById('status').textContent"))
                 .isEqualTo("Nearest to 48.8566, 2.3522: Paris");
 
+        // a CSV given to the file input comes back as an enriched table, bad rows named by line
+        eval("const dt = new DataTransfer();"
+                + "dt.items.add(new File(['name,lat,lon\\nhere,48.8566,2.3522\\nthere,51.5072,-0.1276\\nbad,x,1\\n'],"
+                + " 'points.csv', {type: 'text/csv'}));"
+                + "const input = document.getElementById('csv-file'); input.files = dt.files;"
+                + "input.dispatchEvent(new Event('change')); true");
+        awaitTrue("the enriched table", "document.querySelectorAll('#csv-table tbody tr').length === 3");
+        assertThat(eval("Array.from(document.querySelectorAll('#csv-table tbody tr'))"
+                        + ".map(r => r.cells[3].textContent).join(',')"))
+                .isEqualTo("Paris,London,—");
+        assertThat((String) eval("document.getElementById('csv-status').textContent"))
+                .startsWith("Enriched 2 rows; 1 without usable coordinates (lines 4)");
+
         eval("window.scrollTo(0, 0); true");
         Map<String, Object> shot = page.call("Page.captureScreenshot", Map.of("format", "png"));
         Path png = Path.of("target", "ui-screenshot.png");
