@@ -1,6 +1,7 @@
 """The Meridian client: HTTP for searches, records, users and events; the TCP endpoint for large streams."""
 
 import collections
+import concurrent.futures
 import datetime
 import http.client
 import json
@@ -95,13 +96,14 @@ class Client:
     the socket timeout in seconds for one request. A 503 answer is retried after its ``Retry-After`` (at
     most ``max_retry_wait`` seconds each time) up to ``retries`` times, then raised as
     :class:`UnavailableError`. ``tcp_port`` is the service's stream port (``--tcp-port``, 9090 by default).
-    Large inputs go in batches of ``batch_size`` records per request.
+    Large inputs go in batches of ``batch_size`` records per request, up to ``concurrency`` batches at once
+    (the next batch is encoded, and the last one's answer parsed, while the service works on another).
 
     A client keeps one HTTP connection per thread, so it may be shared between threads.
     """
 
     def __init__(self, url="http://127.0.0.1:8080", token=None, timeout=60.0, tcp_port=9090,
-                 retries=5, max_retry_wait=30.0, batch_size=10000):
+                 retries=5, max_retry_wait=30.0, batch_size=10000, concurrency=2):
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("url must look like http://HOST:PORT, got %r" % (url,))
@@ -118,7 +120,11 @@ class Client:
         self.retries = retries
         self.max_retry_wait = max_retry_wait
         self.batch_size = batch_size
+        self.concurrency = max(1, int(concurrency))
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._conns = []   # every thread's connection, for close()
+        self._pool = None  # threads for concurrent batches, made on first use
 
     def __repr__(self):
         return "Client(%r)" % (self.url,)
@@ -140,14 +146,51 @@ class Client:
             cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
             conn = cls(self._host, self._port, timeout=self.timeout)
             self._local.conn = conn
+            with self._lock:
+                self._conns.append(conn)
         return conn
 
-    def close(self):
-        """Closes this thread's HTTP connection (a new one opens on the next call)."""
+    def _drop_connection(self):
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+            with self._lock:
+                if conn in self._conns:
+                    self._conns.remove(conn)
+
+    def close(self):
+        """Closes the client's connections and threads (the client stays usable: it reconnects on demand)."""
+        with self._lock:
+            conns, self._conns = self._conns, []
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    def _map_batches(self, call, bodies):
+        """``call(body)`` for each body, in order, with up to ``concurrency`` calls under way at once."""
+        if self.concurrency == 1:
+            for body in bodies:
+                yield call(body)
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(self.concurrency, "meridian-client")
+            pool = self._pool
+        under_way = collections.deque()
+        try:
+            for body in bodies:
+                under_way.append(pool.submit(call, body))
+                if len(under_way) >= self.concurrency:
+                    yield under_way.popleft().result()
+            while under_way:
+                yield under_way.popleft().result()
+        finally:
+            for f in under_way:
+                f.cancel()
 
     def __enter__(self):
         return self
@@ -175,18 +218,18 @@ class Client:
                 data = res.read()
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as e:
                 # a keep-alive connection the server closed while idle: reopen once, then give up
-                self.close()
+                self._drop_connection()
                 if reopened:
                     raise ConnectionFailedError(
                         "connection_failed", "%s %s: %s" % (method, target, e), {"url": self.url}) from e
                 reopened = True
                 continue
             except OSError as e:
-                self.close()
+                self._drop_connection()
                 raise ConnectionFailedError(
                     "connection_failed", "cannot reach %s: %s" % (self.url, e), {"url": self.url}) from e
             if res.will_close:
-                self.close()
+                self._drop_connection()
             if res.status < 400:
                 ctype = res.getheader("Content-Type", "")
                 if ctype.startswith("application/json"):
@@ -240,12 +283,15 @@ class Client:
         great-circle kilometres. ``refs`` names a reference set (default: the service's default).
         """
         query = self._options(k, max_km, refs, "full")
+
+        def bodies():
+            index = 0
+            for batch in _batches(points, self.batch_size):
+                yield "[" + ",".join(_point_records(batch, index)) + "]"
+                index += len(batch)
+
         out = []
-        index = 0
-        for batch in _batches(points, self.batch_size):
-            body = _point_records(batch, index)
-            index += len(batch)
-            answers = self._request("POST", "/enrich", query, "[" + ",".join(body) + "]")
+        for answers in self._map_batches(lambda body: self._request("POST", "/enrich", query, body), bodies()):
             out.extend(a["nearest"] for a in answers)
         return out
 
@@ -259,8 +305,9 @@ class Client:
         """
         query = self._options(k, max_km, refs, places)
         out = []
-        for batch in _batches(records, self.batch_size):
-            out.extend(self._request("POST", "/enrich", query, _DUMPS(batch)))
+        bodies = (_DUMPS(batch) for batch in _batches(records, self.batch_size))
+        for answers in self._map_batches(lambda body: self._request("POST", "/enrich", query, body), bodies):
+            out.extend(answers)
         return out
 
     def stream(self, records, window=1000, on_error="raise", reconnects=5):
