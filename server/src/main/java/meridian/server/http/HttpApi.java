@@ -42,6 +42,7 @@ import meridian.core.refs.RowError;
 import meridian.server.ServerConfig;
 import meridian.server.exec.EnrichService;
 import meridian.server.json.Json;
+import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.metrics.Metrics.Route;
@@ -85,6 +86,7 @@ public final class HttpApi {
     private final meridian.server.StoreAccess store;
     private final RequestGate gate;
     private final ByteBuf hello;
+    private final StaticAssets assets = new StaticAssets();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("meridian-http-", 0).factory());
     private final FastThreadLocal<EnrichService.Workspace> loopWorkspace = new FastThreadLocal<>() {
@@ -214,6 +216,15 @@ public final class HttpApi {
                         return new Target(Route.EVENTS, users::ingest, false, path, null);
                     }
                 }
+            }
+        }
+        if (m == HttpMethod.GET) {
+            if (path.equals(StaticAssets.POINTS_PATH)) {
+                return new Target(Route.UI, this::mapPoints, false, path, null);
+            }
+            if (StaticAssets.PATHS.contains(path)) {
+                return new Target(
+                        path.equals("/openapi.json") ? Route.OPENAPI : Route.UI, this::asset, true, path, null);
             }
         }
         return new Target(Route.OTHER, this::fallback, true, path, null);
@@ -438,6 +449,8 @@ public final class HttpApi {
     private void enrich(Exchange ex) throws IOException {
         EnrichOptions options = options(ex);
         RefSetRegistry.Entry refs = registry.get(ex.queryFirst("refs"));
+        PlaceText placeText =
+                fullPlaces(ex.queryFirst("places")) ? codec.fullPlaces(refs.set()) : codec.places(refs.set());
         if (!ex.conn.inEventLoop()) {
             EnrichService.Workspace ws = service.admit(ex.deadlineNanos);
             ChannelOutput out = null;
@@ -447,7 +460,7 @@ public final class HttpApi {
                 service.enrich(ws, refs.enricher(), options, ex.deadlineNanos);
                 ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
                 out = ex.output();
-                codec.writeArray(out, ws.fields, ws.batch, ws.matches, refs.set(), options.k() > 1);
+                codec.writeArray(out, ws.fields, ws.batch, ws.matches, placeText, options.k() > 1);
             } catch (IOException | RuntimeException e) {
                 if (out != null) {
                     out.abort();
@@ -468,8 +481,7 @@ public final class HttpApi {
         service.enrichHere(ws, refs.enricher(), options);
         ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, ex.bodyBytes() + (ex.bodyBytes() >> 2)));
         try {
-            codec.writeArray(
-                    new ByteBufOutputStream(buf), ws.fields, ws.batch, ws.matches, refs.set(), options.k() > 1);
+            codec.writeArray(new ByteBufOutputStream(buf), ws.fields, ws.batch, ws.matches, placeText, options.k() > 1);
         } catch (IOException | RuntimeException e) {
             buf.release();
             throw e;
@@ -510,14 +522,49 @@ public final class HttpApi {
             }
         }
         for (String name : ex.queryNames()) {
-            if (!name.equals("k") && !name.equals("max_km") && !name.equals("refs")) {
+            if (!name.equals("k") && !name.equals("max_km") && !name.equals("refs") && !name.equals("places")) {
                 throw new InvalidInputException(
                         "invalid_option",
-                        "unknown query option '" + name + "' (known: k, max_km, refs)",
+                        "unknown query option '" + name + "' (known: k, max_km, refs, places)",
                         Map.of("field", name));
             }
         }
         return new EnrichOptions(k, maxKm);
+    }
+
+    /** {@code places=full} adds each place's lat, lon and attribute columns; {@code brief} (default) does not. */
+    private static boolean fullPlaces(String v) {
+        if (v == null || v.equals("brief")) {
+            return false;
+        }
+        if (v.equals("full")) {
+            return true;
+        }
+        throw new InvalidInputException(
+                "invalid_option",
+                "query option places must be 'brief' or 'full', got '" + v + "'",
+                Map.of("field", "places", "value", v));
+    }
+
+    private void asset(Exchange ex) {
+        serve(ex, assets.get(ex.path).orElseThrow());
+    }
+
+    private void mapPoints(Exchange ex) {
+        RefSetRegistry.Entry refs = registry.get(ex.queryFirst("refs"));
+        serve(ex, assets.points(refs.set(), ex.queryFirst("limit")));
+    }
+
+    private static void serve(Exchange ex, StaticAssets.Asset a) {
+        ex.header(HttpHeaderNames.ETAG, a.etag());
+        ex.header(HttpHeaderNames.CACHE_CONTROL, a.cacheControl());
+        if (a.matches(ex.header(HttpHeaderNames.IF_NONE_MATCH))) {
+            ex.status(304);
+            ex.send(Unpooled.EMPTY_BUFFER);
+            return;
+        }
+        ex.header(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+        ex.send(a.body());
     }
 
     private void health(Exchange ex) {
@@ -663,6 +710,7 @@ public final class HttpApi {
                 || path.equals("/metrics")
                 || path.equals("/refsets")
                 || path.startsWith("/refsets/")
+                || StaticAssets.serves(path)
                 || (users != null && (path.equals("/users") || path.startsWith("/users/") || path.equals("/events")));
         if (known) {
             ex.status(405);

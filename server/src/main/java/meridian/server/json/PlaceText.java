@@ -22,19 +22,27 @@ public final class PlaceText {
 
     /** {@code id,name,} escaped per RFC 4180, ready to be followed by the distance. */
     public static PlaceText csv(ReferenceSet refs) {
-        return build(refs, true);
+        return build(refs, true, false);
     }
 
     /** <code>{"id":"..","name":"..","distance_km":</code> escaped as JSON, ready for the distance. */
     public static PlaceText json(ReferenceSet refs) {
-        return build(refs, false);
+        return build(refs, false, false);
+    }
+
+    /**
+     * As {@link #json}, each place also carrying its {@code lat}, {@code lon} and the set's attribute columns
+     * (what a client needs to draw or tabulate the answer without a second lookup): {@code /enrich?places=full}.
+     */
+    public static PlaceText jsonFull(ReferenceSet refs) {
+        return build(refs, false, true);
     }
 
     public void put(ByteSink out, int place) {
         out.put(text, start[place], start[place + 1] - start[place]);
     }
 
-    private static PlaceText build(ReferenceSet refs, boolean csv) {
+    private static PlaceText build(ReferenceSet refs, boolean csv, boolean full) {
         int n = refs.size();
         int[] start = new int[n + 1];
         byte[] text = new byte[Math.max(16, n * 32)];
@@ -43,7 +51,7 @@ public final class PlaceText {
             String s = csv
                     ? csvField(refs.id(i)) + "," + csvField(refs.placeName(i)) + ","
                     : "{\"id\":" + jsonString(refs.id(i)) + ",\"name\":" + jsonString(refs.placeName(i))
-                            + ",\"distance_km\":";
+                            + (full ? fullTail(refs, i) : "") + ",\"distance_km\":";
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             if (at + b.length > text.length) {
                 text = Arrays.copyOf(text, Math.max(at + b.length, text.length * 2));
@@ -53,6 +61,20 @@ public final class PlaceText {
             start[i + 1] = at;
         }
         return new PlaceText(Arrays.copyOf(text, at), start);
+    }
+
+    /** {@code ,"lat":..,"lon":..} and each attribute the place has, as JSON strings. */
+    private static String fullTail(ReferenceSet refs, int i) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(",\"lat\":").append(refs.lat(i)).append(",\"lon\":").append(refs.lon(i));
+        var names = refs.attributeNames();
+        for (int a = 0; a < names.size(); a++) {
+            String v = refs.attribute(i, a);
+            if (v != null) {
+                sb.append(',').append(jsonString(names.get(a))).append(':').append(jsonString(v));
+            }
+        }
+        return sb.toString();
     }
 
     private static String csvField(String s) {

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import java.io.CharConversionException;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,6 +59,7 @@ public final class RecordCodec {
 
     private final JsonFactory factory;
     private final Map<ReferenceSet, PlaceText> places = new WeakHashMap<>();
+    private final Map<ReferenceSet, PlaceText> fullPlaces = new WeakHashMap<>();
 
     /** For virtual threads (the service): Jackson's buffers come from one bounded pool shared by all threads. */
     public RecordCodec() {
@@ -96,6 +97,13 @@ public final class RecordCodec {
     public PlaceText places(ReferenceSet set) {
         synchronized (places) {
             return places.computeIfAbsent(set, PlaceText::json);
+        }
+    }
+
+    /** As {@link #places(ReferenceSet)}, the places in full ({@link PlaceText#jsonFull}). */
+    public PlaceText fullPlaces(ReferenceSet set) {
+        synchronized (fullPlaces) {
+            return fullPlaces.computeIfAbsent(set, PlaceText::jsonFull);
         }
     }
 
@@ -284,12 +292,24 @@ public final class RecordCodec {
     public void writeArray(
             OutputStream out, Fields fields, RecordBatch batch, Matches matches, ReferenceSet set, boolean manyNearest)
             throws IOException {
+        writeArray(out, fields, batch, matches, places(set), manyNearest);
+    }
+
+    /** As above, with the place text given ({@link #places} or {@link #fullPlaces}). */
+    public void writeArray(
+            OutputStream out,
+            Fields fields,
+            RecordBatch batch,
+            Matches matches,
+            PlaceText placeText,
+            boolean manyNearest)
+            throws IOException {
         ByteSink sink = fields.out;
         sink.target(out);
         try {
             ArrayFraming framing = new ArrayFraming();
             framing.start(sink);
-            writeRecords(sink, fields, batch, matches, places(set), manyNearest, framing);
+            writeRecords(sink, fields, batch, matches, placeText, manyNearest, framing);
             framing.finish(sink);
             sink.drain();
         } finally {

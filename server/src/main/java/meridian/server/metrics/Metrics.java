@@ -28,12 +28,19 @@ public final class Metrics {
         USERS_UPDATE("/users/{id}"),
         USERS_DELETE("/users/{id}"),
         EVENTS("/events"),
+        UI("/ui"),
+        OPENAPI("/openapi.json"),
         OTHER("other");
 
         final String label;
 
         Route(String label) {
             this.label = label;
+        }
+
+        /** The path template this route serves, as in the {@code route} label ("other" for no route). */
+        public String label() {
+            return label;
         }
     }
 

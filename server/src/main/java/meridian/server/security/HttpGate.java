@@ -17,7 +17,8 @@ import meridian.core.error.RefusedException;
  *       {@code forbidden_origin};
  *   <li>{@code Authorization: Bearer TOKEN} when tokens are configured: missing or unknown is 401
  *       {@code unauthorized} (the HTTP layer adds {@code WWW-Authenticate: Bearer}), a role below the
- *       route's is 403 {@code forbidden}; {@code GET /health} is open for probes;
+ *       route's is 403 {@code forbidden}; {@code GET /health} is open for probes, and the page's static
+ *       files and {@code /openapi.json} (no data; the page asks for a token before it calls anything else);
  *   <li>{@code Content-Type} on routes with a body: the route's real type, else 415
  *       {@code unsupported_media_type} (a browser can send {@code text/plain} and form posts across origins
  *       without asking; it cannot send {@code application/json} without a CORS preflight, which we never
@@ -57,7 +58,7 @@ public final class HttpGate implements RequestGate {
         checkOrigin(head.origin());
         String method = head.method();
         String path = head.path();
-        if (tokens != null && !(method.equals("GET") && path.equals("/health"))) {
+        if (tokens != null && !(method.equals("GET") && isOpen(path))) {
             Role needed = role(method, path);
             Role role = tokens.roleOf(bearer(head.authorization()));
             if (role == null) {
@@ -201,5 +202,13 @@ public final class HttpGate implements RequestGate {
             }
         }
         return true;
+    }
+
+    /** Paths any client may GET without a token: the health probe and static, data-free documents. */
+    private static boolean isOpen(String path) {
+        return switch (path) {
+            case "/health", "/openapi.json", "/ui", "/ui/", "/ui/app.js", "/ui/style.css" -> true;
+            default -> false;
+        };
     }
 }
