@@ -12,7 +12,8 @@ import meridian.core.geo.Earth;
  * (0 inside a unit; NaN when no unit is found). An edge is the straight line in longitude/latitude between
  * its ends (as containment takes it, not the great-circle arc): the distance to it is the minimum of the
  * haversine distance along that line, found by golden-section search on each piece of at most
- * {@value #PIECE_DEG}° of the edge, to a parameter tolerance below 10⁻⁸ of the piece (under 1 mm). On such
+ * {@value #PIECE_DEG}° of the edge until the bracket is under 5·10⁻⁶° long (about 0.55 m), so the distance
+ * returned is at most 0.6 m above the true minimum, never below it (it is the distance to a point of the edge). On such
  * short pieces the distance along the line has one minimum wherever the point is within the 1,000 km a
  * territorial sea may be set to (the line is within metres of a great-circle arc, along which distance
  * from a point has one minimum); a test checks it against a dense scan of every edge near the coast.
@@ -39,6 +40,7 @@ public final class RegionLocator {
     private final double[] stackX = new double[4 * RegionIndex.MAX_DEPTH + 8];
     private final double[] stackY = new double[4 * RegionIndex.MAX_DEPTH + 8];
     private final double[] stackSize = new double[4 * RegionIndex.MAX_DEPTH + 8];
+    private final double[] stackBound = new double[4 * RegionIndex.MAX_DEPTH + 8];
 
     private double distanceKm = Double.NaN;
     // the query, for the border search
@@ -47,6 +49,7 @@ public final class RegionLocator {
     private double qCos;
     private double bestHav;
     private int bestUnit;
+    private boolean edgePass;
 
     RegionLocator(RegionIndex index, double seaKm) {
         this.index = index;
@@ -175,10 +178,14 @@ public final class RegionLocator {
             col0 = (int) Math.floor(lon - dLon + 180);
             cols = Math.min(360, (int) Math.floor(lon + dLon + 180) - col0 + 1);
         }
-        for (int row = row0; row <= row1; row++) {
-            for (int c = 0; c < cols; c++) {
-                int col = Math.floorMod(col0 + c, 360);
-                searchCell(top[row * 360 + col], -180 + col, -90 + row);
+        // first the vertices, which bound the answer from above cheaply; then the edges that can still beat it
+        for (int pass = 0; pass < 2; pass++) {
+            edgePass = pass == 1;
+            for (int row = row0; row <= row1; row++) {
+                for (int c = 0; c < cols; c++) {
+                    int col = Math.floorMod(col0 + c, 360);
+                    searchCell(top[row * 360 + col], -180 + col, -90 + row);
+                }
             }
         }
         if (bestUnit >= 0 && Earth.kmFromHaversineTerm(bestHav) > seaKm) {
@@ -187,31 +194,52 @@ public final class RegionLocator {
         return bestUnit;
     }
 
+    /** Depth-first through one grid cell, nearer children first, skipping what cannot beat the best so far. */
     private void searchCell(int rootRef, double x0, double y0) {
-        int sp = 0;
+        if (rootRef < 0 && ((-1 - rootRef) & 1) == 0) {
+            return; // no edge in it
+        }
         stackRef[0] = rootRef;
         stackX[0] = x0;
         stackY[0] = y0;
         stackSize[0] = 1.0;
-        sp = 1;
+        stackBound[0] = boxHav(x0, y0, x0 + 1, y0 + 1);
+        int sp = 1;
         while (sp > 0) {
             sp--;
-            int ref = stackRef[sp];
-            double bx = stackX[sp], by = stackY[sp], size = stackSize[sp];
-            if (ref < 0 && ((-1 - ref) & 1) == 0) {
-                continue; // no edge in it
-            }
-            if (boxHav(bx, by, bx + size, by + size) >= bestHav) {
+            if (stackBound[sp] >= bestHav) {
                 continue;
             }
+            int ref = stackRef[sp];
+            double bx = stackX[sp], by = stackY[sp], size = stackSize[sp];
             if (ref >= 0) {
                 double half = size * 0.5;
+                int first = sp;
                 for (int q = 0; q < 4; q++) {
-                    stackRef[sp] = quad[4 * ref + q];
-                    stackX[sp] = bx + ((q & 1) != 0 ? half : 0);
-                    stackY[sp] = by + ((q & 2) != 0 ? half : 0);
-                    stackSize[sp] = half;
-                    sp++;
+                    int child = quad[4 * ref + q];
+                    if (child < 0 && ((-1 - child) & 1) == 0) {
+                        continue;
+                    }
+                    double cx = bx + ((q & 1) != 0 ? half : 0), cy = by + ((q & 2) != 0 ? half : 0);
+                    double bound = boxHav(cx, cy, cx + half, cy + half);
+                    if (bound >= bestHav) {
+                        continue;
+                    }
+                    // insertion by falling bound, so that the nearest child is popped first
+                    int i = sp++;
+                    while (i > first && stackBound[i - 1] < bound) {
+                        stackRef[i] = stackRef[i - 1];
+                        stackX[i] = stackX[i - 1];
+                        stackY[i] = stackY[i - 1];
+                        stackSize[i] = stackSize[i - 1];
+                        stackBound[i] = stackBound[i - 1];
+                        i--;
+                    }
+                    stackRef[i] = child;
+                    stackX[i] = cx;
+                    stackY[i] = cy;
+                    stackSize[i] = half;
+                    stackBound[i] = bound;
                 }
                 continue;
             }
@@ -221,11 +249,20 @@ public final class RegionLocator {
             int to = leafData[at + 2 + 2 * k];
             for (int e = from; e < to; e++) {
                 int v = leafEdges[e];
-                double x1 = vx[v], y1 = vy[v], x2 = vx[v + 1], y2 = vy[v + 1];
-                if (boxHav(Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)) >= bestHav) {
-                    continue;
+                double x1 = vx[v], y1 = vy[v];
+                double h;
+                if (edgePass) {
+                    double x2 = vx[v + 1], y2 = vy[v + 1];
+                    if (boxHav(Math.min(x1, x2), Math.min(y1, y2), Math.max(x1, x2), Math.max(y1, y2)) >= bestHav) {
+                        continue;
+                    }
+                    h = edgeHav(qLat, qLon, qCos, x1, y1, x2, y2);
+                } else {
+                    if (boxHav(x1, y1, x1, y1) >= bestHav) {
+                        continue;
+                    }
+                    h = hav(qLat, qLon, qCos, x1, y1);
                 }
-                double h = edgeHav(qLat, qLon, qCos, x1, y1, x2, y2);
                 int unit = vertexUnit[v];
                 if (h < bestHav || (h == bestHav && unit < bestUnit)) {
                     bestHav = h;
@@ -235,9 +272,20 @@ public final class RegionLocator {
         }
     }
 
+    /** cos of every whole degree of latitude: cos φ over a box is at least COS_DEG[ceil(max |φ|)]. */
+    private static final double[] COS_DEG = new double[92];
+
+    static {
+        for (int d = 0; d <= 90; d++) {
+            COS_DEG[d] = Math.max(0, Math.cos(Math.toRadians(d)) - 1e-15);
+        }
+        COS_DEG[91] = 0;
+    }
+
     /**
-     * A lower bound of the haversine term from the query to any point of the box: sin²(Δφ/2) + cos φq ·
-     * min cos φ · sin²(Δλ/2) with the smallest latitude and longitude differences (longitude modulo 360).
+     * A lower bound of the haversine term from the query to any point of the box, without trigonometry:
+     * sin²(Δφ/2) + cos φq · cos φ · sin²(Δλ/2) with the smallest latitude and longitude differences
+     * (longitude modulo 360), cos φ bounded by the table above and sin θ by θ − θ³/6.
      */
     private double boxHav(double x0, double y0, double x1, double y1) {
         double dLat = qLat < y0 ? y0 - qLat : qLat > y1 ? qLat - y1 : 0;
@@ -249,10 +297,16 @@ public final class RegionLocator {
             double w = x1 - x0;
             dLon = a <= w ? 0 : Math.min(a - w, 360 - a);
         }
-        double cosMin = Math.min(Math.cos(Math.toRadians(y0)), Math.cos(Math.toRadians(y1)));
-        double sLat = Math.sin(Math.toRadians(dLat) * 0.5);
-        double sLon = Math.sin(Math.toRadians(dLon) * 0.5);
-        return (sLat * sLat + qCos * Math.max(0, cosMin) * sLon * sLon) * (1 - 1e-12);
+        double maxAbs = Math.max(Math.abs(y0), Math.abs(y1));
+        double cosMin = COS_DEG[Math.min(91, (int) Math.ceil(maxAbs))];
+        double sLat = sinBelow(Math.toRadians(dLat) * 0.5);
+        double sLon = sinBelow(Math.toRadians(dLon) * 0.5);
+        return (sLat * sLat + qCos * cosMin * sLon * sLon) * (1 - 1e-9);
+    }
+
+    /** A lower bound of sin θ for θ in [0, π/2]: θ − θ³/6 (the Taylor series alternates), at least 0. */
+    private static double sinBelow(double t) {
+        return Math.max(0, t - t * t * t / 6);
     }
 
     /** The smallest haversine term from (lat, lon) to the lon/lat straight edge (x1, y1)-(x2, y2). */
@@ -262,20 +316,29 @@ public final class RegionLocator {
         double best = Double.POSITIVE_INFINITY;
         for (int p = 0; p < pieces; p++) {
             double a = (double) p / pieces, b = (double) (p + 1) / pieces;
-            best = Math.min(best, pieceHav(lat, lon, cosLat, x1, y1, x2 - x1, y2 - y1, a, b));
+            best = Math.min(best, pieceHav(lat, lon, cosLat, x1, y1, x2 - x1, y2 - y1, a, b, 5e-6 / span));
         }
         return best;
     }
 
     private static double pieceHav(
-            double lat, double lon, double cosLat, double x1, double y1, double dx, double dy, double a, double b) {
+            double lat,
+            double lon,
+            double cosLat,
+            double x1,
+            double y1,
+            double dx,
+            double dy,
+            double a,
+            double b,
+            double tolerance) {
         double ha = hav(lat, lon, cosLat, x1 + a * dx, y1 + a * dy);
         double hb = hav(lat, lon, cosLat, x1 + b * dx, y1 + b * dy);
         double best = Math.min(ha, hb);
         double c = b - GOLDEN * (b - a), d = a + GOLDEN * (b - a);
         double hc = hav(lat, lon, cosLat, x1 + c * dx, y1 + c * dy);
         double hd = hav(lat, lon, cosLat, x1 + d * dx, y1 + d * dy);
-        while (b - a > 1e-8) {
+        while (b - a > tolerance) {
             if (hc < hd) {
                 b = d;
                 d = c;

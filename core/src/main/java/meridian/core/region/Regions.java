@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,9 @@ import java.util.Map;
  * the TopoJSON.
  *
  * <p>Snapshot layout (big-endian): magic {@code MRDNRGN1}; unit count and per unit four nullable strings
- * (id, name, alpha-2, alpha-3); then the index's arrays, each as a length and its values.
+ * (id, name, alpha-2, alpha-3); then the index's arrays, each as a length and its values in little-endian order (the
+ * order of the machines it runs on, so that reading them is a block copy: a cold JVM converting them one
+ * by one took 0.5 s).
  */
 public final class Regions {
     public static final String ATTRIBUTION =
@@ -153,7 +156,7 @@ public final class Regions {
         }
         for (double[] a : new double[][] {index.vx, index.vy}) {
             out.writeInt(a.length);
-            var buffer = ByteBuffer.allocate(8 * a.length);
+            var buffer = ByteBuffer.allocate(8 * a.length).order(ByteOrder.LITTLE_ENDIAN);
             buffer.asDoubleBuffer().put(a);
             out.write(buffer.array());
         }
@@ -161,7 +164,7 @@ public final class Regions {
             index.ringStart, index.ringUnit, index.vertexUnit, index.top, index.quad, index.leafData, index.leafEdges
         }) {
             out.writeInt(a.length);
-            var buffer = ByteBuffer.allocate(4 * a.length);
+            var buffer = ByteBuffer.allocate(4 * a.length).order(ByteOrder.LITTLE_ENDIAN);
             buffer.asIntBuffer().put(a);
             out.write(buffer.array());
         }
@@ -192,13 +195,15 @@ public final class Regions {
         double[][] d = new double[2][];
         for (int k = 0; k < 2; k++) {
             d[k] = new double[b.getInt()];
-            b.asDoubleBuffer().get(d[k]);
+            b.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d[k]);
+            b.order(ByteOrder.BIG_ENDIAN);
             b.position(b.position() + 8 * d[k].length);
         }
         int[][] a = new int[7][];
         for (int k = 0; k < 7; k++) {
             a[k] = new int[b.getInt()];
-            b.asIntBuffer().get(a[k]);
+            b.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a[k]);
+            b.order(ByteOrder.BIG_ENDIAN);
             b.position(b.position() + 4 * a[k].length);
         }
         return new RegionIndex(List.copyOf(regions), d[0], d[1], a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
