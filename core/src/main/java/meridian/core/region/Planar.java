@@ -31,7 +31,12 @@ final class Planar {
         int c = 0;
         if ((x1 > ax) != (x2 > ax)) {
             double yi = y1 + (ax - x1) * (y2 - y1) / (x2 - x1);
-            if ((yi <= by) != (yi <= ay)) {
+            // The ray rule sees a point as nudged east by ε and north by ε², so where the edge meets the
+            // vertical leg exactly at one of its ends, the edge's slope decides on which side it passes.
+            boolean rising = (y2 - y1) * (x2 - x1) > 0;
+            boolean belowB = yi < by || (yi == by && !rising);
+            boolean belowA = yi < ay || (yi == ay && !rising);
+            if (belowB != belowA) {
                 c = 1;
             }
         }

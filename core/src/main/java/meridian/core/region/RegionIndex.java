@@ -14,7 +14,8 @@ import meridian.core.error.InvalidInputException;
  * <p><b>Repair.</b> A ring is unwrapped: an edge whose longitudes differ by more than 180° is taken to cross
  * the antimeridian (Russia's and Fiji's rings have such edges; read as they are, Russia would cover
  * Alaska), so the ring continues past ±180°. A ring whose unwrapped longitudes end 360° from where they
- * started goes around a pole (Antarctica): it is closed through the pole nearer to its mean latitude. The
+ * started goes around a pole (Antarctica): it is closed through the pole nearer to its mean latitude
+ * (along the meridians of its ends, at latitude ±91°, so that the pole is inside). The
  * ring is then kept once more shifted by 360° wherever it extends past 180°, so that every point in
  * [-180, 180] sees it; the copies of a ring never overlap, so the even-odd rule is unchanged.
  *
@@ -218,8 +219,10 @@ public final class RegionIndex {
                                     + " times around the globe",
                             Map.of("file", source.file(), "name", String.valueOf(unit.name()), "field", "ring " + r));
                 }
-                // around a pole: down the last meridian to the pole, along it, back up the first meridian
-                double pole = sumY / n < 0 ? -90 : 90;
+                // around a pole: along the last meridian past the pole, across, back along the first meridian.
+                // The closing edge runs at ±91°, off the map, so that the pole itself is inside rather than on
+                // the border (where the boundary rule would put a point at 90° N outside).
+                double pole = sumY / n < 0 ? -91 : 91;
                 ux[m] = ux[n - 1];
                 uy[m++] = pole;
                 ux[m] = ux[0];

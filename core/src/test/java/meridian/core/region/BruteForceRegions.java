@@ -64,7 +64,7 @@ final class BruteForceRegions {
 
     /** {unit, km} of the nearest border within maxKm by dense sampling (steps of at most stepKm), or {-1, NaN}. */
     double[] nearestBorder(double lat, double lon, double maxKm, double stepKm) {
-        double windowDeg = Math.toDegrees(maxKm / 6371.0) + 0.6;
+        double windowDeg = Math.toDegrees(maxKm / 6371.0) + 0.01; // edges are tested by their own extent
         double best = Double.POSITIVE_INFINITY;
         int unit = -1;
         for (int r = 0; r < index.ringUnit.length; r++) {

@@ -99,7 +99,7 @@ class RegionIndexTest {
         var random = new SplittableRandom(seed ^ 0x5eaL);
         RegionLocator locator = countries.locator();
         int checked = 0, found = 0;
-        while (checked < 1500) {
+        while (checked < 600) {
             int v = random.nextInt(countries.vx.length);
             double lat = clamp(countries.vy[v] + 0.4 * (2 * random.nextDouble() - 1), -90, 90);
             double lon = clamp(wrap(countries.vx[v] + 0.4 * (2 * random.nextDouble() - 1)), -180, 180);
