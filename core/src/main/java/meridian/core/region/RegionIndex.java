@@ -113,6 +113,24 @@ public final class RegionIndex {
         return new RegionLocator(this, seaKm);
     }
 
+    /** Number of repaired rings (ring copies shifted by 360° included); for exports, not for queries. */
+    public int ringCount() {
+        return ringUnit.length;
+    }
+
+    /** The unit of repaired ring r. */
+    public int ringUnit(int r) {
+        return ringUnit[r];
+    }
+
+    /** Repaired ring r as {longitudes, latitudes}, closed; longitudes may pass ±180°. A copy. */
+    public double[][] ring(int r) {
+        return new double[][] {
+            Arrays.copyOfRange(vx, ringStart[r], ringStart[r + 1]),
+            Arrays.copyOfRange(vy, ringStart[r], ringStart[r + 1])
+        };
+    }
+
     /** Bytes held by the index's arrays (the region records aside). */
     public long memoryBytes() {
         return 8L * (vx.length + vy.length)
