@@ -25,7 +25,7 @@ import java.util.Map;
  * snapshot loads in a fraction of that (see BENCHMARKS.md). A build without the snapshot still works from
  * the TopoJSON.
  *
- * <p>Snapshot layout (big-endian): magic {@code MRDNRGN1}; unit count and per unit four nullable strings
+ * <p>Snapshot layout (big-endian): magic {@code MRDNRGN2}; unit count and per unit four nullable strings
  * (id, name, alpha-2, alpha-3); then the index's arrays, each as a length and its values in little-endian order (the
  * order of the machines it runs on, so that reading them is a block copy: a cold JVM converting them one
  * by one took 0.5 s).
@@ -38,7 +38,7 @@ public final class Regions {
     private static final String TOPOJSON = "/meridian/regions/countries-10m.json.gz";
     private static final String ISO_TABLE = "/meridian/regions/iso3166.csv";
     private static final String SNAPSHOT = "/meridian/regions/countries.snapshot";
-    private static final byte[] MAGIC = "MRDNRGN1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "MRDNRGN2".getBytes(StandardCharsets.US_ASCII);
 
     private Regions() {}
 
@@ -160,9 +160,8 @@ public final class Regions {
             buffer.asDoubleBuffer().put(a);
             out.write(buffer.array());
         }
-        for (int[] a : new int[][] {
-            index.ringStart, index.ringUnit, index.vertexUnit, index.top, index.quad, index.leafData, index.leafEdges
-        }) {
+        for (int[] a :
+                new int[][] {index.ringStart, index.ringUnit, index.top, index.quad, index.leafData, index.leafEdges}) {
             out.writeInt(a.length);
             var buffer = ByteBuffer.allocate(4 * a.length).order(ByteOrder.LITTLE_ENDIAN);
             buffer.asIntBuffer().put(a);
@@ -199,13 +198,18 @@ public final class Regions {
             b.order(ByteOrder.BIG_ENDIAN);
             b.position(b.position() + 8 * d[k].length);
         }
-        int[][] a = new int[7][];
-        for (int k = 0; k < 7; k++) {
+        int[][] a = new int[6][];
+        for (int k = 0; k < 6; k++) {
             a[k] = new int[b.getInt()];
             b.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a[k]);
             b.order(ByteOrder.BIG_ENDIAN);
             b.position(b.position() + 4 * a[k].length);
         }
-        return new RegionIndex(List.copyOf(regions), d[0], d[1], a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        // the unit of each vertex is not stored: it follows from the rings
+        int[] vertexUnit = new int[d[0].length];
+        for (int r = 0; r < a[1].length; r++) {
+            java.util.Arrays.fill(vertexUnit, a[0][r], a[0][r + 1], a[1][r]);
+        }
+        return new RegionIndex(List.copyOf(regions), d[0], d[1], a[0], a[1], vertexUnit, a[2], a[3], a[4], a[5]);
     }
 }
