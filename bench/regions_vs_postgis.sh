@@ -2,8 +2,8 @@
 # Which country contains a point: Meridian's region index against PostGIS ST_Covers on the same polygons and
 # the same points, in one run (the machine is shared and noisy: Meridian is timed before and after PostGIS).
 #   - polygons: the bundled Natural Earth countries as Meridian repairs them (antimeridian rings unwrapped
-#     and kept once more shifted by 360°, polar rings closed past the pole), exported as linework per unit and
-#     made areal by ST_BuildArea(ST_Node(..)) (noded, nested rings alternate: the even-odd rule);
+#     and kept once more shifted by 360°, polar rings closed past the pole), exported ring by ring,
+#     each ring made a valid polygon (ST_MakeValid), a unit the symmetric difference of its rings (even-odd);
 #   - points: 199,568 each of uniform on the sphere, the GeoNames cities, and points within ~5 km of cities;
 #   - PostGIS: ST_Covers with a GiST index, on the polygons cut by ST_Subdivide(128) (all points) and as they
 #     are (a sample: it is slow); the answer is the lowest unit covering the point, as in Meridian.
@@ -48,10 +48,16 @@ fig() { "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -cp "$JAR" meridian.bench.RegionFigu
   psql -q -v ON_ERROR_STOP=1 -d "$DB" <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION postgis;
-CREATE TABLE lines (unit int, wkt text);
-\copy lines FROM '$WORK/regions.tsv'
--- ST_Node first: without it, self-intersecting rings (quantization left 54 units with some) give wrong areas
-CREATE TABLE regions AS SELECT unit, ST_BuildArea(ST_Node(ST_GeomFromText(wkt, 4326))) AS geom FROM lines;
+CREATE TABLE rings (unit int, r int, wkt text);
+\copy rings FROM '$WORK/rings.tsv'
+-- even-odd over the rings of a unit: the symmetric difference of the rings' (valid) polygons
+CREATE FUNCTION xor_step(a geometry, b geometry) RETURNS geometry
+  AS 'SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE ST_SymDifference(a, b) END' LANGUAGE sql;
+CREATE AGGREGATE xor_agg(geometry) (SFUNC = xor_step, STYPE = geometry);
+CREATE TABLE ring_polys AS
+  SELECT unit, r, ST_CollectionExtract(ST_MakeValid(ST_MakePolygon(ST_GeomFromText(wkt, 4326))), 3) AS geom FROM rings;
+CREATE TABLE regions AS
+  SELECT unit, xor_agg(geom ORDER BY ST_Area(geom) DESC) AS geom FROM ring_polys WHERE NOT ST_IsEmpty(geom) GROUP BY unit;
 CREATE INDEX ON regions USING gist (geom);
 CREATE TABLE regions_sub AS SELECT unit, ST_Subdivide(geom, 128) AS geom FROM regions;
 CREATE INDEX ON regions_sub USING gist (geom);

@@ -15,8 +15,8 @@ import meridian.core.region.Regions;
  *
  * <ul>
  *   <li>{@code load}: time to load the bundled index in a fresh JVM, and its memory;
- *   <li>{@code export DIR}: the repaired rings of every unit as WKT (one MULTILINESTRING per unit, for
- *       PostGIS's ST_BuildArea, whose nesting of rings is the even-odd rule) and the three workloads with the
+ *   <li>{@code export DIR}: the repaired rings as WKT (one LINESTRING per ring, with its unit; PostGIS
+ *       makes each a valid polygon and a unit the symmetric difference of its rings: the even-odd rule) and the three workloads with the
  *       index's answers (containment only);
  *   <li>{@code time KIND N}: containment lookups per second on the first N points of a workload (best of
  *       five passes after a warm-up).
@@ -31,12 +31,17 @@ public final class RegionFigures {
                 long t0 = System.nanoTime();
                 RegionIndex index = Regions.bundled();
                 long t1 = System.nanoTime();
+                // the anchor in the same JVM: the cities' snapshot, the other thing the service loads at start
+                int cities = meridian.core.refs.ReferenceSetReader.bundled().size();
+                long t2 = System.nanoTime();
                 System.out.printf(
                         Locale.ROOT,
-                        "load_ms %.1f%nunits %d%nindex_bytes %d%n",
+                        "load_ms %.1f%nunits %d%nindex_bytes %d%ncities_snapshot_load_ms %.1f (%d places)%n",
                         (t1 - t0) / 1e6,
                         index.size(),
-                        index.memoryBytes());
+                        index.memoryBytes(),
+                        (t2 - t1) / 1e6,
+                        cities);
             }
             case "export" -> export(Path.of(args[1]));
             case "time" -> time(args[1], Integer.parseInt(args[2]));
@@ -47,29 +52,14 @@ public final class RegionFigures {
     private static void export(Path dir) throws IOException {
         Files.createDirectories(dir);
         RegionIndex index = Regions.bundled();
-        try (var out = new PrintWriter(Files.newBufferedWriter(dir.resolve("regions.tsv"), StandardCharsets.UTF_8))) {
-            for (int u = 0; u < index.size(); u++) {
-                var wkt = new StringBuilder("MULTILINESTRING(");
-                boolean first = true;
-                for (int r = 0; r < index.ringCount(); r++) {
-                    if (index.ringUnit(r) != u) {
-                        continue;
-                    }
-                    double[][] ring = index.ring(r);
-                    wkt.append(first ? "(" : ",(");
-                    first = false;
-                    for (int i = 0; i < ring[0].length; i++) {
-                        wkt.append(i == 0 ? "" : ",")
-                                .append(ring[0][i])
-                                .append(' ')
-                                .append(ring[1][i]);
-                    }
-                    wkt.append(')');
+        try (var out = new PrintWriter(Files.newBufferedWriter(dir.resolve("rings.tsv"), StandardCharsets.UTF_8))) {
+            for (int r = 0; r < index.ringCount(); r++) {
+                double[][] ring = index.ring(r);
+                var wkt = new StringBuilder("LINESTRING(");
+                for (int i = 0; i < ring[0].length; i++) {
+                    wkt.append(i == 0 ? "" : ",").append(ring[0][i]).append(' ').append(ring[1][i]);
                 }
-                out.print(u);
-                out.print('\t');
-                // a unit whose only ring quantization collapsed has no area
-                out.println(first ? "MULTILINESTRING EMPTY" : wkt.append(')'));
+                out.println(index.ringUnit(r) + "\t" + r + "\t" + wkt.append(')'));
             }
         }
         RegionLocator locator = index.locator();
