@@ -9,7 +9,9 @@ final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         String v = Main.class.getPackage().getImplementationVersion();
         return new String[] {
-            "meridian " + (v == null ? "dev" : v), ReferenceSetReader.ATTRIBUTION, meridian.core.region.Regions.ATTRIBUTION
+            "meridian " + (v == null ? "dev" : v),
+            ReferenceSetReader.ATTRIBUTION,
+            meridian.core.region.Regions.ATTRIBUTION
         };
     }
 }
