@@ -215,14 +215,17 @@ public final class RegionIndex {
             ux[0] = sx[from];
             uy[0] = sy[from];
             double sumY = uy[0];
+            // each position moved by a whole number of turns, not by summed differences: no rounding builds up,
+            // and a ring that comes back to its start closes exactly
+            long turns = 0;
             for (int i = 1; i < n; i++) {
                 double d = sx[from + i] - sx[from + i - 1];
                 if (d > 180) {
-                    d -= 360 * Math.ceil((d - 180) / 360);
+                    turns -= (long) Math.ceil((d - 180) / 360);
                 } else if (d < -180) {
-                    d += 360 * Math.ceil((-d - 180) / 360);
+                    turns += (long) Math.ceil((-d - 180) / 360);
                 }
-                ux[i] = ux[i - 1] + d;
+                ux[i] = sx[from + i] + 360.0 * turns;
                 uy[i] = sy[from + i];
                 sumY += uy[i];
             }
