@@ -12,6 +12,10 @@ import java.util.regex.PatternSyntaxException;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
 import meridian.core.refs.ReferenceSet;
+import meridian.core.region.Region;
+import meridian.core.region.RegionIndex;
+import meridian.core.region.RegionLocator;
+import meridian.core.region.Regions;
 import meridian.server.json.Decimals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +41,9 @@ import picocli.CommandLine.Spec;
                     + " 'São Paulo'); with --regex it is a regular expression (case-insensitive, tried on the name"
                     + " and on its accent-free form). Exact matches come first, then prefixes, then the rest;"
                     + " larger population first within each.",
-            "Near a point: --near LAT,LON lists the -k nearest places with their distance in km.",
+            "Near a point: --near LAT,LON lists the -k nearest places with their distance in km, after a line"
+                    + " '# country: ...' naming the country that contains the point (or whose territorial sea it is"
+                    + " in, with the distance to its border), from the bundled Natural Earth countries or --regions.",
             "Output: tab-separated, with a header: id, name, the set's attributes (country, population...),"
                     + " lat, lon[, distance_km].",
         })
@@ -77,6 +83,19 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--max-km", paramLabel = "D", description = "with --near: only places within D km")
     Double maxKm;
 
+    @Option(
+            names = "--regions",
+            paramLabel = "FILE",
+            description = "with --near: country boundaries (GeoJSON or TopoJSON polygons) instead of the bundled"
+                    + " Natural Earth countries")
+    java.nio.file.Path regions;
+
+    @Option(
+            names = "--sea-km",
+            paramLabel = "D",
+            description = "with --near: the territorial sea, in km (default: 22.224, 12 nautical miles)")
+    Double seaKm;
+
     @Override
     public Integer call() {
         if ((pattern == null) == (near == null)) {
@@ -85,8 +104,9 @@ final class SearchCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
         }
-        if (near == null && (k != null || maxKm != null)) {
-            throw new ParameterException(spec.commandLine(), "-k and --max-km only apply to --near");
+        if (near == null && (k != null || maxKm != null || regions != null || seaKm != null)) {
+            throw new ParameterException(
+                    spec.commandLine(), "-k, --max-km, --regions and --sea-km only apply to --near");
         }
         Pattern compiled = null;
         if (regex) {
@@ -149,6 +169,9 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     private void printNear(ReferenceSet set, double lat, double lon, int count, double max, PrintStream out) {
+        RegionIndex countries = regions == null ? Regions.bundled() : Regions.load(regions);
+        RegionLocator locator = seaKm == null ? countries.locator() : countries.locator(seaKm);
+        out.println(countryLine(locator, lat, lon));
         Searcher searcher = set.index().searcher();
         var neighbors = new Neighbors();
         int found = searcher.nearest(lat, lon, count, max, neighbors);
@@ -161,6 +184,30 @@ final class SearchCommand implements Callable<Integer> {
         if (found == 0) {
             main.stderr.println("meridian: no place within " + max + " km of " + lat + "," + lon);
         }
+    }
+
+    /**
+     * {@code # country: FR (FRA) France}, with {@code , at sea N km from its border} in the territorial sea,
+     * or {@code # country: none} when no unit contains the point or is near enough.
+     */
+    static String countryLine(RegionLocator locator, double lat, double lon) {
+        int unit = locator.locate(lat, lon);
+        if (unit < 0) {
+            return "# country: none (no border within " + Decimals.distance(locator.seaKm()) + " km)";
+        }
+        Region r = locator.index().region(unit);
+        var line = new StringBuilder("# country: ");
+        line.append(r.alpha2() == null ? "-" : r.alpha2())
+                .append(" (")
+                .append(r.alpha3() == null ? "-" : r.alpha3())
+                .append(") ")
+                .append(r.name() == null ? "" : clean(r.name()));
+        if (locator.distanceKm() > 0) {
+            line.append(", at sea ")
+                    .append(Decimals.distance(locator.distanceKm()))
+                    .append(" km from its border");
+        }
+        return line.toString();
     }
 
     /** Positions of the matching places, best first. */

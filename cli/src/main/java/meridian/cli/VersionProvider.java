@@ -8,6 +8,10 @@ final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"meridian " + (v == null ? "dev" : v), ReferenceSetReader.ATTRIBUTION};
+        return new String[] {
+            "meridian " + (v == null ? "dev" : v),
+            ReferenceSetReader.ATTRIBUTION,
+            meridian.core.region.Regions.ATTRIBUTION
+        };
     }
 }

@@ -47,13 +47,28 @@ class SearchCommandTest {
         var r = Cli.run("search", "--near", "35,-120", "-k", "2", "--refs", refs.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
-                .isEqualTo("id\tname\tlat\tlon\tdistance_km\n"
+                .isEqualTo("# country: US (USA) United States of America\n"
+                        + "id\tname\tlat\tlon\tdistance_km\n"
                         + "la\tLos Angeles\t34.0522\t-118.2437\t192.3334276712751\n"
                         + "sf\tSan Francisco\t37.7749\t-122.4194\t376.93862759741245\n");
         var within = Cli.run("search", "--near=35,-120", "--max-km", "200", "--refs", refs.toString());
-        assertThat(within.out().lines()).hasSize(2);
+        assertThat(within.out().lines()).hasSize(3);
         var sydney = Cli.run("search", "--near", "-33.8688,151.2093", "-k", "1");
-        assertThat(sydney.out()).contains("\tSydney\tAU\t");
+        assertThat(sydney.out()).contains("\tSydney\tAU\t").startsWith("# country: AU (AUS) Australia\n");
+    }
+
+    @Test
+    void nearNamesTheCountryAcrossTheAntimeridianAndAtSea() {
+        assertThat(Cli.run("search", "--near", "64.84,-147.72", "-k", "1").out())
+                .startsWith("# country: US (USA) United States of America\n");
+        assertThat(Cli.run("search", "--near", "71.25,-179.9", "-k", "1").out())
+                .startsWith("# country: RU (RUS) Russia\n");
+        assertThat(Cli.run("search", "--near", "43.0,5.5", "-k", "1").out())
+                .startsWith("# country: FR (FRA) France, at sea 19.66");
+        assertThat(Cli.run("search", "--near", "43.0,5.5", "-k", "1", "--sea-km", "10")
+                        .out())
+                .startsWith("# country: none (no border within 10");
+        assertThat(Cli.run("search", "--near", "0,-30", "-k", "1").out()).startsWith("# country: none");
     }
 
     @Test
