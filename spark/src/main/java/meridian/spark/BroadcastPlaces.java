@@ -36,6 +36,8 @@ public final class BroadcastPlaces implements Serializable {
         }
     };
 
+    private static final java.util.concurrent.atomic.AtomicLong BUILDS = new java.util.concurrent.atomic.AtomicLong();
+
     private final Broadcast<byte[]> snapshot;
     private final String name;
     private final int size;
@@ -64,7 +66,8 @@ public final class BroadcastPlaces implements Serializable {
 
     /**
      * The set with its index, built on this JVM's first call for this broadcast. Concurrent first calls wait
-     * for one build instead of each making their own (200,000 places take about 0.2 s and 40 MB).
+     * for one build instead of each making their own (the bundled 199,568 cities: a 10.9 MB snapshot becomes
+     * 56 MB of heap in 0.5 to 1.8 s, measured on the shared 2-core machine; docs/SPARK.md).
      */
     public ReferenceSet set() {
         synchronized (BUILT) {
@@ -77,6 +80,7 @@ public final class BroadcastPlaces implements Serializable {
                     throw new UncheckedIOException("broadcast reference set " + name + " is damaged", e);
                 }
                 BUILT.put(snapshot.id(), set);
+                BUILDS.incrementAndGet();
             }
             return set;
         }
@@ -104,11 +108,9 @@ public final class BroadcastPlaces implements Serializable {
         snapshot.unpersist(false);
     }
 
-    /** How many sets this JVM holds built; for tests. */
-    static boolean isBuiltHere(long broadcastId) {
-        synchronized (BUILT) {
-            return BUILT.containsKey(broadcastId);
-        }
+    /** How many sets this JVM has built from broadcasts. */
+    static long builds() {
+        return BUILDS.get();
     }
 
     static void forgetBuilt(long broadcastId) {

@@ -150,7 +150,8 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
                 values[width + 1] = cursor.set().placeName(p);
                 values[width + 2] = cursor.km(0);
             } else {
-                values[width] = answers(cursor, found);
+                // the row encoder takes a Scala sequence for an array column
+                values[width] = scala.collection.immutable.ArraySeq.unsafeWrapArray(answers(cursor, found));
             }
         }
         if (errorColumn) {
@@ -159,13 +160,13 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
         return RowFactory.create(values);
     }
 
-    /** The k > 1 answers as a list of {@link #PLACE} rows, nearest first. */
-    static List<Row> answers(NearestCursor cursor, int found) {
+    /** The k > 1 answers as {@link #PLACE} rows, nearest first. */
+    static Row[] answers(NearestCursor cursor, int found) {
         Row[] list = new Row[found];
         for (int j = 0; j < found; j++) {
             int p = cursor.place(j);
             list[j] = RowFactory.create(cursor.set().id(p), cursor.set().placeName(p), cursor.km(j));
         }
-        return Arrays.asList(list);
+        return list;
     }
 }

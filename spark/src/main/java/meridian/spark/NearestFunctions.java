@@ -90,7 +90,7 @@ final class NearestFunctions {
                 cursor = new NearestCursor(places.set());
             }
             int found = cursor.find(lat, lon, options.k(), options.maxKm());
-            return found == 0 ? null : Enrichment.answers(cursor, found);
+            return found == 0 ? null : java.util.Arrays.asList(Enrichment.answers(cursor, found));
         }
     }
 }
