@@ -84,6 +84,7 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
             checkOutput(spark, out);
             Dataset<Row> events = read(spark, input);
             var names = Arrays.asList(events.columns());
+            Rollups.requireColumns(names, by, value, ts);
             boolean coordinates =
                     CsvHeader.column(names, CsvHeader.LAT) >= 0 && CsvHeader.column(names, CsvHeader.LON) >= 0;
             if (!noPlaces && coordinates) {
@@ -129,7 +130,9 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
                         (Long) r.get("skipped"),
                         seconds,
                         rows / seconds,
-                        set == null ? " (no places)" : " (" + set.name() + ": " + set.size() + " places)");
+                        set == null
+                                ? " (no places)"
+                                : String.format(Locale.ROOT, " (%s: %,d places)", set.name(), set.size()));
             }
             return ExitCode.OK;
         } catch (InterruptedException e) {

@@ -91,6 +91,7 @@ public final class MeridianSpark {
      * {@code refs} (coordinates found by the header rule), as {@code meridian aggregate} computes it.
      */
     public static Dataset<Row> aggregate(Dataset<Row> events, String by, String value, String ts, ReferenceSet refs) {
+        Rollups.requireColumns(java.util.Arrays.asList(events.columns()), by, value, ts);
         return aggregate(enrich(events, refs, NearestOptions.defaults()), by, value, ts);
     }
 }

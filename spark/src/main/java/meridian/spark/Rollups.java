@@ -105,12 +105,7 @@ final class Rollups {
     static Dataset<Row> prepare(Dataset<Row> events, String by, String value, String ts) {
         StructType schema = events.schema();
         List<String> names = Arrays.asList(schema.fieldNames());
-        for (String c : new String[] {by, value, ts}) {
-            if (!names.contains(c)) {
-                throw new InvalidInputException(
-                        "missing_column", "no column '" + c + "' among the columns " + names, Map.of("field", c));
-            }
-        }
+        requireColumns(names, by, value, ts);
         int id = CsvHeader.column(names, "id");
         Column event = id >= 0 ? col(names.get(id)).try_cast(DataTypes.LongType) : monotonically_increasing_id();
         Column key = col(by).cast(DataTypes.StringType);
@@ -133,6 +128,16 @@ final class Rollups {
             valid = valid.and(col("nearest_id").isNotNull());
         }
         return d.withColumn(VALID, valid);
+    }
+
+    /** The columns the rollups read, checked before anything is added to the input or any job runs. */
+    static void requireColumns(List<String> names, String by, String value, String ts) {
+        for (String c : new String[] {by, value, ts}) {
+            if (!names.contains(c)) {
+                throw new InvalidInputException(
+                        "missing_column", "no column '" + c + "' among the columns " + names, Map.of("field", c));
+            }
+        }
     }
 
     /** Rollups of prepared events (valid rows only), one row per key in key order. */
