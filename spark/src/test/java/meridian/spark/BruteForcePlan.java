@@ -42,6 +42,10 @@ public final class BruteForcePlan {
     private BruteForcePlan() {}
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("io")) {
+            io(args[1], args[2], args.length > 3 ? Integer.parseInt(args[3]) : 2);
+            return;
+        }
         String input = args[0];
         int sample = Integer.parseInt(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -93,6 +97,49 @@ public final class BruteForcePlan {
                     brute.size() / bruteSeconds,
                     bruteSeconds / indexSeconds,
                     differ);
+        }
+        spark.stop();
+    }
+
+    /**
+     * Where the time of a Spark job goes: the same CSV read and written by Spark with nothing done to it,
+     * against the process job's plan on it, alternated; wall and CPU seconds of this process.
+     */
+    static void io(String input, String outDir, int rounds) {
+        SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate();
+        spark.sparkContext().setLogLevel("ERROR");
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        ReferenceSet cities = ReferenceSetReader.bundled();
+        BroadcastPlaces places = MeridianSpark.broadcast(spark, cities);
+        for (int r = 0; r < rounds; r++) {
+            for (String mode : new String[] {"csv copy", "enrich"}) {
+                long w0 = System.nanoTime();
+                long c0 = os.getProcessCpuTime();
+                Dataset<Row> in = JobIo.csvReader(spark).csv(input);
+                Dataset<Row> out = mode.equals("enrich")
+                        ? MeridianSpark.enrich(in, places, NearestOptions.defaults())
+                                .withColumn("distance_km", JobIo.distanceText(col("distance_km")))
+                        : in;
+                out.write()
+                        .mode("overwrite")
+                        .option("header", "true")
+                        .option("escape", "\"")
+                        .csv(outDir);
+                double wall = (System.nanoTime() - w0) / 1e9;
+                double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+                System.out.printf(
+                        Locale.ROOT,
+                        "round %d %-8s: wall %.1f s, cpu %.1f s (load %.1f)%n",
+                        r + 1,
+                        mode,
+                        wall,
+                        cpu,
+                        os.getSystemLoadAverage());
+            }
         }
         spark.stop();
     }

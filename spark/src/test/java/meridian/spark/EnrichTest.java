@@ -98,15 +98,6 @@ class EnrichTest {
         assertThat(actual).anyMatch(l -> !l.endsWith(",,,"));
     }
 
-    @Test
-    void theEventsAgainstTheAirportsEqualMeridianProcess() {
-        Dataset<Row> in = events();
-        List<String> actual =
-                asCsv(MeridianSpark.enrich(in, airports, NearestOptions.defaults()), in.columns().length, 1);
-        List<String> expected = TestSpark.cliProcess(TestSpark.events(), airports, 1, Double.POSITIVE_INFINITY);
-        assertThat(actual).containsExactlyElementsOf(expected.subList(1, expected.size()));
-    }
-
     private static final StructType POINTS = new StructType()
             .add("id", DataTypes.StringType)
             .add("latitude", DataTypes.StringType)

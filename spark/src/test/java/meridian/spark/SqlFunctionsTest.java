@@ -25,13 +25,16 @@ class SqlFunctionsTest {
 
     @Test
     void meridianNearestGivesWhatEnrichGives() {
-        List<Row> sql = spark.sql("select id, meridian_nearest(lat, lon) as n from events order by cast(id as int)")
+        // every 7th event: the full file is compared with meridian process in EnrichTest
+        List<Row> sql = spark.sql("select id, meridian_nearest(lat, lon) as n from events"
+                        + " where cast(id as int) % 7 = 0 order by cast(id as int)")
                 .collectAsList();
         List<Row> api = MeridianSpark.enrich(spark.table("events"), cities, NearestOptions.defaults())
+                .where("cast(id as int) % 7 = 0")
                 .selectExpr("id", "nearest_id", "nearest_name", "distance_km")
                 .orderBy(org.apache.spark.sql.functions.expr("cast(id as int)"))
                 .collectAsList();
-        assertThat(sql).hasSize(20_000);
+        assertThat(sql).hasSize(20_000 / 7);
         for (int i = 0; i < sql.size(); i++) {
             Row n = sql.get(i).getStruct(1);
             Row a = api.get(i);
