@@ -45,7 +45,7 @@ public final class RollupCsv {
         }
     }
 
-    static String number(double v) {
+    public static String number(double v) {
         if (Double.isNaN(v)) {
             return "";
         }
