@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,9 +24,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * nearest_cities: 1,000,000 points uniform on the sphere (most of them at sea) against the ~200k GeoNames
- * cities. One operation is one query answered with the nearest place and its haversine distance; scores
- * are queries per second. The brute-force baseline scans every city per query, in the same run.
+ * nearest_cities: 1,000,000 query points against the ~200k GeoNames cities, in three distributions
+ * ({@code points}): {@code uniform} on the sphere (70% at sea, the hard case), {@code clustered} near random
+ * cities (about 10 km of jitter, as {@code bench/gen_points.sh} with the places), and {@code real}: near
+ * the world's airports (about 5 km of jitter). One operation is one query answered with the nearest place
+ * and its haversine distance; scores are queries per second. {@code index_*} answer the queries one by one
+ * in input order; {@code batch_*} hand them to the batch search in the batches {@code process} (16,384
+ * rows) and the service (1,024 records) use. The brute-force baseline scans every city per query.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,9 +41,16 @@ import org.openjdk.jmh.infra.Blackhole;
         jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
 public class NearestCitiesBenchmark {
     static final int QUERIES = 1_000_000;
+    /** Rows per chunk of {@code meridian process} (its --chunk default). */
+    static final int PROCESS_BATCH = 16_384;
+    /** Records per step of the service's /enrich. */
+    static final int SERVICE_BATCH = 1_024;
 
     @State(Scope.Benchmark)
     public static class Data {
+        @Param({"uniform", "clustered", "real"})
+        String points;
+
         ReferenceSet cities;
         double[] cityLat;
         double[] cityLon;
@@ -55,7 +67,16 @@ public class NearestCitiesBenchmark {
                 cityLat[i] = cities.lat(i);
                 cityLon[i] = cities.lon(i);
             }
-            double[][] q = Workloads.uniformSpherePoints(QUERIES, 42);
+            double[][] q =
+                    switch (points) {
+                        case "uniform" -> Workloads.uniformSpherePoints(QUERIES, 42);
+                        case "clustered" -> Workloads.pointsNear(cityLat, cityLon, QUERIES, 0.09, 42);
+                        case "real" -> {
+                            double[][] airports = Workloads.airports();
+                            yield Workloads.pointsNear(airports[0], airports[1], QUERIES, 0.045, 42);
+                        }
+                        default -> throw new IllegalArgumentException("unknown distribution " + points);
+                    };
             lat = q[0];
             lon = q[1];
         }
@@ -65,6 +86,10 @@ public class NearestCitiesBenchmark {
     public static class Cursor {
         Searcher searcher;
         int next;
+        final int[] places = new int[PROCESS_BATCH];
+        final double[] km = new double[PROCESS_BATCH];
+        final double[] batchLat = new double[PROCESS_BATCH];
+        final double[] batchLon = new double[PROCESS_BATCH];
 
         @Setup(Level.Trial)
         public void setUp(Data data) {
@@ -102,6 +127,48 @@ public class NearestCitiesBenchmark {
             bh.consume(place);
             bh.consume(s.distanceKm(place));
         }
+    }
+
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(QUERIES)
+    public void batch_one_thread(Data data, Cursor cursor, Blackhole bh) {
+        queryInBatches(data, cursor, bh, PROCESS_BATCH);
+    }
+
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(QUERIES)
+    public void batch_1k_one_thread(Data data, Cursor cursor, Blackhole bh) {
+        queryInBatches(data, cursor, bh, SERVICE_BATCH);
+    }
+
+    private static void queryInBatches(Data data, Cursor cursor, Blackhole bh, int batch) {
+        Searcher s = cursor.searcher;
+        int[] places = cursor.places;
+        double[] km = cursor.km;
+        for (int from = 0; from < QUERIES; from += batch) {
+            int n = Math.min(batch, QUERIES - from);
+            System.arraycopy(data.lat, from, cursor.batchLat, 0, n);
+            System.arraycopy(data.lon, from, cursor.batchLon, 0, n);
+            s.nearest(cursor.batchLat, cursor.batchLon, 0, n, places, km);
+            bh.consume(places[n - 1]);
+            bh.consume(km[n - 1]);
+        }
+    }
+
+    /** One query's latency (sampled; the timer adds some tens of ns to each sample). */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    @Threads(1)
+    public double single_query_latency(Data data, Cursor cursor) {
+        int i = cursor.next++;
+        if (cursor.next == QUERIES) {
+            cursor.next = 0;
+        }
+        Searcher s = cursor.searcher;
+        return s.distanceKm(s.nearest(data.lat[i], data.lon[i]));
     }
 
     /** The baseline: every city's haversine distance for each query (a slice of the queries, same points). */

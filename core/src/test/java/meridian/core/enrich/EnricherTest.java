@@ -10,8 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import meridian.core.geo.Earth;
+import meridian.core.index.BruteForce;
+import meridian.core.index.QueryPoints;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.ReferenceSetReader;
 import org.junit.jupiter.api.Test;
 
 class EnricherTest {
@@ -121,5 +124,36 @@ class EnricherTest {
             batch.add(id, 35.0 + id % 10, -120.0 + id % 5, ones, 0, 64);
         }
         return batch;
+    }
+
+    /** Ranges of the cities' batch, in the three query distributions, against brute force. */
+    @Test
+    void rangesOfCitiesEqualBruteForceInThreeDistributions() {
+        ReferenceSet cities = ReferenceSetReader.bundled();
+        double[][] set = QueryPoints.coordinates(cities);
+        BruteForce brute = new BruteForce(set[0], set[1]);
+        Random r = new Random(11);
+        int n = 6_000;
+        Enricher enricher = new Enricher(cities.index());
+        for (double[][] q : List.of(
+                QueryPoints.uniform(r, n), QueryPoints.nearPlaces(r, cities, n), QueryPoints.nearAirports(r, n))) {
+            RecordBatch batch = new RecordBatch();
+            for (int i = 0; i < n; i++) {
+                batch.add(i, q[0][i], q[1][i], new double[] {1, 2}, 0, 2);
+            }
+            Matches m = new Matches();
+            m.reset(n, 1);
+            enricher.enrichRange(batch, 0, 1_000, EnrichOptions.NEAREST, m);
+            enricher.enrichRange(batch, 1_000, n, EnrichOptions.NEAREST, m);
+            for (int i = 0; i < n; i += 37) {
+                double expected = brute.nearestKm(q[0][i], q[1][i]);
+                assertThat(m.count(i)).isEqualTo(1);
+                assertThat(m.distanceKm(i, 0)).as("record %d", i).isCloseTo(expected, within(1e-9));
+                assertThat(m.distanceKm(i, 0))
+                        .isEqualTo(Earth.haversineKm(
+                                q[0][i], q[1][i], cities.lat(m.place(i, 0)), cities.lon(m.place(i, 0))));
+                assertThat(batch.payload(i, 1)).isEqualTo(2 * m.distanceKm(i, 0));
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import java.util.Random;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
@@ -203,5 +204,89 @@ class NearestIndexTest {
         Neighbors out = new Neighbors();
         assertThat(index.searcher().nearest(0, 0, 5, exact, out)).isEqualTo(1);
         assertThat(index.searcher().nearest(0, 0, 5, Math.nextDown(exact), out)).isZero();
+    }
+
+    /** The batch search against brute force, with the answers written back at their inputs' positions. */
+    @Test
+    void batchEqualsBruteForceOnSmallSets() {
+        Random r = new Random(SEED + 2);
+        for (int n : new int[] {1, 9, 13, 100, 1000, 5000}) {
+            double[][] set = stressSet(r, n);
+            NearestIndex index = NearestIndex.build(set[0], set[1]);
+            BruteForce brute = new BruteForce(set[0], set[1]);
+            int queries = 3_000;
+            double[] lat = new double[queries];
+            double[] lon = new double[queries];
+            for (int q = 0; q < queries; q++) {
+                double[] p = randomQuery(r, set);
+                lat[q] = p[0];
+                lon[q] = p[1];
+            }
+            int from = 7;
+            int to = queries - 5;
+            int[] places = new int[queries];
+            double[] km = new double[queries];
+            java.util.Arrays.fill(places, -1);
+            index.searcher().nearest(lat, lon, from, to, places, km);
+            for (int q = 0; q < queries; q++) {
+                if (q < from || q >= to) {
+                    assertThat(places[q]).as("outside the range").isEqualTo(-1);
+                    continue;
+                }
+                assertBatchAnswer(index, lat[q], lon[q], places[q], km[q], brute.nearestKm(lat[q], lon[q]));
+            }
+        }
+    }
+
+    /**
+     * The cities against 20,000-query batches in the three distributions: every answer against the
+     * one-by-one search, a sample against brute force (which checks the one-by-one search too).
+     */
+    @Test
+    void batchEqualsBruteForceOnTheCitiesSetInThreeDistributions() {
+        ReferenceSet cities = ReferenceSetReader.bundled();
+        double[][] set = QueryPoints.coordinates(cities);
+        BruteForce brute = new BruteForce(set[0], set[1]);
+        Random r = new Random(SEED + 3);
+        int queries = 20_000;
+        List<double[][]> distributions = List.of(
+                QueryPoints.uniform(r, queries),
+                QueryPoints.nearPlaces(r, cities, queries),
+                QueryPoints.nearAirports(r, queries));
+        Searcher one = cities.index().searcher();
+        for (double[][] q : distributions) {
+            int[] places = new int[queries];
+            double[] km = new double[queries];
+            cities.index().searcher().nearest(q[0], q[1], 0, queries, places, km);
+            for (int i = 0; i < queries; i++) {
+                double expected = one.distanceKm(one.nearest(q[0][i], q[1][i]));
+                if (i % 133 == 0) {
+                    expected = brute.nearestKm(q[0][i], q[1][i]);
+                }
+                assertBatchAnswer(cities.index(), q[0][i], q[1][i], places[i], km[i], expected);
+            }
+        }
+    }
+
+    @Test
+    void batchWithAnOutOfRangeQueryAnswersNothing() {
+        NearestIndex index = NearestIndex.build(new double[] {1, 2}, new double[] {3, 4});
+        double[] lat = new double[100];
+        double[] lon = new double[100];
+        lat[60] = 91;
+        int[] places = new int[100];
+        java.util.Arrays.fill(places, -1);
+        assertThatThrownBy(() -> index.searcher().nearest(lat, lon, 0, 100, places, new double[100]))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("91");
+        assertThat(places).containsOnly(-1);
+    }
+
+    private static void assertBatchAnswer(
+            NearestIndex index, double lat, double lon, int place, double km, double expectedKm) {
+        assertThat(km)
+                .as("nearest to (%s, %s): batch says #%d at %s km, expected %s km", lat, lon, place, km, expectedKm)
+                .isCloseTo(expectedKm, within(EPS_KM));
+        assertThat(km).isEqualTo(Earth.haversineKm(lat, lon, index.lat(place), index.lon(place)));
     }
 }

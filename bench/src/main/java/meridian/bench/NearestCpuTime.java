@@ -1,0 +1,127 @@
+package meridian.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+import meridian.core.index.NearestIndex;
+import meridian.core.index.Searcher;
+import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.ReferenceSetReader;
+
+/**
+ * nearest_cities measured in CPU time of the one measuring thread, for a machine shared with other jobs:
+ * wall-clock throughput (JMH) there measures the other jobs as much as the search. Rounds alternate the
+ * distributions and the ways of querying, and each is reported as the median over rounds, with its ratio
+ * to answering one query at a time in input order (main's way) in the same rounds. Every batch answer is
+ * checked against the one-by-one answer (same distance; an equally near place may stand in).
+ *
+ * <pre>java -cp bench/target/benchmarks.jar meridian.bench.NearestCpuTime [ROUNDS=5] [QUERIES=1000000]</pre>
+ */
+public final class NearestCpuTime {
+    private static final String[] DISTRIBUTIONS = {"uniform", "clustered", "real"};
+    private static final String[] WAYS = {"one by one", "batch 16384", "batch 1024"};
+
+    private NearestCpuTime() {}
+
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int queries = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        ReferenceSet cities = ReferenceSetReader.bundled();
+        double[] cityLat = new double[cities.size()];
+        double[] cityLon = new double[cities.size()];
+        for (int i = 0; i < cities.size(); i++) {
+            cityLat[i] = cities.lat(i);
+            cityLon[i] = cities.lon(i);
+        }
+        double[][] airports = Workloads.airports();
+        double[][][] points = {
+            Workloads.uniformSpherePoints(queries, 42),
+            Workloads.pointsNear(cityLat, cityLon, queries, 0.09, 42),
+            Workloads.pointsNear(airports[0], airports[1], queries, 0.045, 42)
+        };
+        NearestIndex index = cities.index();
+        Searcher searcher = index.searcher();
+        double[][][] perQuery = new double[DISTRIBUTIONS.length][WAYS.length][rounds];
+        int[] places = new int[queries];
+        double[] km = new double[queries];
+        double[][] reference = new double[DISTRIBUTIONS.length][];
+        long disagreements = 0;
+        for (int round = -1; round < rounds; round++) { // round -1 warms up
+            for (int d = 0; d < DISTRIBUTIONS.length; d++) {
+                double[] lat = points[d][0];
+                double[] lon = points[d][1];
+                for (int w = 0; w < WAYS.length; w++) {
+                    long t0 = cpu.getCurrentThreadCpuTime();
+                    switch (w) {
+                        case 0 -> {
+                            for (int i = 0; i < queries; i++) {
+                                int place = searcher.nearest(lat[i], lon[i]);
+                                places[i] = place;
+                                km[i] = searcher.distanceKm(place);
+                            }
+                        }
+                        case 1 -> inBatches(searcher, lat, lon, 16_384, places, km);
+                        default -> inBatches(searcher, lat, lon, 1_024, places, km);
+                    }
+                    long ns = cpu.getCurrentThreadCpuTime() - t0;
+                    if (w == 0) {
+                        reference[d] = km.clone();
+                    } else {
+                        for (int i = 0; i < queries; i++) {
+                            if (km[i] != reference[d][i]) {
+                                disagreements++;
+                            }
+                        }
+                    }
+                    if (round >= 0) {
+                        perQuery[d][w][round] = ns / (double) queries;
+                    }
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "nearest_cities, CPU time of one thread, %d queries per distribution, median of %d rounds, load %s%n",
+                queries,
+                rounds,
+                loadAverage());
+        System.out.printf(
+                Locale.ROOT, "%-10s %-12s %12s %10s %8s%n", "points", "way", "queries/s", "ns/query", "ratio");
+        for (int d = 0; d < DISTRIBUTIONS.length; d++) {
+            double base = median(perQuery[d][0]);
+            for (int w = 0; w < WAYS.length; w++) {
+                double ns = median(perQuery[d][w]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-10s %-12s %,12.0f %10.1f %7.2fx%n",
+                        DISTRIBUTIONS[d],
+                        WAYS[w],
+                        1e9 / ns,
+                        ns,
+                        base / ns);
+            }
+        }
+        System.out.println("answers whose distance differs from one-by-one: " + disagreements);
+    }
+
+    private static void inBatches(Searcher s, double[] lat, double[] lon, int batch, int[] places, double[] km) {
+        for (int from = 0; from < lat.length; from += batch) {
+            s.nearest(lat, lon, from, Math.min(lat.length, from + batch), places, km);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String loadAverage() {
+        return String.format(
+                Locale.ROOT,
+                "%.2f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+}
