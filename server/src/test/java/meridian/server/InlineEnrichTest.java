@@ -65,6 +65,7 @@ class InlineEnrichTest {
             for (int i = 0; i < 10; i++) {
                 sent.add(client.sendAsync(
                         java.net.http.HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
+                                .header("Content-Type", "application/json")
                                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()));

@@ -55,7 +55,7 @@ public final class HttpGate implements RequestGate {
     @Override
     public void check(RequestHead head) {
         checkHost(head.host());
-        checkOrigin(head.origin());
+        checkOrigin(head.origin(), head.host());
         String method = head.method();
         String path = head.path();
         if (tokens != null && !(method.equals("GET") && isOpen(path))) {
@@ -158,8 +158,18 @@ public final class HttpGate implements RequestGate {
         }
     }
 
-    private void checkOrigin(String origin) {
-        if (origin != null && !origins.contains(origin.strip().toLowerCase(Locale.ROOT))) {
+    /**
+     * An origin is allowed when listed, or when it is the service's own (the page at {@code /ui} calling
+     * the API: its origin names the same host and port as the {@code Host} header, which has passed the
+     * host check, so a rebinding page cannot pass for it).
+     */
+    private void checkOrigin(String origin, String host) {
+        if (origin == null) {
+            return;
+        }
+        String o = origin.strip().toLowerCase(Locale.ROOT);
+        boolean own = host != null && o.equals("http://" + host.strip().toLowerCase(Locale.ROOT));
+        if (!own && !origins.contains(o)) {
             throw new RefusedException(
                     "forbidden_origin",
                     "requests from the web origin '" + origin + "' are not allowed (see allowed-origins)",

@@ -142,6 +142,31 @@ class GateTest {
     }
 
     @Test
+    void theServicesOwnPageMayCallIt() throws Exception {
+        // the page at /ui fetches with its own origin: the same host and port as the Host header
+        Raw.Response r = Raw.request(
+                port,
+                "POST",
+                "/enrich",
+                "[{\"id\":1,\"lat\":37.7,\"lon\":-122.4}]",
+                "Origin: http://127.0.0.1:" + port,
+                "Content-Type: application/json",
+                auth(READ));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        // the same origin with another port is another site
+        assertThat(Raw.request(
+                                port,
+                                "POST",
+                                "/enrich",
+                                "[]",
+                                "Origin: http://127.0.0.1:" + (port == 1 ? 2 : port - 1),
+                                "Content-Type: application/json",
+                                auth(READ))
+                        .status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void foreignOriginIsForbidden() throws Exception {
         Raw.Response r = Raw.request(
                 port,

@@ -106,7 +106,7 @@ class TransportAttackTest {
                 Socket sock = socket(s);
                 send(
                         sock,
-                        "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                                 + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
                 stalled.add(sock);
             }
@@ -133,7 +133,7 @@ class TransportAttackTest {
             List<Socket> slow = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 Socket sock = socket(s);
-                send(sock, "GET /health HTTP/1.1\r\nHost: x\r\n");
+                send(sock, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
                 slow.add(sock);
             }
             AtomicBoolean attacking = new AtomicBoolean(true);
@@ -176,7 +176,9 @@ class TransportAttackTest {
     void aBodyShorterThanItsLengthIs408() throws Exception {
         try (MeridianServer s = start(config(5_000, 500, 60_000, 4096));
                 Socket sock = socket(s)) {
-            send(sock, "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n[{\"id\":1}");
+            send(
+                    sock,
+                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"id\":1}");
             String answer = readAll(sock);
             assertThat(answer).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
             assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(1);
@@ -187,7 +189,9 @@ class TransportAttackTest {
     void aChunkedBodyWithoutItsLastChunkIs408() throws Exception {
         try (MeridianServer s = start(config(5_000, 500, 60_000, 4096));
                 Socket sock = socket(s)) {
-            send(sock, "POST /enrich HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n");
+            send(
+                    sock,
+                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n");
             assertThat(readAll(sock)).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
         }
     }
@@ -199,8 +203,8 @@ class TransportAttackTest {
                 try (Socket sock = socket(s)) {
                     send(
                             sock,
-                            "POST /enrich HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + size
-                                    + "\r\nhello\r\n0\r\n\r\n");
+                            "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                    + size + "\r\nhello\r\n0\r\n\r\n");
                     String answer = readAll(sock);
                     assertThat(answer).as(size).startsWith("HTTP/1.1 400").contains("\"malformed_request\"");
                     assertThat(answer).doesNotContain("Exception").doesNotContain("\tat ");
@@ -216,12 +220,12 @@ class TransportAttackTest {
         try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
             List<String> bad = List.of(
                     "GARBAGE\r\n\r\n",
-                    "GET / HTTP/9.9\r\nHost: x\r\n\r\n",
-                    "GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
-                    "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
-                    "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
-                    "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n",
-                    "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+                    "GET / HTTP/9.9\r\nHost: localhost\r\n\r\n",
+                    "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n",
+                    "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                    "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12abc\r\n\r\n",
+                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
             for (String request : bad) {
                 try (Socket sock = socket(s)) {
                     send(sock, request);
@@ -240,7 +244,9 @@ class TransportAttackTest {
     void aTooLargeContentLengthIs413BeforeAnyBodyIsSent() throws Exception {
         try (MeridianServer s = start(config(5_000, 60_000, 60_000, 4096));
                 Socket sock = socket(s)) {
-            send(sock, "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
+            send(
+                    sock,
+                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n");
             String answer = readAll(sock); // no body was sent: the answer cannot be waiting for it
             assertThat(answer).startsWith("HTTP/1.1 413").contains("\"body_too_large\"");
             assertThat(s.metrics().rejections(Metrics.Rejection.TOO_LARGE)).isEqualTo(1);
@@ -253,14 +259,14 @@ class TransportAttackTest {
             List<Socket> open = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 Socket sock = socket(s);
-                send(sock, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                send(sock, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 assertThat(readResponse(sock)).startsWith("HTTP/1.1 200");
                 open.add(sock);
             }
             // a fifth connection is over the cap: closed without an answer
             try (Socket extra = socket(s)) {
                 try {
-                    send(extra, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+                    send(extra, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 } catch (IOException closed) {
                     // the close may come before the write
                 }
@@ -307,8 +313,8 @@ class TransportAttackTest {
             try (Socket ok = socket(s)) {
                 send(
                         ok,
-                        "POST /enrich HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: " + ONE.length()
-                                + "\r\nConnection: close\r\n\r\n" + ONE);
+                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\nContent-Length: "
+                                + ONE.length() + "\r\nConnection: close\r\n\r\n" + ONE);
                 assertThat(readAll(ok)).startsWith("HTTP/1.1 200");
             }
         }
@@ -318,10 +324,10 @@ class TransportAttackTest {
     void everyAnswerSaysNosniff() throws Exception {
         try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
             for (String request : List.of(
-                    "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                    "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\n[1]")) {
+                    "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    "GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nConnection: close\r\n\r\n[1]")) {
                 try (Socket sock = socket(s)) {
                     send(sock, request);
                     assertThat(readAll(sock).toLowerCase()).as(request).contains("x-content-type-options: nosniff");
@@ -336,8 +342,8 @@ class TransportAttackTest {
         Socket stalled = socket(s);
         Socket idle = socket(s);
         try {
-            send(stalled, "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[");
-            send(idle, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            send(stalled, "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n[");
+            send(idle, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertThat(readResponse(idle)).startsWith("HTTP/1.1 200");
             long t0 = System.nanoTime();
             s.stop();
@@ -364,7 +370,7 @@ class TransportAttackTest {
                 long t0 = System.nanoTime();
                 send(
                         sock,
-                        "POST /enrich HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                                 + ONE.length() + "\r\n\r\n" + ONE);
                 String answer = readResponse(sock);
                 latency[i] = System.nanoTime() - t0;
@@ -398,7 +404,8 @@ class TransportAttackTest {
         try (Socket sock = socket(s)) {
             send(
                     sock,
-                    "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    "POST " + path
+                            + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                             + body.length() + "\r\nConnection: close\r\n\r\n" + body);
             return readAll(sock);
         }
