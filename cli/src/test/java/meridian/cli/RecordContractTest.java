@@ -43,6 +43,7 @@ class RecordContractTest {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> r = client.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/enrich"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",\n", RECORDS) + "]"))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
