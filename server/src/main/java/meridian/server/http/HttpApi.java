@@ -746,6 +746,7 @@ public final class HttpApi {
                 || path.equals("/metrics")
                 || path.equals("/refsets")
                 || path.startsWith("/refsets/")
+                || path.equals("/countries")
                 || StaticAssets.serves(path)
                 || (users != null && (path.equals("/users") || path.startsWith("/users/") || path.equals("/events")));
         if (known) {
