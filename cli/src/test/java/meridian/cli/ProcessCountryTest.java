@@ -90,6 +90,52 @@ class ProcessCountryTest {
         assertThat(inside).as("rows inside a unit").isGreaterThan(19_000);
     }
 
+    /**
+     * A custom boundary file: one square unit, 0..1 degrees, with a comma in its name (CSV quoting). A point
+     * 0.1 degrees east of its east edge on the equator is 11.12 km out (haversine, R = 6371.0088 km): inside
+     * the default sea, outside a 5 km one.
+     */
+    @Test
+    void customRegionsAndSea() throws Exception {
+        Path refs = Cli.twoCities(dir);
+        Path square = Cli.write(dir.resolve("square.geojson"), """
+                {"type":"FeatureCollection","features":[{"type":"Feature","id":"Q",
+                 "properties":{"name":"Square, Inc.","ISO_A2":"QS","ISO_A3":"QSQ"},
+                 "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}]}
+                """);
+        Path in = Cli.write(dir.resolve("in.csv"), "id,lat,lon\ninside,0.5,0.5\nsea,0.5,1.1\nfar,10,10\n");
+        var r = Cli.run(
+                "process",
+                in.toString(),
+                "--refs",
+                refs.toString(),
+                "--country",
+                "--regions",
+                square.toString(),
+                "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(1)).endsWith(",QS,\"Square, Inc.\",0.000000");
+        String[] sea = lines.get(2).split(",\"Square, Inc.\",");
+        assertThat(sea[0]).endsWith(",QS");
+        assertThat(Double.parseDouble(sea[1])).isCloseTo(6371.0088 * Math.toRadians(0.1), within(0.01));
+        assertThat(lines.get(3)).endsWith(",,,");
+
+        var narrow = Cli.run(
+                "process",
+                in.toString(),
+                "--refs",
+                refs.toString(),
+                "--country",
+                "--regions",
+                square.toString(),
+                "--sea-km",
+                "5",
+                "--quiet");
+        assertThat(narrow.code()).as(narrow.err()).isZero();
+        assertThat(narrow.out().lines().toList().get(2)).endsWith(",,,");
+    }
+
     @Test
     void regionsAndSeaOnlyWithCountry() throws Exception {
         Path in = Cli.write(dir.resolve("in.csv"), "id,lat,lon\n1,0,0\n");
