@@ -263,7 +263,7 @@ class Client:
     # --- nearest places ---------------------------------------------------------------------------------
 
     @staticmethod
-    def _options(k, max_km, refs, places):
+    def _options(k, max_km, refs, places, country=False):
         if not isinstance(k, int) or isinstance(k, bool) or k < 1:
             raise InvalidInputError("invalid_option", "k must be a positive integer, got %r" % (k,),
                                     {"field": "k", "value": repr(k)})
@@ -272,17 +272,24 @@ class Client:
             q["k"] = str(k)
         if max_km is not None:
             q["max_km"] = repr(float(max_km))
+        if country:
+            q["country"] = "true"
         return q
 
-    def search(self, points, k=1, max_km=None, refs=None):
+    def search(self, points, k=1, max_km=None, refs=None, country=False):
         """The nearest places of each ``(lat, lon)`` in ``points``, in order.
 
         For ``k == 1`` each entry is a dict ``{"id", "name", "distance_km", "lat", "lon", ...}`` with the
         reference set's other columns (e.g. ``"country"``), or ``None`` when nothing is within ``max_km``
         kilometres; for ``k > 1`` a list of such dicts, nearest first (possibly empty). Distances are
         great-circle kilometres. ``refs`` names a reference set (default: the service's default).
+
+        With ``country=True`` each entry is instead ``{"nearest": <the entry above>, "country": {"alpha2",
+        "alpha3", "name", "km"} or None}``: the country whose territory contains the point (``km`` 0), or
+        whose border is within the territorial sea (``km`` the distance to it). It is a separate key, not a
+        field of the place: the place's own ``"country"`` column comes from the reference set.
         """
-        query = self._options(k, max_km, refs, "full")
+        query = self._options(k, max_km, refs, "full", country)
 
         def bodies():
             index = 0
@@ -292,18 +299,22 @@ class Client:
 
         out = []
         for answers in self._map_batches(lambda body: self._request("POST", "/enrich", query, body), bodies()):
-            out.extend(a["nearest"] for a in answers)
+            if country:
+                out.extend({"nearest": a["nearest"], "country": a["country"]} for a in answers)
+            else:
+                out.extend(a["nearest"] for a in answers)
         return out
 
-    def get(self, point, k=1, max_km=None, refs=None):
+    def get(self, point, k=1, max_km=None, refs=None, country=False):
         """The nearest place of one ``(lat, lon)`` (see :meth:`search`)."""
-        return self.search([point], k=k, max_km=max_km, refs=refs)[0]
+        return self.search([point], k=k, max_km=max_km, refs=refs, country=country)[0]
 
-    def enrich(self, records, k=1, max_km=None, refs=None, places="brief"):
+    def enrich(self, records, k=1, max_km=None, refs=None, places="brief", country=False):
         """``/enrich`` as is: records ``{"id", "point": {"lat", "lon"}, "payload": [...]}`` in, the same
-        records with ``"nearest"`` out, in order. ``places="full"`` adds each place's coordinates and columns.
+        records with ``"nearest"`` out, in order. ``places="full"`` adds each place's coordinates and columns;
+        ``country=True`` adds ``"country"`` (see :meth:`search`).
         """
-        query = self._options(k, max_km, refs, places)
+        query = self._options(k, max_km, refs, places, country)
         out = []
         bodies = (_DUMPS(batch) for batch in _batches(records, self.batch_size))
         for answers in self._map_batches(lambda body: self._request("POST", "/enrich", query, body), bodies):

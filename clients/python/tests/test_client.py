@@ -66,6 +66,17 @@ class ServiceTest(unittest.TestCase):
         self.assertAlmostEqual(great_circle_km(48.8566, 2.3522, place["lat"], place["lon"]), place["distance_km"],
                                places=6)
 
+    def test_country_when_asked(self):
+        # hand-checked: Paris is inside France; 30N 40W is mid-Atlantic, far beyond any territorial sea
+        paris, atlantic = self.client.search([(48.8566, 2.3522), (30.0, -40.0)], country=True)
+        self.assertEqual("Paris", paris["nearest"]["name"])
+        self.assertEqual({"alpha2": "FR", "alpha3": "FRA", "name": "France", "km": 0.0}, paris["country"])
+        self.assertIsNone(atlantic["country"])
+        self.assertIsNotNone(atlantic["nearest"])
+        one = self.client.get((48.8566, 2.3522), country=True)
+        self.assertEqual("FR", one["country"]["alpha2"])
+        self.assertNotIn("nearest", self.client.get((48.8566, 2.3522)))  # off by default: the place itself
+
     def test_search_matches_brute_force(self):
         points = [(math.degrees(math.asin(self.rng.uniform(-1, 1))), self.rng.uniform(-180, 180)) for _ in range(200)]
         got = self.client.search(points, refs="pyrandom")

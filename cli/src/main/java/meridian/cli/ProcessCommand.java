@@ -24,10 +24,13 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.enrich.RegionLookup;
 import meridian.core.error.NotFoundException;
 import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
+import meridian.core.region.RegionIndex;
+import meridian.core.region.Regions;
 import meridian.server.json.ByteSink;
 import meridian.server.json.RecordCodec;
 import picocli.CommandLine.Command;
@@ -59,6 +62,8 @@ import picocli.CommandLine.Spec;
                     + " -k N > 1 an array of them, maybe empty);"
                     + " coordinates from \"point\": {\"lat\",\"lon\"} or top-level lat/lon; \"payload\" values"
                     + " are multiplied by the nearest distance.",
+            "--country adds the columns country,country_name,country_km after the nearest-place ones (in JSON a"
+                    + " \"country\": {\"alpha2\",\"alpha3\",\"name\",\"km\"} after \"nearest\", or null).",
             "Distances are great-circle km with at least 6 decimals. Gzip input is detected; output is"
                     + " gzipped when --out ends in .gz.",
         })
@@ -102,6 +107,25 @@ final class ProcessCommand implements Callable<Integer> {
     Double maxKm;
 
     @Option(
+            names = "--country",
+            description = "also the country holding each record (ISO alpha-2, name, km: 0 inside, the distance"
+                    + " to the border within the territorial sea; empty or null when none)")
+    boolean country;
+
+    @Option(
+            names = "--regions",
+            paramLabel = "FILE",
+            description = "with --country: country boundaries (GeoJSON or TopoJSON polygons) instead of the"
+                    + " bundled Natural Earth countries")
+    Path regions;
+
+    @Option(
+            names = "--sea-km",
+            paramLabel = "D",
+            description = "with --country: the territorial sea, in km (default: 22.224, 12 nautical miles)")
+    Double seaKm;
+
+    @Option(
             names = "--skip-bad",
             description = "skip bad rows (count and report them) instead of stopping at the first")
     boolean skipBad;
@@ -134,7 +158,15 @@ final class ProcessCommand implements Callable<Integer> {
         if (chunk < 1 || chunk > 1 << 20) {
             throw new ParameterException(spec.commandLine(), "--chunk must be between 1 and 1048576, got " + chunk);
         }
+        if (!country && (regions != null || seaKm != null)) {
+            throw new ParameterException(spec.commandLine(), "--regions and --sea-km only apply to --country");
+        }
         var options = new EnrichOptions(k, maxKm == null ? Double.POSITIVE_INFINITY : maxKm);
+        if (country) {
+            RegionIndex countries = regions == null ? Regions.bundled() : Regions.load(regions);
+            options = options.withRegions(
+                    new RegionLookup(countries, seaKm == null ? RegionIndex.TERRITORIAL_SEA_KM : seaKm));
+        }
         PrintStream err = main.stderr;
         boolean stdin = input.equals("-");
         String source = stdin ? "<stdin>" : input;
@@ -268,6 +300,7 @@ final class ProcessCommand implements Callable<Integer> {
         var codec = RecordCodec.forPlatformThreads();
         var reader = codec.arrayReader(in, bad.source());
         var fields = codec.fields();
+        fields.replaceCountry(options.regions() != null);
         var places = codec.places(set);
         var framing = new RecordCodec.ArrayFraming();
         var sink = new ByteSink(os);

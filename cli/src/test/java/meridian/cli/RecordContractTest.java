@@ -78,4 +78,65 @@ class RecordContractTest {
         assertThat(lines.get(3)).contains("\"big\":123456789012345678901234567890,\"f\":false,\"e\":[],\"nearest\":{");
         assertThat(lines.get(4)).startsWith("{\"id\":18446744073709551615,\"lat\":-90,\"lon\":180,\"payload\":null,");
     }
+
+    /** The same with the country: /enrich?country=true, the TCP stream with tcp-country, process --country. */
+    @Test
+    void withTheCountryTheFacesStillAgree() throws Exception {
+        Path refs = Cli.twoCities(dir);
+        ServerConfig config = ServerConfig.defaultConfig()
+                .with(ServerConfig.PORT, 0)
+                .with(ServerConfig.TCP_PORT, -1)
+                .with(ServerConfig.TCP_COUNTRY, true)
+                .with(ServerConfig.REFS, refs.toString())
+                .with(ServerConfig.DB, "off");
+        String http;
+        String tcp;
+        String countries;
+        try (MeridianServer server = MeridianServer.start(config)) {
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.httpPort();
+            HttpResponse<String> r = null;
+            // the boundaries load in the background: 503 "starting" until they are in
+            for (int attempt = 0; attempt < 200; attempt++) {
+                r = client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/enrich?country=true"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",\n", RECORDS) + "]"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 503) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            http = r.body();
+            countries = client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/countries"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+                OutputStream out = s.getOutputStream();
+                out.write((String.join("\n", RECORDS) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                s.shutdownOutput();
+                tcp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        Path in = Cli.write(dir.resolve("in.txt"), String.join("\n", RECORDS) + "\n");
+        var processed = Cli.run(
+                "process", in.toString(), "--format", "ndjson", "--refs", refs.toString(), "--country", "--quiet");
+        assertThat(processed.code()).as(processed.err()).isZero();
+        List<String> lines = processed.out().lines().toList();
+        assertThat(tcp).isEqualTo(processed.out());
+        assertThat(http).isEqualTo("[\n" + String.join(",\n", lines) + "\n]\n");
+        assertThat(lines.get(0))
+                .endsWith(
+                        "\"distance_km\":0.000000},"
+                                + "\"country\":{\"alpha2\":\"US\",\"alpha3\":\"USA\",\"name\":\"United States of America\",\"km\":0.000000}}");
+        assertThat(lines.get(3)).endsWith(",\"country\":null}"); // 0, 0: the Gulf of Guinea, far from any coast
+        assertThat(countries).startsWith("{\"count\":255,");
+        assertThat(countries.split("\"unit\":", -1)).hasSize(256);
+    }
 }

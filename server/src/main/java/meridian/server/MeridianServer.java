@@ -19,6 +19,7 @@ import meridian.server.http.HttpApi;
 import meridian.server.http.HttpServer;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
+import meridian.server.refs.CountryRegions;
 import meridian.server.refs.RefSetRegistry;
 import meridian.server.security.HttpGate;
 import meridian.server.security.RequestGate;
@@ -55,6 +56,8 @@ public final class MeridianServer implements AutoCloseable {
         Tokens tokens = config.tokens().isEmpty() ? null : Tokens.load(Path.of(config.tokens()));
         checkExposure(config, tokens);
         this.registry = new RefSetRegistry(defaultName, config.maxRefsets(), config.maxRefsetPlaces());
+        // The country boundaries load in the background too; nothing waits for them but a country question.
+        CountryRegions regions = CountryRegions.load(config.regions());
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
         FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
         Thread.ofPlatform().name("meridian-refs-load").start(loading);
@@ -73,7 +76,8 @@ public final class MeridianServer implements AutoCloseable {
         if (gate == null) {
             gate = new HttpGate(tokens, allowedHosts(config), config.allowedOriginList());
         }
-        HttpApi api = new HttpApi(config, registry, service, codec, metrics, () -> draining, version(), store, gate);
+        HttpApi api =
+                new HttpApi(config, registry, regions, service, codec, metrics, () -> draining, version(), store, gate);
         try {
             this.http = new HttpServer(config, api);
         } catch (IOException | RuntimeException e) {
@@ -90,6 +94,7 @@ public final class MeridianServer implements AutoCloseable {
                         config.host(),
                         config.tcpPort(),
                         registry,
+                        config.tcpCountry() ? regions : null,
                         service,
                         codec,
                         metrics,

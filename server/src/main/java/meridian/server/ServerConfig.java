@@ -50,6 +50,16 @@ public final class ServerConfig {
             ReferenceSetReader.BUNDLED_NAME,
             "FILE|NAME",
             "Default reference set: a CSV/GeoJSON file or the name of the bundled set"));
+    public static final Setting<String> REGIONS = add(
+            Setting.text(
+                    "regions",
+                    "bundled",
+                    "FILE|bundled",
+                    "Country boundaries for ?country=true and GET /countries: a GeoJSON/TopoJSON file or the bundled Natural Earth countries"));
+    public static final Setting<Boolean> TCP_COUNTRY = add(Setting.flag(
+            "tcp-country",
+            false,
+            "Every record of the TCP stream also gets its \"country\" (as /enrich?country=true)"));
     public static final Setting<Integer> CPU_PERMITS = add(Setting.integer(
             "cpu-permits",
             CORES,
@@ -323,6 +333,14 @@ public final class ServerConfig {
 
     public String refs() {
         return get(REFS);
+    }
+
+    public String regions() {
+        return get(REGIONS);
+    }
+
+    public boolean tcpCountry() {
+        return get(TCP_COUNTRY);
     }
 
     public int cpuPermits() {

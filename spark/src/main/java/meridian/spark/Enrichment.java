@@ -9,6 +9,9 @@ import java.util.Map;
 import meridian.core.csv.CsvHeader;
 import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
+import meridian.core.region.Region;
+import meridian.core.region.RegionLocator;
+import meridian.core.region.Regions;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -41,6 +44,7 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
     private final int k;
     private final double maxKm;
     private final boolean errorColumn;
+    private final boolean country;
     private final int width;
     private final StructType output;
 
@@ -54,6 +58,7 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
         this.k = options.k();
         this.maxKm = options.maxKm();
         this.errorColumn = options.errorColumn() != null;
+        this.country = options.country();
         this.width = names.size();
         StructType out = input;
         List<String> added = new ArrayList<>();
@@ -65,6 +70,12 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
         } else {
             out = out.add("nearest", DataTypes.createArrayType(PLACE, false), true);
             added.add("nearest");
+        }
+        if (country) {
+            out = out.add("country", DataTypes.StringType, true)
+                    .add("country_name", DataTypes.StringType, true)
+                    .add("country_km", DataTypes.DoubleType, true);
+            added.addAll(List.of("country", "country_name", "country_km"));
         }
         if (errorColumn) {
             out = out.add(options.errorColumn(), DataTypes.StringType, true);
@@ -114,6 +125,8 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         NearestCursor cursor = new NearestCursor(places.set());
+        // the bundled boundaries are one per JVM (Regions.bundled()); a locator per partition, as the cursor
+        RegionLocator locator = country ? Regions.bundled().locator() : null;
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -122,13 +135,13 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
 
             @Override
             public Row next() {
-                return enrich(rows.next(), cursor);
+                return enrich(rows.next(), cursor, locator);
             }
         };
     }
 
-    private Row enrich(Row row, NearestCursor cursor) {
-        int extra = (k == 1 ? 3 : 1) + (errorColumn ? 1 : 0);
+    private Row enrich(Row row, NearestCursor cursor, RegionLocator locator) {
+        int extra = (k == 1 ? 3 : 1) + (country ? 3 : 0) + (errorColumn ? 1 : 0);
         Object[] values = new Object[width + extra];
         for (int i = 0; i < width; i++) {
             values[i] = row.get(i);
@@ -141,6 +154,16 @@ final class Enrichment implements MapPartitionsFunction<Row, Row> {
         if (!Coordinates.valid(lat, lon)) {
             problem = Coordinates.problem(lat, latValue, latName, lon, lonValue, lonName);
         } else {
+            if (locator != null) {
+                int at = width + (k == 1 ? 3 : 1);
+                int u = locator.locate(lat, lon);
+                if (u >= 0) {
+                    Region r = locator.index().region(u);
+                    values[at] = r.alpha2();
+                    values[at + 1] = r.name();
+                    values[at + 2] = locator.distanceKm();
+                }
+            }
             int found = cursor.find(lat, lon, k, maxKm);
             if (found == 0) {
                 problem = NO_ANSWER + maxKm + " km";

@@ -12,11 +12,25 @@ import meridian.core.enrich.EnrichOptions;
  * {@code distance_km}; for {@code k > 1} one: {@code nearest}, an array of {@code struct<id, name,
  * distance_km>} in distance order (ties by id). A null or invalid coordinate, or no place within
  * {@code maxKm}, gives nulls there; the row is always kept.
+ *
+ * <p>With {@code country}, three more columns follow, as {@code meridian process --country} gives them:
+ * {@code country} (ISO alpha-2), {@code country_name} and {@code country_km} (0 inside the unit, the distance
+ * to its border within the territorial sea), from the bundled Natural Earth countries; nulls when none.
  */
-public record NearestOptions(String latColumn, String lonColumn, int k, double maxKm, String errorColumn)
+public record NearestOptions(
+        String latColumn, String lonColumn, int k, double maxKm, String errorColumn, boolean country)
         implements java.io.Serializable {
     public NearestOptions {
         new EnrichOptions(k, maxKm); // the engine's own checks: 1 <= k <= MAX_K, maxKm >= 0
+    }
+
+    public NearestOptions(String latColumn, String lonColumn, int k, double maxKm, String errorColumn) {
+        this(latColumn, lonColumn, k, maxKm, errorColumn, false);
+    }
+
+    /** Adds the country columns. */
+    public NearestOptions withCountry(boolean on) {
+        return new NearestOptions(latColumn, lonColumn, k, maxKm, errorColumn, on);
     }
 
     /** k = 1, no distance limit, columns found by name, no error column. */
@@ -25,19 +39,19 @@ public record NearestOptions(String latColumn, String lonColumn, int k, double m
     }
 
     public NearestOptions withColumns(String lat, String lon) {
-        return new NearestOptions(lat, lon, k, maxKm, errorColumn);
+        return new NearestOptions(lat, lon, k, maxKm, errorColumn, country);
     }
 
     public NearestOptions withK(int newK) {
-        return new NearestOptions(latColumn, lonColumn, newK, maxKm, errorColumn);
+        return new NearestOptions(latColumn, lonColumn, newK, maxKm, errorColumn, country);
     }
 
     public NearestOptions withMaxKm(double km) {
-        return new NearestOptions(latColumn, lonColumn, k, km, errorColumn);
+        return new NearestOptions(latColumn, lonColumn, k, km, errorColumn, country);
     }
 
     /** Adds a string column with the reason a row got no answer (null when it got one). */
     public NearestOptions withErrorColumn(String name) {
-        return new NearestOptions(latColumn, lonColumn, k, maxKm, name);
+        return new NearestOptions(latColumn, lonColumn, k, maxKm, name, country);
     }
 }

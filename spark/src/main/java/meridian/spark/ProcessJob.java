@@ -64,6 +64,11 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
     @Option(names = "--max-km", paramLabel = "D", description = "only places within D km count as near")
     Double maxKm;
 
+    @Option(
+            names = "--country",
+            description = "also country,country_name,country_km (as meridian process --country; bundled boundaries)")
+    boolean country;
+
     @Option(names = "--lat", paramLabel = "COLUMN", description = "latitude column (default: lat|latitude)")
     String lat;
 
@@ -96,7 +101,7 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
         }
         double limit = maxKm == null ? Double.POSITIVE_INFINITY : maxKm;
         String reason = errorColumn != null ? errorColumn : REASON;
-        var options = new NearestOptions(lat, lon, k, limit, reason);
+        var options = new NearestOptions(lat, lon, k, limit, reason, country);
         if (isLocal(input)) {
             checkLocalInput(input);
         }
@@ -181,6 +186,11 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
                 cols.add(place.getField("name").as("nearest_name_" + j));
                 cols.add(distanceText(place.getField("distance_km")).as("distance_km_" + j));
             }
+        }
+        if (country) {
+            cols.add(col("country"));
+            cols.add(col("country_name"));
+            cols.add(distanceText(col("country_km")).as("country_km"));
         }
         cols.add(col(errorColumn != null ? errorColumn : REASON));
         return enriched.select(cols.toArray(Column[]::new));

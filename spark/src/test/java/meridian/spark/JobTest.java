@@ -40,6 +40,19 @@ class JobTest {
     }
 
     @Test
+    void processWithCountryWritesWhatMeridianProcessCountryWrites() throws IOException {
+        Path out = dir.resolve("out");
+        int code = Main.run(
+                "process", TestSpark.events().toString(), "--out", out.toString(), "--country", "--partitions", "4");
+        assertThat(code).isEqualTo(ExitCode.OK);
+        var options = new meridian.core.enrich.EnrichOptions(1, Double.POSITIVE_INFINITY)
+                .withRegions(new meridian.core.enrich.RegionLookup(meridian.core.region.Regions.bundled()));
+        List<String> expected = TestSpark.cliProcess(TestSpark.events(), ReferenceSetReader.bundled(), options);
+        assertThat(expected.get(0)).endsWith(",country,country_name,country_km");
+        assertThat(TestSpark.partFiles(out)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void processWithKAndMaxKmAgainstTheAirportsWritesWhatMeridianProcessWrites() throws IOException {
         Path out = dir.resolve("out");
         int code = Main.run(

@@ -58,20 +58,16 @@ final class TestSpark {
 
     /** What {@code meridian process} writes for a CSV file: the CLI's own pipeline, in this JVM. */
     static List<String> cliProcess(Path input, ReferenceSet refs, int k, double maxKm) {
+        return cliProcess(input, refs, new EnrichOptions(k, maxKm));
+    }
+
+    /** What {@code meridian process} writes for {@code input} with {@code options}, as lines. */
+    static List<String> cliProcess(Path input, ReferenceSet refs, EnrichOptions options) {
         var out = new ByteArrayOutputStream();
         var workers = BlockPipeline.workers(2);
         try (var in = Files.newInputStream(input)) {
             BlockPipeline.run(
-                    true,
-                    in,
-                    new BadRows(input.toString(), false),
-                    new EnrichOptions(k, maxKm),
-                    refs,
-                    out,
-                    16384,
-                    workers,
-                    2,
-                    n -> {});
+                    true, in, new BadRows(input.toString(), false), options, refs, out, 16384, workers, 2, n -> {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -69,7 +69,7 @@ public final class BlockPipeline {
         if (csv) {
             blocks = RowBlocks.csv(in, bad.source());
             CsvLayout layout = blocks.layout();
-            writeCsvHeader(layout, options.k(), out);
+            writeCsvHeader(layout, options.k(), options.regions() != null, out);
             var places = PlaceText.csv(refs);
             boolean failFast = !bad.skipping();
             newBlock = () -> new CsvChunk(layout, bad.source(), enricher, options, places, failFast);
@@ -116,7 +116,7 @@ public final class BlockPipeline {
         return rows;
     }
 
-    private static void writeCsvHeader(CsvLayout layout, int k, OutputStream out) throws IOException {
+    private static void writeCsvHeader(CsvLayout layout, int k, boolean country, OutputStream out) throws IOException {
         var header = new ByteSink(out);
         header.put(layout.headerBytes());
         if (k == 1) {
@@ -125,6 +125,9 @@ public final class BlockPipeline {
             for (int j = 1; j <= k; j++) {
                 header.putAscii(",nearest_id_" + j + ",nearest_name_" + j + ",distance_km_" + j);
             }
+        }
+        if (country) {
+            header.putAscii(",country,country_name,country_km");
         }
         header.put((byte) '\n');
         header.drain();

@@ -12,13 +12,14 @@ import meridian.core.geo.Earth;
 import meridian.core.refs.RowError;
 import meridian.server.json.Decimals;
 import meridian.server.json.PlaceText;
+import meridian.server.json.RegionText;
 
 /**
  * One block of whole CSV rows and everything needed to turn it into output on one thread: the rows are
  * scanned in place (RFC 4180: quoted fields, doubled quotes, newlines inside quotes, {@code \n} or
  * {@code \r\n}), only the id, lat and lon fields are looked at, coordinates are parsed from the bytes,
  * the good rows are enriched, and each output row is the input row's bytes exactly as read followed by
- * the nearest-place columns. Bad rows are collected with their absolute line numbers; the caller decides
+ * the nearest-place columns (and the country's, when asked). Bad rows are collected with their absolute line numbers; the caller decides
  * whether they stop the run.
  *
  * <p>Reused from block to block: the buffers keep their capacity, so steady state allocates little.
@@ -136,12 +137,17 @@ final class CsvChunk extends Block {
         if (!errors.isEmpty() && stopAtFirstError) {
             return;
         }
-        matches.reset(rows, options.k());
+        matches.reset(rows, options);
         enricher.enrichRange(batch, 0, rows, options, matches);
-        write(options.k(), places);
+        write(
+                options.k(),
+                places,
+                options.regions() == null
+                        ? null
+                        : RegionText.csv(options.regions().index()));
     }
 
-    private void write(int k, PlaceText places) {
+    private void write(int k, PlaceText places, RegionText countries) {
         for (int i = 0; i < batch.size(); i++) {
             out.put(buf, rowStart[i], rowEnd[i] - rowStart[i]);
             int count = matches.count(i);
@@ -154,6 +160,10 @@ final class CsvChunk extends Block {
                     out.put((byte) ',');
                     out.put((byte) ',');
                 }
+            }
+            if (countries != null) {
+                out.put((byte) ',');
+                countries.put(out, matches, i);
             }
             out.put((byte) '\n');
         }

@@ -35,6 +35,7 @@ final class JsonChunk extends Block {
         this.options = options;
         this.places = places;
         this.fields = codec.fields();
+        fields.replaceCountry(options.regions() != null);
     }
 
     @Override
@@ -44,7 +45,7 @@ final class JsonChunk extends Block {
         try {
             codec.readLines(buf, 0, len, firstLine, batch, fields, bad::reject);
             int n = batch.size();
-            matches.reset(n, options.k());
+            matches.reset(n, options);
             enricher.enrichRange(batch, 0, n, options, matches);
             codec.writeRecords(out, fields, batch, matches, places, options.k() > 1, null);
             good = n;

@@ -5,9 +5,10 @@ import meridian.core.error.InvalidInputException;
 
 /**
  * How to enrich: how many nearest places to report ({@code k}, at least 1) and the largest distance
- * that still counts as near ({@code maxKm}; infinity for none).
+ * that still counts as near ({@code maxKm}; infinity for none); with {@code regions} (null for none), also
+ * the country holding each record ({@link Matches#unit}).
  */
-public record EnrichOptions(int k, double maxKm) {
+public record EnrichOptions(int k, double maxKm, RegionLookup regions) {
     public static final EnrichOptions NEAREST = new EnrichOptions(1, Double.POSITIVE_INFINITY);
 
     /** Upper bound on k: keeps per-record output bounded whatever a caller asks for. */
@@ -28,6 +29,16 @@ public record EnrichOptions(int k, double maxKm) {
         }
     }
 
+    public EnrichOptions(int k, double maxKm) {
+        this(k, maxKm, null);
+    }
+
+    /** These options, also locating each record's country with {@code lookup} (null: no country). */
+    public EnrichOptions withRegions(RegionLookup lookup) {
+        return new EnrichOptions(k, maxKm, lookup);
+    }
+
+    /** One nearest place at any distance: the batch search's case (the country does not change it). */
     public boolean isPlainNearest() {
         return k == 1 && maxKm == Double.POSITIVE_INFINITY;
     }

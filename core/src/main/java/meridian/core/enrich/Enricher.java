@@ -5,11 +5,13 @@ import meridian.core.exec.ParallelRun;
 import meridian.core.index.NearestIndex;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
+import meridian.core.region.RegionLocator;
 
 /**
  * Tags each record of a batch with its nearest reference places and, when the record carries a payload,
  * multiplies every payload value by the distance in km to the nearest place (the reference design's
- * semantics). A record with no place within {@code maxKm} keeps its payload unchanged.
+ * semantics). A record with no place within {@code maxKm} keeps its payload unchanged. When the options ask
+ * for it, the same pass also finds the country holding each record (a {@link RegionLocator} per thread).
  *
  * <p>Immutable and thread-safe. Small batches run on the caller's thread; batches of at least
  * {@link #PARALLEL_THRESHOLD} records are shared between the caller and one helper per other core.
@@ -39,7 +41,7 @@ public final class Enricher {
      */
     public void enrich(RecordBatch batch, EnrichOptions options, Matches out, Executor executor, int parallelism) {
         int n = batch.size();
-        out.reset(n, options.k());
+        out.reset(n, options);
         if (n < PARALLEL_THRESHOLD || parallelism <= 1) {
             enrichRange(batch, 0, n, options, out);
             return;
@@ -60,6 +62,9 @@ public final class Enricher {
      * {@link Matches#reset reset} for the batch; disjoint ranges may run concurrently.
      */
     public void enrichRange(RecordBatch batch, int from, int to, EnrichOptions options, Matches out) {
+        if (options.regions() != null) {
+            locateRange(batch, from, to, options.regions(), out);
+        }
         Searcher searcher = index.searcher();
         double[] payload = batch.payloadValues();
         if (options.isPlainNearest()) {
@@ -92,6 +97,15 @@ public final class Enricher {
             if (found > 0) {
                 scale(payload, batch.payloadStart(i), batch.payloadEnd(i), neighbors.distanceKm(0));
             }
+        }
+    }
+
+    /** The country of each record of the range, with one locator for the range (as one searcher). */
+    private static void locateRange(RecordBatch batch, int from, int to, RegionLookup regions, Matches out) {
+        RegionLocator locator = regions.locator();
+        for (int i = from; i < to; i++) {
+            int u = locator.locate(batch.lat(i), batch.lon(i));
+            out.setUnit(i, u, locator.distanceKm());
         }
     }
 

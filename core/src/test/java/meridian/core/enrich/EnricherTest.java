@@ -156,4 +156,46 @@ class EnricherTest {
             }
         }
     }
+
+    /**
+     * The country, found by the same parallel enrich call as the nearest place, is what a locator of its
+     * own says for every record (the locator itself is checked against a brute-force twin in its own test);
+     * without the option nothing is located.
+     */
+    @Test
+    void countryRidesAlongInTheSameCall() {
+        long seed = new Random().nextLong();
+        Random rng = new Random(seed);
+        RecordBatch batch = new RecordBatch();
+        int n = 10_000;
+        for (int i = 0; i < n; i++) {
+            batch.add(i, Math.toDegrees(Math.asin(2 * rng.nextDouble() - 1)), 360 * rng.nextDouble() - 180);
+        }
+        var regions = new RegionLookup(meridian.core.region.Regions.bundled());
+        Matches m = new Matches();
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            new Enricher(SF_LA.index()).enrich(batch, EnrichOptions.NEAREST.withRegions(regions), m, pool, 4);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(m.regions()).isSameAs(regions);
+        var locator = regions.locator();
+        int located = 0;
+        for (int i = 0; i < n; i++) {
+            int u = locator.locate(batch.lat(i), batch.lon(i));
+            assertThat(m.unit(i)).as("seed %d record %d", seed, i).isEqualTo(u);
+            if (u >= 0) {
+                located++;
+                assertThat(m.unitKm(i)).isEqualTo(locator.distanceKm());
+            }
+            assertThat(m.count(i)).isEqualTo(1);
+        }
+        assertThat(located)
+                .as("seed %d: about 29%% of the sphere is land", seed)
+                .isBetween(2_000, 4_500);
+
+        new Enricher(SF_LA.index()).enrich(batch, EnrichOptions.NEAREST, m, Runnable::run, 1);
+        assertThat(m.regions()).isNull();
+    }
 }

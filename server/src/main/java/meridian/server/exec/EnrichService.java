@@ -188,7 +188,7 @@ public final class EnrichService {
     public void enrichHere(Workspace ws, Enricher enricher, EnrichOptions options) {
         int n = ws.batch.size();
         checkSize(n, options);
-        ws.matches.reset(n, options.k());
+        ws.matches.reset(n, options);
         if (n > 0) {
             enricher.enrichRange(ws.batch, 0, n, options, ws.matches);
             metrics.enriched(n);
@@ -241,7 +241,7 @@ public final class EnrichService {
             }
             ws.reserved = slots;
         }
-        matches.reset(n, options.k());
+        matches.reset(n, options);
         if (n == 0) {
             return;
         }

@@ -46,6 +46,8 @@ import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
 import meridian.server.metrics.Metrics.Route;
+import meridian.server.refs.Countries;
+import meridian.server.refs.CountryRegions;
 import meridian.server.refs.RefSetRegistry;
 import meridian.server.security.RequestGate;
 
@@ -75,6 +77,7 @@ public final class HttpApi {
 
     private final ServerConfig config;
     private final RefSetRegistry registry;
+    private final CountryRegions regions;
     private final EnrichService service;
     private final RecordCodec codec;
     private final Metrics metrics;
@@ -99,6 +102,7 @@ public final class HttpApi {
     public HttpApi(
             ServerConfig config,
             RefSetRegistry registry,
+            CountryRegions regions,
             EnrichService service,
             RecordCodec codec,
             Metrics metrics,
@@ -108,6 +112,7 @@ public final class HttpApi {
             RequestGate gate) {
         this.config = config;
         this.registry = registry;
+        this.regions = regions;
         this.service = service;
         this.codec = codec;
         this.metrics = metrics;
@@ -139,6 +144,7 @@ public final class HttpApi {
     private final Target metricsTarget = new Target(Route.METRICS, this::metrics, true, "/metrics", null);
     private final Target enrich = new Target(Route.ENRICH, this::enrich, true, "/enrich", null);
     private final Target refsets = new Target(Route.REFSETS_LIST, this::listRefsets, true, "/refsets", null);
+    private final Target countries = new Target(Route.COUNTRIES, this::countries, true, "/countries", null);
 
     /** The route of a request head; unknown paths and methods get the fallback (404/405). */
     Target route(HttpRequest req) {
@@ -173,6 +179,11 @@ public final class HttpApi {
             case "/refsets" -> {
                 if (m == HttpMethod.GET) {
                     return refsets;
+                }
+            }
+            case "/countries" -> {
+                if (m == HttpMethod.GET) {
+                    return countries;
                 }
             }
             default -> {
@@ -455,6 +466,7 @@ public final class HttpApi {
             EnrichService.Workspace ws = service.admit(ex.deadlineNanos);
             ChannelOutput out = null;
             try {
+                ws.fields.replaceCountry(options.regions() != null);
                 codec.readArray(ex.body(), ws.batch, ws.fields);
                 ex.release(); // parsed: the body's memory goes back before the answer is written
                 service.enrich(ws, refs.enricher(), options, ex.deadlineNanos);
@@ -477,6 +489,7 @@ public final class HttpApi {
         EnrichService.Workspace ws = loopWorkspace.get();
         ws.batch.clear();
         ws.fields.clear();
+        ws.fields.replaceCountry(options.regions() != null);
         codec.readArray(ex.body(), ws.batch, ws.fields);
         service.enrichHere(ws, refs.enricher(), options);
         ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, ex.bodyBytes() + (ex.bodyBytes() >> 2)));
@@ -493,7 +506,12 @@ public final class HttpApi {
         ex.send(buf);
     }
 
-    private static EnrichOptions options(Exchange ex) {
+    /** The units of the country boundaries, in their order, with their codes ({@link Countries}). */
+    private void countries(Exchange ex) {
+        send(ex, regions.countries().json());
+    }
+
+    private EnrichOptions options(Exchange ex) {
         if (!ex.hasQuery()) {
             return EnrichOptions.NEAREST;
         }
@@ -521,15 +539,33 @@ public final class HttpApi {
                         Map.of("field", "max_km", "value", v));
             }
         }
+        boolean country = false;
+        v = ex.queryFirst("country");
+        if (v != null) {
+            country = switch (v.strip()) {
+                case "true", "1", "" -> true;
+                case "false", "0" -> false;
+                default ->
+                    throw new InvalidInputException(
+                            "invalid_option",
+                            "query option country must be true or false, got '" + v + "'",
+                            Map.of("field", "country", "value", v));
+            };
+        }
         for (String name : ex.queryNames()) {
-            if (!name.equals("k") && !name.equals("max_km") && !name.equals("refs") && !name.equals("places")) {
+            if (!name.equals("k")
+                    && !name.equals("max_km")
+                    && !name.equals("refs")
+                    && !name.equals("places")
+                    && !name.equals("country")) {
                 throw new InvalidInputException(
                         "invalid_option",
-                        "unknown query option '" + name + "' (known: k, max_km, refs, places)",
+                        "unknown query option '" + name + "' (known: k, max_km, refs, places, country)",
                         Map.of("field", name));
             }
         }
-        return new EnrichOptions(k, maxKm);
+        EnrichOptions options = new EnrichOptions(k, maxKm);
+        return country ? options.withRegions(regions.lookup()) : options;
     }
 
     /** {@code places=full} adds each place's lat, lon and attribute columns; {@code brief} (default) does not. */
@@ -710,6 +746,7 @@ public final class HttpApi {
                 || path.equals("/metrics")
                 || path.equals("/refsets")
                 || path.startsWith("/refsets/")
+                || path.equals("/countries")
                 || StaticAssets.serves(path)
                 || (users != null && (path.equals("/users") || path.startsWith("/users/") || path.equals("/events")));
         if (known) {

@@ -77,7 +77,7 @@ public final class PlaceText {
         return sb.toString();
     }
 
-    private static String csvField(String s) {
+    static String csvField(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == ',' || c == '"' || c == '\n' || c == '\r') {
@@ -87,7 +87,7 @@ public final class PlaceText {
         return s;
     }
 
-    private static String jsonString(String s) {
+    static String jsonString(String s) {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + '"';
     }
 }

@@ -41,7 +41,8 @@ import meridian.core.refs.ReferenceSet;
  * strings re-escaped), except that the payload values are the scaled doubles ({@link Decimals#doubleText})
  * and an incoming {@code nearest} is dropped; then {@code nearest} is appended: the place
  * {@code {"id","name","distance_km"}} or null for k = 1, an array of places (maybe empty) for k > 1. The
- * distance has the format of {@link Decimals#appendDistance}.
+ * distance has the format of {@link Decimals#appendDistance}. When the country was asked for, {@code country}
+ * follows {@code nearest} ({@link RegionText}).
  *
  * <p>Columnar, no object per record: the coordinates and payload go into a reusable {@link RecordBatch},
  * the text of the other fields into one reusable byte buffer of the {@link Fields}, with a start and an end
@@ -50,6 +51,7 @@ import meridian.core.refs.ReferenceSet;
  */
 public final class RecordCodec {
     private static final byte[] NEAREST = "\"nearest\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COUNTRY = ",\"country\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PAYLOAD = "\"payload\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] POINT = "\"point\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -409,6 +411,10 @@ public final class RecordCodec {
         } else {
             writePlace(out, places, matches, i, 0);
         }
+        if (matches.regions() != null) {
+            out.put(COUNTRY);
+            RegionText.json(matches.regions().index()).put(out, matches, i);
+        }
         out.put((byte) '}');
     }
 
@@ -475,8 +481,17 @@ public final class RecordCodec {
         private String errReason;
         private JsonLocation errLocation;
         private double errValue;
+        private boolean replaceCountry;
 
         private Fields() {}
+
+        /**
+         * Whether the records will get the {@code country} of the enrichment: then an incoming {@code country}
+         * is dropped, as an incoming {@code nearest} always is (one key once). Set before reading.
+         */
+        public void replaceCountry(boolean on) {
+            replaceCountry = on;
+        }
 
         public void clear() {
             data.truncate(0);
@@ -511,6 +526,13 @@ public final class RecordCodec {
                 t = p.nextToken();
                 switch (name) {
                     case "nearest" -> p.skipChildren(); // replaced by the enrichment
+                    case "country" -> {
+                        if (replaceCountry) {
+                            p.skipChildren();
+                        } else {
+                            copyField(name, p);
+                        }
+                    }
                     case "payload" -> {
                         if (t == JsonToken.START_ARRAY) {
                             readPayload(p);

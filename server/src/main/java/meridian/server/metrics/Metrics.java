@@ -22,6 +22,7 @@ public final class Metrics {
         REFSETS_LIST("/refsets"),
         REFSETS_PUT("/refsets/{name}"),
         REFSETS_DELETE("/refsets/{name}"),
+        COUNTRIES("/countries"),
         USERS_CREATE("/users"),
         USERS_LIST("/users"),
         USERS_GET("/users/{id}"),

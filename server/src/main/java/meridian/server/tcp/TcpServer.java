@@ -31,6 +31,7 @@ import meridian.server.json.Json;
 import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 import meridian.server.metrics.Metrics;
+import meridian.server.refs.CountryRegions;
 import meridian.server.refs.RefSetRegistry;
 import meridian.server.security.Role;
 import meridian.server.security.Tokens;
@@ -54,6 +55,10 @@ import meridian.server.security.Tokens;
  * <p>With tokens configured, the first line must be {@code {"auth":"TOKEN"}}; it is answered
  * {@code {"ok":true,"role":"read"}} (or the token's higher role), or with an {@code unauthorized} error line,
  * after which the connection is closed.
+ *
+ * <p>With the {@code tcp-country} setting every record also gets its {@code "country"}, exactly as
+ * {@code POST /enrich?country=true} gives it: a service-wide setting rather than a per-connection option, so
+ * that the stream keeps its one line in, one line out contract with no handshake.
  */
 public final class TcpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TcpServer.class.getName());
@@ -63,6 +68,7 @@ public final class TcpServer implements AutoCloseable {
     static final int INITIAL_BUFFER = 16 * 1024;
 
     private final RefSetRegistry registry;
+    private final CountryRegions country; // null: no country on the stream
     private final EnrichService service;
     private final RecordCodec codec;
     private final Metrics metrics;
@@ -89,6 +95,7 @@ public final class TcpServer implements AutoCloseable {
             String host,
             int port,
             RefSetRegistry registry,
+            CountryRegions country,
             EnrichService service,
             RecordCodec codec,
             Metrics metrics,
@@ -97,6 +104,7 @@ public final class TcpServer implements AutoCloseable {
             long deadlineMs)
             throws IOException {
         this.registry = registry;
+        this.country = country;
         this.service = service;
         this.codec = codec;
         this.metrics = metrics;
@@ -311,6 +319,7 @@ public final class TcpServer implements AutoCloseable {
                             ws = service.admit(deadline);
                         }
                         try {
+                            ws.fields.replaceCountry(country != null);
                             codec.readOne(buf, lineFrom, lineTo - lineFrom, ws.batch, ws.fields, errors.size());
                             errors.add(null);
                         } catch (MeridianException e) {
@@ -350,7 +359,9 @@ public final class TcpServer implements AutoCloseable {
             RefSetRegistry.Entry refs = ws == null ? null : registry.get(null);
             PlaceText places = null;
             if (ws != null) {
-                service.enrich(ws, refs.enricher(), EnrichOptions.NEAREST, deadline);
+                EnrichOptions options =
+                        country == null ? EnrichOptions.NEAREST : EnrichOptions.NEAREST.withRegions(country.lookup());
+                service.enrich(ws, refs.enricher(), options, deadline);
                 places = codec.places(refs.set());
             }
             int record = 0;
