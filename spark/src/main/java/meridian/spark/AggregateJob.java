@@ -38,13 +38,6 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
     String input;
 
     @Option(
-            names = {"-o", "--out"},
-            required = true,
-            paramLabel = "DIR",
-            description = "output directory")
-    String out;
-
-    @Option(
             names = "--by",
             paramLabel = "COLUMN",
             defaultValue = "user_id",
@@ -66,11 +59,6 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
 
     @Option(names = "--no-places", description = "do not tag events with their nearest place")
     boolean noPlaces;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "no summary on standard error")
-    boolean quiet;
 
     @Override
     public Integer call() {

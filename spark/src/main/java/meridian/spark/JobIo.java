@@ -32,6 +32,18 @@ abstract class JobIo {
     }
 
     @Option(
+            names = {"-o", "--out"},
+            required = true,
+            paramLabel = "DIR",
+            description = "output directory")
+    String out;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "no summary on standard error")
+    boolean quiet;
+
+    @Option(
             names = "--format",
             paramLabel = "csv|parquet",
             description = "input format (default: parquet when INPUT ends in .parquet, else csv)")

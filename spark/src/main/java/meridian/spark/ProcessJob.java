@@ -44,13 +44,6 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
     String input;
 
     @Option(
-            names = {"-o", "--out"},
-            required = true,
-            paramLabel = "DIR",
-            description = "output directory")
-    String out;
-
-    @Option(
             names = "--refs",
             paramLabel = "FILE|cities",
             defaultValue = "cities",
@@ -75,11 +68,6 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
             paramLabel = "NAME",
             description = "add a column with the reason a row got no answer")
     String errorColumn;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "no summary on standard error")
-    boolean quiet;
 
     private static final String REASON = "_meridian_reason";
 
