@@ -32,8 +32,7 @@ class BackpressureTest {
     void saturatedServerAnswers503WithRetryAfterThenRecovers() throws Exception {
         try (MeridianServer s = TestServers.start(TestServers.config(1, 1, 20, 1 << 20, 60_000))) {
             HttpClient c = TestServers.client();
-            CountDownLatch release = new CountDownLatch(1);
-            s.service().chunkListener(release::await);
+            CountDownLatch release = TestServers.holdCpuStage(s);
             CompletableFuture<HttpResponse<String>> held = TestServers.postAsync(c, s, "/enrich", ONE);
             await("first request in the CPU stage", () -> s.service().pool().permitsInUse() == 1);
 
@@ -56,8 +55,7 @@ class BackpressureTest {
         // that the next refusal does not come from waiting it out
         try (MeridianServer s = TestServers.start(TestServers.config(1, 1, 600_000, 1 << 20, 600_000))) {
             HttpClient c = TestServers.client();
-            CountDownLatch release = new CountDownLatch(1);
-            s.service().chunkListener(release::await);
+            CountDownLatch release = TestServers.holdCpuStage(s);
             List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
             for (int i = 0; i <= EnrichService.QUEUED_PER_SLOT; i++) {
                 waiting.add(TestServers.postAsync(c, s, "/enrich", ONE));

@@ -30,8 +30,7 @@ class LifecycleTest {
     void stopDrainsInFlightRequests() throws Exception {
         MeridianServer s = TestServers.start();
         HttpClient c = TestServers.client();
-        CountDownLatch release = new CountDownLatch(1);
-        s.service().chunkListener(release::await);
+        CountDownLatch release = TestServers.holdCpuStage(s);
         CompletableFuture<HttpResponse<String>> inFlight = TestServers.postAsync(c, s, "/enrich", TestServers.body(10));
         await("request in the CPU stage", () -> s.service().pool().permitsInUse() == 1);
         int port = s.httpPort();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import meridian.core.json.JsonTree;
 import meridian.core.refs.Place;
@@ -85,6 +86,13 @@ final class TestServers {
     static HttpResponse<String> post(HttpClient c, MeridianServer s, String path, String body)
             throws IOException, InterruptedException {
         return c.send(jsonPost(s, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Holds every chunk that reaches the CPU stage of {@code s} until the returned latch is counted down. */
+    static CountDownLatch holdCpuStage(MeridianServer s) {
+        CountDownLatch release = new CountDownLatch(1);
+        s.service().chunkListener(release::await);
+        return release;
     }
 
     /** {@link #post}, answered later: for a request a test holds in the CPU stage. */
