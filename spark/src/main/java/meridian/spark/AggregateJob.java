@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code aggregate INPUT --by COLUMN --out DIR}: {@code meridian aggregate} on Spark. */
 @Command(
@@ -34,9 +33,6 @@ import picocli.CommandLine.Parameters;
                     + " number, or a timestamp that does not parse are skipped and counted.",
         })
 final class AggregateJob extends JobIo implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "INPUT", description = "event file, directory or glob (any Spark path)")
-    String input;
-
     @Option(
             names = "--by",
             paramLabel = "COLUMN",
@@ -49,13 +45,6 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
 
     @Option(names = "--ts", paramLabel = "COLUMN", defaultValue = "ts", description = "timestamp column")
     String ts;
-
-    @Option(
-            names = "--refs",
-            paramLabel = "FILE|cities",
-            defaultValue = "cities",
-            description = "reference places for the last event's nearest place (default: ${DEFAULT-VALUE})")
-    String refs;
 
     @Option(names = "--no-places", description = "do not tag events with their nearest place")
     boolean noPlaces;

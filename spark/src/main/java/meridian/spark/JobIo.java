@@ -20,6 +20,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * What the two jobs share: the Spark session (the one spark-submit configured, or an embedded local one),
@@ -30,6 +31,9 @@ abstract class JobIo {
         CSV,
         PARQUET
     }
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "input file, directory or glob (any Spark path)")
+    String input;
 
     @Option(
             names = {"-o", "--out"},
@@ -42,6 +46,14 @@ abstract class JobIo {
             names = {"-q", "--quiet"},
             description = "no summary on standard error")
     boolean quiet;
+
+    @Option(
+            names = "--refs",
+            paramLabel = "FILE|cities",
+            defaultValue = "cities",
+            description = "reference places: a CSV or GeoJSON file (local or hdfs://, s3a://...), or 'cities'"
+                    + " for the bundled GeoNames cities (default: ${DEFAULT-VALUE})")
+    String refs;
 
     @Option(
             names = "--format",

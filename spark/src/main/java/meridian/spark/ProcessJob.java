@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code process INPUT --out DIR}: {@code meridian process} on Spark, one output row per input row. */
 @Command(
@@ -40,17 +39,6 @@ import picocli.CommandLine.Parameters;
                     + " an array of struct<id,name,distance_km>.",
         })
 final class ProcessJob extends JobIo implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "INPUT", description = "input file, directory or glob (any Spark path)")
-    String input;
-
-    @Option(
-            names = "--refs",
-            paramLabel = "FILE|cities",
-            defaultValue = "cities",
-            description = "reference set: a CSV or GeoJSON file (local or hdfs://, s3a://...), or 'cities'"
-                    + " for the bundled GeoNames cities (default: ${DEFAULT-VALUE})")
-    String refs;
-
     @Option(names = "-k", paramLabel = "N", defaultValue = "1", description = "report the N nearest places")
     int k;
 
