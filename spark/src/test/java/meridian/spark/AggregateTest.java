@@ -16,11 +16,9 @@ import meridian.cli.aggregate.RollupCsv;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
 import meridian.core.refs.ReferenceSet;
-import meridian.core.refs.ReferenceSetReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * population standard deviation within 1e-9 relative.
  */
 class AggregateTest {
-    static SparkSession spark;
-    static ReferenceSet cities;
-
-    @BeforeAll
-    static void start() {
-        spark = TestSpark.session();
-        cities = ReferenceSetReader.bundled();
-    }
+    static final SparkSession spark = TestSpark.session();
+    static final ReferenceSet cities = TestSpark.cities();
 
     static Aggregator cli(Path file, ReferenceSet places, String by) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
