@@ -92,12 +92,10 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
                 }
                 rollups = rollups.select(cols);
             }
-            long start = System.nanoTime();
-            write(rollups, out);
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            double seconds = writeTimed(rollups);
             if (!quiet) {
-                Map<String, Object> r = read.getAsJava();
-                Map<String, Object> w = written.getAsJava();
+                Map<String, Object> r = counts(read);
+                Map<String, Object> w = counts(written);
                 long rows = (Long) r.get("rows");
                 System.err.printf(
                         Locale.ROOT,
@@ -112,9 +110,6 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
                                 : String.format(Locale.ROOT, " (%s: %,d places)", set.name(), set.size()));
             }
             return ExitCode.OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the job's counts", e);
         } finally {
             done(spark);
         }

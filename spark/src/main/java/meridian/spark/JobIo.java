@@ -14,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
@@ -200,6 +201,23 @@ abstract class JobIo {
                 .option("ignoreLeadingWhiteSpace", "false")
                 .option("ignoreTrailingWhiteSpace", "false")
                 .csv(out);
+    }
+
+    /** {@link #write}s {@code rows} to {@code --out}; the seconds it took (the job runs while it writes). */
+    double writeTimed(Dataset<Row> rows) {
+        long start = System.nanoTime();
+        write(rows, out);
+        return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** What an observation counted; Spark reports it once the write has finished. */
+    static Map<String, Object> counts(Observation observation) {
+        try {
+            return observation.getAsJava();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the job's counts", e);
+        }
     }
 
     /** Checked before the job: Spark would find out only after reading the input. */

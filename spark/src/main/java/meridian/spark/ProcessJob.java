@@ -105,11 +105,9 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
             if (errorColumn == null) {
                 result = result.drop(REASON);
             }
-            long start = System.nanoTime();
-            write(result, out);
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            double seconds = writeTimed(result);
             if (!quiet) {
-                Map<String, Object> m = stats.getAsJava();
+                Map<String, Object> m = counts(stats);
                 long rows = (Long) m.get("rows");
                 System.err.printf(
                         Locale.ROOT,
@@ -129,9 +127,6 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
                         places.broadcastBytes() / 1e6);
             }
             return ExitCode.OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the job's counts", e);
         } finally {
             done(spark);
         }
