@@ -8,13 +8,8 @@ set -u
 ROUNDS=${1:-2}; ANCHOR=${2:-/tmp/meridian-anchor-sbs/target/release/enrich_server}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d)
-awk 'BEGIN{pl="1.0";for(i=1;i<64;i++)pl=pl",1.0";printf "[";for(id=0;id<100;id++){if(id>0)printf ",";printf "{\"id\":%d,\"point\":{\"lat\":%.1f,\"lon\":%.1f},\"payload\":[%s]}",id,35.0+(id%10),-120.0+(id%5),pl}printf "]"}' > "$W/body_100.json"
-cat > "$W/post.lua" <<LUA
-local f = assert(io.open("$W/body_100.json", "rb")); wrk.body = f:read("*a"); f:close()
-wrk.method = "POST"; wrk.headers["Content-Type"] = "application/json"
-LUA
-cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
-field() { grep -E "$2" "$1" | awk '{print $2}'; }
+. "$ROOT/bench/wrk-post.sh"
+meridian_wrk_post "$W"
 for r in $(seq 1 "$ROUNDS"); do
   for who in anchor meridian; do
     if [ $who = anchor ]; then

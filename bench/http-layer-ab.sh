@@ -9,14 +9,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/jdk.sh"
 meridian_find_jdk
 W=$(mktemp -d)
-# the anchor's 100-record body: id 0..99, lat 35 + id % 10, lon -120 + id % 5, payload 64 x 1.0
-awk 'BEGIN{pl="1.0";for(i=1;i<64;i++)pl=pl",1.0";printf "[";for(id=0;id<100;id++){if(id>0)printf ",";printf "{\"id\":%d,\"point\":{\"lat\":%.1f,\"lon\":%.1f},\"payload\":[%s]}",id,35.0+(id%10),-120.0+(id%5),pl}printf "]"}' > "$W/body_100.json"
-cat > "$W/post.lua" <<LUA
-local f = assert(io.open("$W/body_100.json", "rb")); wrk.body = f:read("*a"); f:close()
-wrk.method = "POST"; wrk.headers["Content-Type"] = "application/json"
-LUA
-cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
-field() { grep -E "$2" "$1" | awk '{print $2}'; }
+. "$ROOT/bench/wrk-post.sh"
+meridian_wrk_post "$W"
 for r in $(seq 1 "$ROUNDS"); do
   for jar in "$A" "$B"; do
     "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms64m -Xmx256m --enable-native-access=ALL-UNNAMED -jar "$jar" serve \

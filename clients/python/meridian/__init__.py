@@ -3,6 +3,7 @@
 Standard library only (Python >= 3.9). Start with :class:`Client`.
 """
 
+from . import errors
 from .client import Client
 from .errors import (
     ConflictError,
@@ -18,15 +19,4 @@ from .errors import (
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Client",
-    "MeridianError",
-    "InvalidInputError",
-    "UnauthorizedError",
-    "ForbiddenError",
-    "NotFoundError",
-    "ConflictError",
-    "UnavailableError",
-    "ServerError",
-    "ConnectionFailedError",
-]
+__all__ = ["Client", *errors.__all__]

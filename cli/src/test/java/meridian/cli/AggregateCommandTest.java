@@ -23,6 +23,7 @@ import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.Haversine;
 import meridian.testkit.NaiveRollup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class AggregateCommandTest {
             int best = -1;
             double bestKm = Double.POSITIVE_INFINITY;
             for (int i = 0; i < cities.size(); i++) {
-                double km = haversine(last.lat, last.lon, cities.lat(i), cities.lon(i));
+                double km = Haversine.km(last.lat, last.lon, cities.lat(i), cities.lon(i));
                 if (km < bestKm) {
                     bestKm = km;
                     best = i;
@@ -112,7 +113,7 @@ class AggregateCommandTest {
             if (!r.get(8).equals(cities.id(best))) {
                 // only acceptable as an exact tie in distance
                 int chosen = indexOf(cities, r.get(8));
-                assertThat(haversine(last.lat, last.lon, cities.lat(chosen), cities.lon(chosen)))
+                assertThat(Haversine.km(last.lat, last.lon, cities.lat(chosen), cities.lon(chosen)))
                         .as(why)
                         .isCloseTo(bestKm, within(1e-9));
             } else {
@@ -300,13 +301,5 @@ class AggregateCommandTest {
             }
         }
         throw new AssertionError(id);
-    }
-
-    static double haversine(double lat1, double lon1, double lat2, double lon2) {
-        double p1 = Math.toRadians(lat1), p2 = Math.toRadians(lat2);
-        double dp = p2 - p1, dl = Math.toRadians(lon2 - lon1);
-        double h =
-                Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
-        return 2 * 6371.0 * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 }

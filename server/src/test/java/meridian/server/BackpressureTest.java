@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,14 +32,8 @@ class BackpressureTest {
     void saturatedServerAnswers503WithRetryAfterThenRecovers() throws Exception {
         try (MeridianServer s = TestServers.start(TestServers.config(1, 1, 20, 1 << 20, 60_000))) {
             HttpClient c = TestServers.client();
-            CountDownLatch release = new CountDownLatch(1);
-            s.service().chunkListener(release::await);
-            CompletableFuture<HttpResponse<String>> held = c.sendAsync(
-                    HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(ONE))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            CountDownLatch release = TestServers.holdCpuStage(s);
+            CompletableFuture<HttpResponse<String>> held = TestServers.postAsync(c, s, "/enrich", ONE);
             await("first request in the CPU stage", () -> s.service().pool().permitsInUse() == 1);
 
             var refused = post(c, s, "/enrich", ONE);
@@ -62,16 +55,10 @@ class BackpressureTest {
         // that the next refusal does not come from waiting it out
         try (MeridianServer s = TestServers.start(TestServers.config(1, 1, 600_000, 1 << 20, 600_000))) {
             HttpClient c = TestServers.client();
-            CountDownLatch release = new CountDownLatch(1);
-            s.service().chunkListener(release::await);
+            CountDownLatch release = TestServers.holdCpuStage(s);
             List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
             for (int i = 0; i <= EnrichService.QUEUED_PER_SLOT; i++) {
-                waiting.add(c.sendAsync(
-                        HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(ONE))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()));
+                waiting.add(TestServers.postAsync(c, s, "/enrich", ONE));
             }
             await(
                     "one request in the CPU stage and the queue full",

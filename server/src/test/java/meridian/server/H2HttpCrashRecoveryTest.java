@@ -4,7 +4,6 @@ package meridian.server;
 class H2HttpCrashRecoveryTest extends HttpCrashRecoveryTest {
     @Override
     String db() {
-        return "jdbc:h2:file:" + dir.resolve("meridian").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;WRITE_DELAY=0";
+        return TestServers.h2(dir, "meridian");
     }
 }

@@ -63,12 +63,7 @@ class InlineEnrichTest {
             String expected = TestServers.post(client, s, "/enrich", body).body();
             var sent = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
             for (int i = 0; i < 10; i++) {
-                sent.add(client.sendAsync(
-                        java.net.http.HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
-                                .header("Content-Type", "application/json")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()));
+                sent.add(TestServers.postAsync(client, s, "/enrich", body));
             }
             for (var f : sent) {
                 HttpResponse<String> r = f.get();

@@ -30,14 +30,8 @@ class LifecycleTest {
     void stopDrainsInFlightRequests() throws Exception {
         MeridianServer s = TestServers.start();
         HttpClient c = TestServers.client();
-        CountDownLatch release = new CountDownLatch(1);
-        s.service().chunkListener(release::await);
-        CompletableFuture<HttpResponse<String>> inFlight = c.sendAsync(
-                HttpRequest.newBuilder(TestServers.uri(s, "/enrich"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(TestServers.body(10)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        CountDownLatch release = TestServers.holdCpuStage(s);
+        CompletableFuture<HttpResponse<String>> inFlight = TestServers.postAsync(c, s, "/enrich", TestServers.body(10));
         await("request in the CPU stage", () -> s.service().pool().permitsInUse() == 1);
         int port = s.httpPort();
 

@@ -40,11 +40,7 @@ class OpenApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        String db = "jdbc:h2:file:" + dir.resolve("users").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;WRITE_DELAY=0";
-        server = TestServers.start(
-                TestServers.config(2, 64, 30_000, 1 << 20, 60_000).with(ServerConfig.DB, db));
-        assertThat(server.store().awaitOpen(60_000)).isTrue();
+        server = TestServers.startWithUsers(dir);
         http = TestServers.client();
         HttpResponse<String> r = TestServers.get(http, server, "/openapi.json");
         assertThat(r.statusCode()).isEqualTo(200);

@@ -7,9 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import meridian.core.json.JsonTree;
 import meridian.core.refs.Place;
@@ -51,6 +54,19 @@ final class TestServers {
         return start(config(2, 64, 30_000, 64L << 20, 60_000));
     }
 
+    /** An embedded H2 database in PostgreSQL mode, in file {@code name} under {@code dir}. */
+    static String h2(Path dir, String name) {
+        return "jdbc:h2:file:" + dir.resolve(name).toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;NON_KEYWORDS=VALUE;WRITE_DELAY=0";
+    }
+
+    /** A started server whose users and events live in an embedded database under {@code dir}, open. */
+    static MeridianServer startWithUsers(Path dir) throws IOException, InterruptedException {
+        MeridianServer server = start(config(2, 64, 30_000, 1 << 20, 60_000).with(ServerConfig.DB, h2(dir, "users")));
+        assertThat(server.store().awaitOpen(60_000)).isTrue();
+        return server;
+    }
+
     static HttpClient client() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -69,12 +85,26 @@ final class TestServers {
 
     static HttpResponse<String> post(HttpClient c, MeridianServer s, String path, String body)
             throws IOException, InterruptedException {
-        return c.send(
-                HttpRequest.newBuilder(uri(s, path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return c.send(jsonPost(s, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Holds every chunk that reaches the CPU stage of {@code s} until the returned latch is counted down. */
+    static CountDownLatch holdCpuStage(MeridianServer s) {
+        CountDownLatch release = new CountDownLatch(1);
+        s.service().chunkListener(release::await);
+        return release;
+    }
+
+    /** {@link #post}, answered later: for a request a test holds in the CPU stage. */
+    static CompletableFuture<HttpResponse<String>> postAsync(HttpClient c, MeridianServer s, String path, String body) {
+        return c.sendAsync(jsonPost(s, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest jsonPost(MeridianServer s, String path, String body) {
+        return HttpRequest.newBuilder(uri(s, path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     static Object json(String text) {

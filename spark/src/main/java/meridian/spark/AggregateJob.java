@@ -19,7 +19,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code aggregate INPUT --by COLUMN --out DIR}: {@code meridian aggregate} on Spark. */
 @Command(
@@ -34,16 +33,6 @@ import picocli.CommandLine.Parameters;
                     + " number, or a timestamp that does not parse are skipped and counted.",
         })
 final class AggregateJob extends JobIo implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "INPUT", description = "event file, directory or glob (any Spark path)")
-    String input;
-
-    @Option(
-            names = {"-o", "--out"},
-            required = true,
-            paramLabel = "DIR",
-            description = "output directory")
-    String out;
-
     @Option(
             names = "--by",
             paramLabel = "COLUMN",
@@ -57,20 +46,8 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
     @Option(names = "--ts", paramLabel = "COLUMN", defaultValue = "ts", description = "timestamp column")
     String ts;
 
-    @Option(
-            names = "--refs",
-            paramLabel = "FILE|cities",
-            defaultValue = "cities",
-            description = "reference places for the last event's nearest place (default: ${DEFAULT-VALUE})")
-    String refs;
-
     @Option(names = "--no-places", description = "do not tag events with their nearest place")
     boolean noPlaces;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "no summary on standard error")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -115,12 +92,10 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
                 }
                 rollups = rollups.select(cols);
             }
-            long start = System.nanoTime();
-            write(rollups, out);
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            double seconds = writeTimed(rollups);
             if (!quiet) {
-                Map<String, Object> r = read.getAsJava();
-                Map<String, Object> w = written.getAsJava();
+                Map<String, Object> r = counts(read);
+                Map<String, Object> w = counts(written);
                 long rows = (Long) r.get("rows");
                 System.err.printf(
                         Locale.ROOT,
@@ -135,9 +110,6 @@ final class AggregateJob extends JobIo implements Callable<Integer> {
                                 : String.format(Locale.ROOT, " (%s: %,d places)", set.name(), set.size()));
             }
             return ExitCode.OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the job's counts", e);
         } finally {
             done(spark);
         }

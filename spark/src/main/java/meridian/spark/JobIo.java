@@ -14,12 +14,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * What the two jobs share: the Spark session (the one spark-submit configured, or an embedded local one),
@@ -30,6 +32,29 @@ abstract class JobIo {
         CSV,
         PARQUET
     }
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "input file, directory or glob (any Spark path)")
+    String input;
+
+    @Option(
+            names = {"-o", "--out"},
+            required = true,
+            paramLabel = "DIR",
+            description = "output directory")
+    String out;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "no summary on standard error")
+    boolean quiet;
+
+    @Option(
+            names = "--refs",
+            paramLabel = "FILE|cities",
+            defaultValue = "cities",
+            description = "reference places: a CSV or GeoJSON file (local or hdfs://, s3a://...), or 'cities'"
+                    + " for the bundled GeoNames cities (default: ${DEFAULT-VALUE})")
+    String refs;
 
     @Option(
             names = "--format",
@@ -176,6 +201,23 @@ abstract class JobIo {
                 .option("ignoreLeadingWhiteSpace", "false")
                 .option("ignoreTrailingWhiteSpace", "false")
                 .csv(out);
+    }
+
+    /** {@link #write}s {@code rows} to {@code --out}; the seconds it took (the job runs while it writes). */
+    double writeTimed(Dataset<Row> rows) {
+        long start = System.nanoTime();
+        write(rows, out);
+        return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** What an observation counted; Spark reports it once the write has finished. */
+    static Map<String, Object> counts(Observation observation) {
+        try {
+            return observation.getAsJava();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the job's counts", e);
+        }
     }
 
     /** Checked before the job: Spark would find out only after reading the input. */

@@ -33,40 +33,65 @@ final class NearestFunctions {
         spark.udf().register(KNN, new Knn(places), DataTypes.createArrayType(Enrichment.PLACE, false));
     }
 
-    /** {@code meridian_nearest(lat, lon)}. */
-    static final class Nearest implements UDF2<Object, Object, Row> {
+    /**
+     * What both functions share: the broadcast places and the task's cursor, and the coordinates of a call
+     * read as {@link MeridianSpark#enrich} reads them.
+     */
+    abstract static class OnPlaces implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         private final BroadcastPlaces places;
         private transient NearestCursor cursor;
 
-        Nearest(BroadcastPlaces places) {
+        OnPlaces(BroadcastPlaces places) {
             this.places = places;
         }
 
-        @Override
-        public Row call(Object latValue, Object lonValue) {
+        /**
+         * Finds the places nearest to the call's coordinates on the task's cursor ({@link #cursor} holds them):
+         * how many were found, or -1 when a coordinate is null or invalid.
+         */
+        final int find(Object latValue, Object lonValue, int k, double maxKm) {
             double lat = Coordinates.number(latValue);
             double lon = Coordinates.number(lonValue);
             if (!Coordinates.valid(lat, lon)) {
-                return null;
+                return -1;
             }
             if (cursor == null) {
                 cursor = new NearestCursor(places.set());
             }
-            cursor.find(lat, lon, 1, Double.POSITIVE_INFINITY);
+            return cursor.find(lat, lon, k, maxKm);
+        }
+
+        final NearestCursor cursor() {
+            return cursor;
+        }
+    }
+
+    /** {@code meridian_nearest(lat, lon)}. */
+    static final class Nearest extends OnPlaces implements UDF2<Object, Object, Row> {
+        private static final long serialVersionUID = 1L;
+
+        Nearest(BroadcastPlaces places) {
+            super(places);
+        }
+
+        @Override
+        public Row call(Object latValue, Object lonValue) {
+            if (find(latValue, lonValue, 1, Double.POSITIVE_INFINITY) < 0) {
+                return null;
+            }
+            NearestCursor cursor = cursor();
             int p = cursor.place(0);
             return RowFactory.create(cursor.set().id(p), cursor.set().placeName(p), cursor.km(0));
         }
     }
 
     /** {@code meridian_knn(lat, lon, k, max_km)}. */
-    static final class Knn implements UDF4<Object, Object, Object, Object, List<Row>> {
+    static final class Knn extends OnPlaces implements UDF4<Object, Object, Object, Object, List<Row>> {
         private static final long serialVersionUID = 1L;
-        private final BroadcastPlaces places;
-        private transient NearestCursor cursor;
 
         Knn(BroadcastPlaces places) {
-            this.places = places;
+            super(places);
         }
 
         @Override
@@ -81,16 +106,8 @@ final class NearestFunctions {
             long k = kn.longValue();
             // the engine's own checks and messages
             var options = new EnrichOptions((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, k)), maxKm);
-            double lat = Coordinates.number(latValue);
-            double lon = Coordinates.number(lonValue);
-            if (!Coordinates.valid(lat, lon)) {
-                return null;
-            }
-            if (cursor == null) {
-                cursor = new NearestCursor(places.set());
-            }
-            int found = cursor.find(lat, lon, options.k(), options.maxKm());
-            return found == 0 ? null : java.util.Arrays.asList(Enrichment.answers(cursor, found));
+            int found = find(latValue, lonValue, options.k(), options.maxKm());
+            return found <= 0 ? null : java.util.Arrays.asList(Enrichment.answers(cursor(), found));
         }
     }
 }

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code process INPUT --out DIR}: {@code meridian process} on Spark, one output row per input row. */
 @Command(
@@ -40,24 +39,6 @@ import picocli.CommandLine.Parameters;
                     + " an array of struct<id,name,distance_km>.",
         })
 final class ProcessJob extends JobIo implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "INPUT", description = "input file, directory or glob (any Spark path)")
-    String input;
-
-    @Option(
-            names = {"-o", "--out"},
-            required = true,
-            paramLabel = "DIR",
-            description = "output directory")
-    String out;
-
-    @Option(
-            names = "--refs",
-            paramLabel = "FILE|cities",
-            defaultValue = "cities",
-            description = "reference set: a CSV or GeoJSON file (local or hdfs://, s3a://...), or 'cities'"
-                    + " for the bundled GeoNames cities (default: ${DEFAULT-VALUE})")
-    String refs;
-
     @Option(names = "-k", paramLabel = "N", defaultValue = "1", description = "report the N nearest places")
     int k;
 
@@ -80,11 +61,6 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
             paramLabel = "NAME",
             description = "add a column with the reason a row got no answer")
     String errorColumn;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "no summary on standard error")
-    boolean quiet;
 
     private static final String REASON = "_meridian_reason";
 
@@ -134,11 +110,9 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
             if (errorColumn == null) {
                 result = result.drop(REASON);
             }
-            long start = System.nanoTime();
-            write(result, out);
-            double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+            double seconds = writeTimed(result);
             if (!quiet) {
-                Map<String, Object> m = stats.getAsJava();
+                Map<String, Object> m = counts(stats);
                 long rows = (Long) m.get("rows");
                 System.err.printf(
                         Locale.ROOT,
@@ -158,9 +132,6 @@ final class ProcessJob extends JobIo implements Callable<Integer> {
                         places.broadcastBytes() / 1e6);
             }
             return ExitCode.OK;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the job's counts", e);
         } finally {
             done(spark);
         }

@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.unix_micros;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import meridian.cli.aggregate.RollupCsv;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvHeader;
 import meridian.core.error.InvalidInputException;
@@ -48,18 +49,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class Rollups {
     /** The columns after the key, in the CLI's order. */
-    static final List<String> COLUMNS = List.of(
-            "count",
-            "sum",
-            "min",
-            "max",
-            "mean",
-            "first_ts",
-            "last_ts",
-            "last_place_id",
-            "last_place_name",
-            "last_place_km",
-            "stddev");
+    static final List<String> COLUMNS = List.of(RollupCsv.COLUMNS.split(","));
 
     /** Added by {@link #prepare}: whether the row takes part in the rollups. */
     static final String VALID = "_meridian_valid";

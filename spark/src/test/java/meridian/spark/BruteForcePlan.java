@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import meridian.core.geo.Earth;
 import meridian.core.refs.ReferenceSet;
-import meridian.core.refs.ReferenceSetReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,7 +54,7 @@ public final class BruteForcePlan {
                 .config("spark.sql.shuffle.partitions", "4")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
-        ReferenceSet cities = ReferenceSetReader.bundled();
+        ReferenceSet cities = TestSpark.cities();
         Dataset<Row> points = JobIo.csvReader(spark)
                 .csv(input)
                 .limit(sample)
@@ -113,7 +112,7 @@ public final class BruteForcePlan {
         spark.sparkContext().setLogLevel("ERROR");
         var os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        ReferenceSet cities = ReferenceSetReader.bundled();
+        ReferenceSet cities = TestSpark.cities();
         BroadcastPlaces places = MeridianSpark.broadcast(spark, cities);
         for (int r = 0; r < rounds; r++) {
             for (String mode : new String[] {"csv copy", "enrich"}) {

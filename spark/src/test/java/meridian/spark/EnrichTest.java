@@ -32,7 +32,7 @@ class EnrichTest {
     @BeforeAll
     static void start() {
         spark = TestSpark.session();
-        cities = ReferenceSetReader.bundled();
+        cities = TestSpark.cities();
         airports = ReferenceSetReader.load(TestSpark.airports(), ErrorPolicy.FAIL_FAST)
                 .set();
     }

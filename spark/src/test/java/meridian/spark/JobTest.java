@@ -34,7 +34,7 @@ class JobTest {
         int code = Main.run("process", TestSpark.events().toString(), "--out", out.toString(), "--partitions", "4");
         assertThat(code).isEqualTo(ExitCode.OK);
         List<String> expected =
-                TestSpark.cliProcess(TestSpark.events(), ReferenceSetReader.bundled(), 1, Double.POSITIVE_INFINITY);
+                TestSpark.cliProcess(TestSpark.events(), TestSpark.cities(), 1, Double.POSITIVE_INFINITY);
         assertThat(partCount(out)).isGreaterThanOrEqualTo(4);
         assertThat(TestSpark.partFiles(out)).containsExactlyElementsOf(expected);
     }
@@ -82,7 +82,7 @@ class JobTest {
         assertThat(code).isEqualTo(ExitCode.OK);
         List<String> lines = TestSpark.partFiles(out);
         assertThat(lines.getFirst()).isEqualTo("user_id," + RollupCsv.COLUMNS);
-        Aggregator expected = AggregateTest.cli(TestSpark.events(), ReferenceSetReader.bundled(), "user_id");
+        Aggregator expected = AggregateTest.cli(TestSpark.events(), TestSpark.cities(), "user_id");
         assertThat(lines).hasSize(expected.size() + 1);
         List<String> keys = expected.sortedKeys();
         for (int i = 0; i < keys.size(); i++) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import meridian.core.refs.ReferenceSet;
-import meridian.core.refs.ReferenceSetReader;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,7 @@ class SqlFunctionsTest {
     @BeforeAll
     static void start() {
         spark = TestSpark.session();
-        cities = ReferenceSetReader.bundled();
+        cities = TestSpark.cities();
         MeridianSpark.register(spark, cities);
         JobIo.csvReader(spark).csv(TestSpark.events().toString()).createOrReplaceTempView("events");
     }

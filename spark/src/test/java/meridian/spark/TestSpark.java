@@ -14,6 +14,7 @@ import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.refs.ReferenceSet;
+import meridian.core.refs.ReferenceSetReader;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -40,6 +41,15 @@ final class TestSpark {
                     .getOrCreate();
         }
         return spark;
+    }
+
+    /** The bundled cities, read once per test JVM (about a second each time otherwise). */
+    static ReferenceSet cities() {
+        return Cities.SET;
+    }
+
+    private static final class Cities {
+        static final ReferenceSet SET = ReferenceSetReader.bundled();
     }
 
     static Path root() {

@@ -22,6 +22,7 @@ import meridian.core.error.MeridianException;
 import meridian.core.error.NotFoundException;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
+import meridian.testkit.Haversine;
 import meridian.testkit.Seeds;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,7 +176,8 @@ abstract class StoreContractTest {
         assertThat(a.lastPlaceId()).isEqualTo(bruteForceNearest(13, 23));
         assertThat(a.lastPlaceKm())
                 .isCloseTo(
-                        haversine(13, 23, places.lat(indexOf(a.lastPlaceId())), places.lon(indexOf(a.lastPlaceId()))),
+                        Haversine.km(
+                                13, 23, places.lat(indexOf(a.lastPlaceId())), places.lon(indexOf(a.lastPlaceId()))),
                         within(1e-6));
     }
 
@@ -412,7 +414,8 @@ abstract class StoreContractTest {
         for (Event e : events) {
             String id = bruteForceNearest(e.lat(), e.lon());
             int i = indexOf(id);
-            tags.add(new PlaceTag(id, places.placeName(i), haversine(e.lat(), e.lon(), places.lat(i), places.lon(i))));
+            tags.add(new PlaceTag(
+                    id, places.placeName(i), Haversine.km(e.lat(), e.lon(), places.lat(i), places.lon(i))));
         }
         return tags;
     }
@@ -421,7 +424,7 @@ abstract class StoreContractTest {
         int best = -1;
         double bestKm = Double.POSITIVE_INFINITY;
         for (int i = 0; i < places.size(); i++) {
-            double km = haversine(lat, lon, places.lat(i), places.lon(i));
+            double km = Haversine.km(lat, lon, places.lat(i), places.lon(i));
             if (km < bestKm) {
                 bestKm = km;
                 best = i;
@@ -437,13 +440,5 @@ abstract class StoreContractTest {
             }
         }
         throw new AssertionError(id);
-    }
-
-    static double haversine(double lat1, double lon1, double lat2, double lon2) {
-        double p1 = Math.toRadians(lat1), p2 = Math.toRadians(lat2);
-        double dp = p2 - p1, dl = Math.toRadians(lon2 - lon1);
-        double h =
-                Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
-        return 2 * 6371.0 * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 }

@@ -1,5 +1,8 @@
 package meridian.core.geo;
 
+import java.util.Map;
+import meridian.core.error.InvalidInputException;
+
 /**
  * Great-circle geometry on a sphere of radius {@value #RADIUS_KM} km. Distances use the haversine
  * formula {@code 2·R·asin(sqrt(sin²(Δφ/2) + cos φ1·cos φ2·sin²(Δλ/2)))}, written exactly as the
@@ -60,5 +63,16 @@ public final class Earth {
 
     public static boolean isValidLongitude(double lon) {
         return lon >= -180.0 && lon <= 180.0;
+    }
+
+    /** Rejects a point outside [-90, 90] x [-180, 180] (NaN included) with the engine's one message. */
+    public static void requireValid(double lat, double lon) {
+        if (!isValidLatitude(lat) || !isValidLongitude(lon)) {
+            throw new InvalidInputException(
+                    "invalid_coordinate",
+                    "coordinates out of range: lat must be in [-90, 90] and lon in [-180, 180], got (" + lat + ", "
+                            + lon + ")",
+                    Map.of("lat", lat, "lon", lon));
+        }
     }
 }

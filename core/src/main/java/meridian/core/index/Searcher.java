@@ -88,7 +88,7 @@ public final class Searcher {
         Objects.checkFromToIndex(from, to, Math.min(places.length, km.length));
         int n = to - from;
         for (int i = from; i < to; i++) {
-            checkCoordinates(lat[i], lon[i]);
+            Earth.requireValid(lat[i], lon[i]);
         }
         if (n < ORDERED_BATCH_MIN || index.size() <= NearestIndex.LEAF_SIZE) {
             for (int i = from; i < to; i++) {
@@ -144,7 +144,7 @@ public final class Searcher {
      * unit-vector conversion, a third of the work for the reference design's two-place set.
      */
     private int nearestByScan(double lat, double lon) {
-        checkCoordinates(lat, lon);
+        Earth.requireValid(lat, lon);
         double cosLat = Math.cos(Math.toRadians(lat));
         qLat = lat;
         qLon = lon;
@@ -202,7 +202,7 @@ public final class Searcher {
     }
 
     private void setQuery(double lat, double lon) {
-        checkCoordinates(lat, lon);
+        Earth.requireValid(lat, lon);
         lastPoint = -1;
         double phi = Math.toRadians(lat);
         double lambda = Math.toRadians(lon);
@@ -213,16 +213,6 @@ public final class Searcher {
         qx = c * Math.cos(lambda);
         qy = c * Math.sin(lambda);
         qz = Math.sin(phi);
-    }
-
-    private static void checkCoordinates(double lat, double lon) {
-        if (!Earth.isValidLatitude(lat) || !Earth.isValidLongitude(lon)) {
-            throw new InvalidInputException(
-                    "invalid_coordinate",
-                    "coordinates out of range: lat must be in [-90, 90] and lon in [-180, 180], got (" + lat + ", "
-                            + lon + ")",
-                    Map.of("lat", lat, "lon", lon));
-        }
     }
 
     private void visitNearest(int ref, int leafEnd) {

@@ -1,7 +1,5 @@
 package meridian.core.region;
 
-import java.util.Map;
-import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 
 /**
@@ -95,7 +93,7 @@ public final class RegionLocator {
 
     /** The unit containing (lat, lon) by the rules of {@link RegionIndex}, or -1; no territorial sea. */
     public int containing(double lat, double lon) {
-        checkCoordinates(lat, lon);
+        Earth.requireValid(lat, lon);
         int col = Math.min(359, (int) Math.floor(lon + 180));
         int row = Math.min(179, (int) Math.floor(lat + 90));
         double x0 = -180 + col, y0 = -90 + row, size = 1.0;
@@ -139,16 +137,6 @@ public final class RegionLocator {
             }
         }
         return base;
-    }
-
-    static void checkCoordinates(double lat, double lon) {
-        if (!Earth.isValidLatitude(lat) || !Earth.isValidLongitude(lon)) {
-            throw new InvalidInputException(
-                    "invalid_coordinate",
-                    "coordinates out of range: lat must be in [-90, 90] and lon in [-180, 180], got (" + lat + ", "
-                            + lon + ")",
-                    Map.of("lat", lat, "lon", lon));
-        }
     }
 
     // --- at sea ---
