@@ -61,7 +61,11 @@ class LifecycleTest {
                 "--port=0",
                 "--tcp-port=0",
                 "--refs=" + refs));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // in the temporary folder: the embedded database the default settings open lives under ./data
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             int port = -1;
