@@ -12,16 +12,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${1:-3}
 KIND=${2:-uniform}
 REFS=${3:-cities}
-DIR="$ROOT/bench/results/tmp"
-mkdir -p "$DIR"
-IN="$DIR/points-$KIND.csv"
-if [ ! -f "$IN" ]; then
-  if [ "$KIND" = near ]; then
-    "$ROOT/bench/gen_points.sh" 1000000 42 "$ROOT/core/src/main/resources/meridian/refs/cities.csv.gz" > "$IN"
-  else
-    "$ROOT/bench/gen_points.sh" 1000000 42 > "$IN"
-  fi
-fi
+. "$ROOT/bench/points_file.sh"
 echo "input: $IN ($(wc -c < "$IN") bytes), refs: $REFS, $(nproc) cores"
 for i in $(seq "$RUNS"); do
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
