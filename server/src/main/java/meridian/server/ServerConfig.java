@@ -117,12 +117,12 @@ public final class ServerConfig {
             "max-connections", 4096, 1, 1 << 20, "Open HTTP connections at once; further ones are closed on accept"));
     public static final Setting<Integer> IO_THREADS =
             add(Setting.integer("io-threads", 0, 0, 4096, "HTTP event-loop threads (0 = one per core)"));
-    public static final Setting<Integer> INLINE_MAX_BYTES = add(Setting.integer(
-            "inline-max-bytes",
+    public static final Setting<Integer> SMALL_BODY_BYTES = add(Setting.integer(
+            "small-body-bytes",
             64 << 10,
             0,
             Integer.MAX_VALUE,
-            "/enrich bodies up to this size are enriched on the event loop that read them (0 = never)"));
+            "/enrich bodies up to this size skip admission and run whole on the small-request threads (0 = none)"));
 
     public static final Setting<String> TOKENS = add(
             Setting.text(
@@ -391,8 +391,8 @@ public final class ServerConfig {
         return get(MAX_CONNECTIONS);
     }
 
-    public int inlineMaxBytes() {
-        return get(INLINE_MAX_BYTES);
+    public int smallBodyBytes() {
+        return get(SMALL_BODY_BYTES);
     }
 
     /** Event-loop threads to start: the setting, or one per core. */

@@ -43,7 +43,7 @@ final class TestServers {
                 .with(ServerConfig.GRACE_MS, 5000L)
                 .with(ServerConfig.TCP_MAX_LINE_BYTES, 1 << 16)
                 .with(ServerConfig.DB, "off")
-                .with(ServerConfig.INLINE_MAX_BYTES, 0); // every /enrich through admission and the CPU pool
+                .with(ServerConfig.SMALL_BODY_BYTES, 0); // every /enrich through admission and the CPU pool
     }
 
     static MeridianServer start(ServerConfig config) throws IOException {

@@ -1,13 +1,23 @@
 package meridian.server.exec;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded pool all CPU work (enrichment) runs on, separate from the threads that do network I/O.
+ * The threads all CPU work (enrichment) runs on, separate from the threads that do network I/O: chunks of
+ * admitted batches, and small requests whole.
+ *
+ * <p>Small requests (a body up to {@code small-body-bytes}: parse, search and answer well under a
+ * millisecond) run as one task each on their own work-stealing threads, one per core, without a permit:
+ * handing them through admission and the chunk threads costs more than the work, and they never wait
+ * behind a large batch's chunks. They are bounded by the connections (one request each at a time) and the
+ * body budget. Run on the event loop that read them instead, the loop's other connections wait behind
+ * each one and a loop that loses its core stalls all of them: 100-record bodies at {@code -c 64} had a p99
+ * 4–6 times the one measured here (BENCHMARKS.md, "Small requests").
  *
  * <p>Invariants: at most {@link #permits()} requests are in the CPU stage at once (a request holds one
  * permit while its chunks run); the pool has {@link #threads()} platform threads and a bounded queue
@@ -21,6 +31,7 @@ public final class CpuPool implements AutoCloseable {
     private final Semaphore semaphore;
     private final ThreadPoolExecutor executor;
     private final AtomicInteger runningTasks = new AtomicInteger();
+    private final ForkJoinPool small;
 
     public CpuPool(int permits, int threads) {
         if (permits < 1 || threads < 1) {
@@ -54,6 +65,20 @@ public final class CpuPool implements AutoCloseable {
                         runningTasks.decrementAndGet();
                     }
                 };
+        this.small = new ForkJoinPool(
+                threads,
+                pool -> {
+                    var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                    t.setName("meridian-small-" + t.getPoolIndex());
+                    return t;
+                },
+                null,
+                true); // first come, first served
+    }
+
+    /** Runs a small request whole, without a permit (see the class comment). */
+    public void runSmall(Runnable task) {
+        small.execute(task);
     }
 
     public int permits() {
@@ -97,12 +122,18 @@ public final class CpuPool implements AutoCloseable {
     /** Stops the threads once queued work is done, waiting up to {@code millis}. */
     public void shutdown(long millis) {
         executor.shutdown();
+        small.shutdown();
         try {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             if (!executor.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
             }
+            if (!small.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                small.shutdownNow();
+            }
         } catch (InterruptedException e) {
             executor.shutdownNow();
+            small.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -174,8 +174,9 @@ public final class EnrichService {
     }
 
     /**
-     * A workspace outside the admission pool, for a thread that enriches small batches itself (an HTTP
-     * event loop): one per such thread, so the memory stays bounded by the thread count.
+     * A workspace outside the admission pool, for a thread that enriches small batches itself (a
+     * small-request thread of the {@link CpuPool}): one per such thread, so the memory stays bounded by the
+     * thread count.
      */
     public Workspace privateWorkspace() {
         return new Workspace(codec);
@@ -183,7 +184,7 @@ public final class EnrichService {
 
     /**
      * Enriches a small batch on the calling thread, without admission or a CPU permit: for batches so small
-     * that handing them to the pool costs more than the work (the {@code inline-max-bytes} setting).
+     * that handing them to the chunk threads costs more than the work (the {@code small-body-bytes} setting).
      */
     public void enrichHere(Workspace ws, Enricher enricher, EnrichOptions options) {
         int n = ws.batch.size();

@@ -39,6 +39,7 @@ final class Exchange {
     private HttpHeaders headers;
     private boolean started;
     volatile Thread worker;
+    boolean small; // a small /enrich body: answered whole on a small-request thread, without admission
 
     Exchange(
             Connection conn,

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,10 +52,10 @@ import meridian.server.security.RequestGate;
 
 /**
  * The HTTP surface: one plain handler method per route, chosen in {@link #route}. A handler gets the
- * request with its whole body ({@link Exchange}); quick ones ({@code GET /}, health, metrics, listings, and
- * small {@code /enrich} bodies, see {@link #inlineMaxBytes}) run on the connection's event loop,
- * the rest on a virtual thread, which may block on admission, the CPU stage or the database. Enrichment
- * of larger bodies runs on the {@code CpuPool}.
+ * request with its whole body ({@link Exchange}); quick ones ({@code GET /}, health, metrics, listings) run
+ * on the connection's event loop, small {@code /enrich} bodies (see {@link #smallBodyBytes}) whole on the
+ * {@code CpuPool}'s small-request threads, the rest on a virtual thread, which may block on admission, the
+ * CPU stage or the database; their enrichment runs in chunks on the {@code CpuPool}.
  *
  * <p>Every failure is answered at one boundary ({@link #run}): product errors map to 4xx/5xx JSON
  * bodies by type and code ({@link #status}), anything else is a bug, logged with a request id and
@@ -67,13 +66,13 @@ public final class HttpApi {
     private static final String JSON = "application/json";
 
     /**
-     * Bodies up to this size ({@code inline-max-bytes}, 64 KiB by default: about 200 records of the
-     * benchmark's shape, a 64-value payload each) are enriched on the event loop that read them, without
-     * admission or a CPU permit. Handing such a request to a virtual thread and the CPU pool costs thread
-     * hand-offs that take longer than the parse, the search and the answer together (see BENCHMARKS.md); an
-     * event loop busy this long (well under a millisecond) delays its other connections by as much.
+     * Bodies up to this size ({@code small-body-bytes}, 64 KiB by default: about 200 records of the
+     * benchmark's shape, a 64-value payload each) are parsed, enriched and answered as one task on the
+     * {@code CpuPool}'s small-request threads, without admission or a CPU permit: the virtual thread,
+     * admission and chunk hand-offs cost more than the parse, the search and the answer together (see
+     * BENCHMARKS.md, "Small requests").
      */
-    private final int inlineMaxBytes;
+    private final int smallBodyBytes;
 
     private final ServerConfig config;
     private final RefSetRegistry registry;
@@ -92,12 +91,7 @@ public final class HttpApi {
     private final StaticAssets assets = new StaticAssets();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("meridian-http-", 0).factory());
-    private final FastThreadLocal<EnrichService.Workspace> loopWorkspace = new FastThreadLocal<>() {
-        @Override
-        protected EnrichService.Workspace initialValue() {
-            return service.privateWorkspace();
-        }
-    };
+    private final ThreadLocal<EnrichService.Workspace> smallWorkspace;
 
     public HttpApi(
             ServerConfig config,
@@ -114,6 +108,7 @@ public final class HttpApi {
         this.registry = registry;
         this.regions = regions;
         this.service = service;
+        this.smallWorkspace = ThreadLocal.withInitial(service::privateWorkspace);
         this.codec = codec;
         this.metrics = metrics;
         this.draining = draining;
@@ -121,7 +116,7 @@ public final class HttpApi {
         this.deadlineNanos = TimeUnit.MILLISECONDS.toNanos(config.requestDeadlineMs());
         this.store = store;
         this.gate = gate;
-        this.inlineMaxBytes = config.inlineMaxBytes();
+        this.smallBodyBytes = config.smallBodyBytes();
         this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
         byte[] text =
                 ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
@@ -142,7 +137,7 @@ public final class HttpApi {
     private final Target root = new Target(Route.ROOT, this::root, true, "/", null);
     private final Target health = new Target(Route.HEALTH, this::health, true, "/health", null);
     private final Target metricsTarget = new Target(Route.METRICS, this::metrics, true, "/metrics", null);
-    private final Target enrich = new Target(Route.ENRICH, this::enrich, true, "/enrich", null);
+    private final Target enrich = new Target(Route.ENRICH, this::enrich, false, "/enrich", null);
     private final Target refsets = new Target(Route.REFSETS_LIST, this::listRefsets, true, "/refsets", null);
     private final Target countries = new Target(Route.COUNTRIES, this::countries, true, "/countries", null);
 
@@ -270,10 +265,16 @@ public final class HttpApi {
                 conn, head, head.method().name(), t.path(), t.route(), t.param(), body, start, start + deadlineNanos);
     }
 
-    /** Runs the handler: here on the event loop when it is quick, else on a virtual thread. */
+    /**
+     * Runs the handler: here on the event loop when it is quick, on a small-request thread when it is a
+     * small enrichment, else on a virtual thread.
+     */
     void dispatch(Exchange ex) {
         Target t = targetOf(ex);
-        if (t.inline() && (t.route() != Route.ENRICH || ex.bodyBytes() <= inlineMaxBytes && inlineMaxBytes > 0)) {
+        if (t.route() == Route.ENRICH && smallBodyBytes > 0 && ex.bodyBytes() <= smallBodyBytes) {
+            ex.small = true;
+            service.pool().runSmall(() -> run(ex, t.handler()));
+        } else if (t.inline()) {
             run(ex, t.handler());
         } else {
             workers.execute(() -> {
@@ -462,7 +463,7 @@ public final class HttpApi {
         RefSetRegistry.Entry refs = registry.get(ex.queryFirst("refs"));
         PlaceText placeText =
                 fullPlaces(ex.queryFirst("places")) ? codec.fullPlaces(refs.set()) : codec.places(refs.set());
-        if (!ex.conn.inEventLoop()) {
+        if (!ex.small) {
             EnrichService.Workspace ws = service.admit(ex.deadlineNanos);
             ChannelOutput out = null;
             try {
@@ -485,8 +486,8 @@ public final class HttpApi {
             out.close();
             return;
         }
-        // A small body, on the event loop: this thread's own workspace, the answer in one pooled buffer.
-        EnrichService.Workspace ws = loopWorkspace.get();
+        // A small body, on a small-request thread: its own workspace, the answer in one pooled buffer.
+        EnrichService.Workspace ws = smallWorkspace.get();
         ws.batch.clear();
         ws.fields.clear();
         ws.fields.replaceCountry(options.regions() != null);

@@ -196,22 +196,35 @@ public final class HttpGate implements RequestGate {
 
     /** A dotted-quad IPv4 or an IPv6 literal, decided by syntax alone (no name lookup). */
     static boolean isIpLiteral(String name) {
+        // a plain scan: this runs on every request (a split and lambdas here cost ~3% of a GET /, profiled)
         if (name.indexOf(':') >= 0) {
-            return name.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                    return false;
+                }
+            }
+            return true;
         }
-        String[] parts = name.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        int parts = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= name.length(); i++) {
+            char c = i < name.length() ? name.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || value > 255 || ++parts > 4) {
+                    return false;
+                }
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                value = value * 10 + (c - '0');
+                digits++;
+            } else {
                 return false;
             }
-            if (Integer.parseInt(p) > 255) {
-                return false;
-            }
         }
-        return true;
+        return parts == 4;
     }
 
     /** Paths any client may GET without a token: the health probe and static, data-free documents. */

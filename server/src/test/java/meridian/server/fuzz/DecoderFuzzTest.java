@@ -58,7 +58,7 @@ class DecoderFuzzTest {
                         "grace-ms", "1000",
                         "tcp-max-line-bytes", String.valueOf(MAX_LINE),
                         "db", "off"))
-                .with(Map.of("inline-max-bytes", "0"));
+                .with(Map.of("small-body-bytes", "0"));
         server = MeridianServer.start(config, ReferenceSet.of("fuzz", List.of(new Place("a", "A", 1, 2, Map.of()))));
     }
 

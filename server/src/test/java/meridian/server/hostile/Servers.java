@@ -42,7 +42,7 @@ final class Servers {
                         "grace-ms", "2000",
                         "tcp-max-line-bytes", String.valueOf(1 << 16),
                         "db", "off"))
-                .with(Map.of("inline-max-bytes", "0"))
+                .with(Map.of("small-body-bytes", "0"))
                 .with(s);
     }
 

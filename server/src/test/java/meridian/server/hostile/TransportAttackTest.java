@@ -86,7 +86,7 @@ class TransportAttackTest {
                 .with(ServerConfig.GRACE_MS, 2000L)
                 .with(ServerConfig.TCP_MAX_LINE_BYTES, 1 << 16)
                 .with(ServerConfig.DB, "off")
-                .with(ServerConfig.INLINE_MAX_BYTES, 0)
+                .with(ServerConfig.SMALL_BODY_BYTES, 0)
                 .with(ServerConfig.HEADER_TIMEOUT_MS, headerMs)
                 .with(ServerConfig.BODY_TIMEOUT_MS, bodyMs)
                 .with(ServerConfig.IDLE_TIMEOUT_MS, idleMs)

@@ -70,6 +70,14 @@ class TokensTest {
         assertThat(HttpGate.isIpLiteral("127.0.0.1")).isTrue();
         assertThat(HttpGate.isIpLiteral("256.0.0.1")).isFalse();
         assertThat(HttpGate.isIpLiteral("1.2.3")).isFalse();
+        assertThat(HttpGate.isIpLiteral("01.2.3.4")).isTrue();
+        assertThat(HttpGate.isIpLiteral("1.2.3.4.")).isFalse();
+        assertThat(HttpGate.isIpLiteral("1..2.3")).isFalse();
+        assertThat(HttpGate.isIpLiteral("1234.1.1.1")).isFalse();
+        assertThat(HttpGate.isIpLiteral("a.b.c.d")).isFalse();
+        assertThat(HttpGate.isIpLiteral("")).isFalse();
+        assertThat(HttpGate.isIpLiteral("::1")).isTrue();
+        assertThat(HttpGate.isIpLiteral("::g")).isFalse();
         assertThat(HttpGate.isIpLiteral("127.0.0.1.nip.io")).isFalse();
         assertThat(HttpGate.isIpLiteral("::ffff:127.0.0.1")).isTrue();
     }

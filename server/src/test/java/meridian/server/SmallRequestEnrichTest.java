@@ -7,17 +7,17 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 /**
- * Small bodies are enriched on the event loop, larger ones on the CPU pool: both must give the same answer,
- * byte for byte, as a server that runs everything on the pool.
+ * Small bodies are enriched whole on the small-request threads, larger ones in chunks under admission: both
+ * must give the same answer, byte for byte, as a server that runs everything under admission.
  */
-class InlineEnrichTest {
+class SmallRequestEnrichTest {
 
     @Test
-    void eventLoopAndPoolGiveTheSameAnswers() throws Exception {
+    void smallAndAdmittedPathsGiveTheSameAnswers() throws Exception {
         ServerConfig pooled = TestServers.config(2, 4, 30_000, 1 << 24, 60_000);
-        ServerConfig inline = pooled.with(ServerConfig.IO_THREADS, 2).with(ServerConfig.INLINE_MAX_BYTES, 64 * 1024);
+        ServerConfig small = pooled.with(ServerConfig.IO_THREADS, 2).with(ServerConfig.SMALL_BODY_BYTES, 64 * 1024);
         try (MeridianServer a = TestServers.start(pooled);
-                MeridianServer b = TestServers.start(inline)) {
+                MeridianServer b = TestServers.start(small)) {
             HttpClient c = TestServers.client();
             for (int n : new int[] {0, 1, 100, 180, 1_000}) {
                 String body = TestServers.body(n);
@@ -33,20 +33,20 @@ class InlineEnrichTest {
             }
             assertThat(b.metrics().recordsEnriched()).isEqualTo(a.metrics().recordsEnriched());
 
-            // which path ran: a CPU stage that fails shows it (the event loop never enters it)
+            // which path ran: a chunk stage that fails shows it (the small path never enters it)
             b.service().chunkListener(() -> {
-                throw new IllegalStateException("the CPU pool was used");
+                throw new IllegalStateException("the chunk stage was used");
             });
             assertThat(TestServers.post(c, b, "/enrich", TestServers.body(100)).statusCode())
-                    .as("100 records, ~32 KB: on the event loop")
+                    .as("100 records, ~32 KB: whole on a small-request thread")
                     .isEqualTo(200);
             assertThat(TestServers.post(c, b, "/enrich", TestServers.body(1_000))
                             .statusCode())
-                    .as("1,000 records, ~320 KB: on the CPU pool")
+                    .as("1,000 records, ~320 KB: in chunks under admission")
                     .isEqualTo(500);
             b.service().chunkListener(null);
 
-            // a bad small body is a 400 on the event loop too
+            // a bad small body is a 400 on the small path too
             var bad = TestServers.post(c, b, "/enrich", "[{\"id\":1,\"point\":{\"lat\":\"x\"}}]");
             TestServers.assertError(bad, 400, "invalid_field");
         }
