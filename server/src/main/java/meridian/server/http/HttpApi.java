@@ -499,6 +499,10 @@ public final class HttpApi {
             return;
         }
         // A small body, on a small-request thread: its own workspace, the answer in one pooled buffer.
+        if (System.nanoTime() - ex.deadlineNanos > 0) {
+            metrics.rejected(Metrics.Rejection.DEADLINE); // queued behind more small requests than it can wait for
+            throw EnrichService.deadline();
+        }
         EnrichService.Workspace ws = smallWorkspace.get();
         ws.batch.clear();
         ws.fields.clear();
