@@ -174,20 +174,22 @@ class TransportAttackTest {
 
     @Test
     void aBodyShorterThanItsLengthIs408() throws Exception {
-        try (MeridianServer s = start(config(5_000, 500, 60_000, 4096))) {
-            String answer = answer(s, POST_JSON + "Content-Length: 100\r\n\r\n[{\"id\":1}");
-            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
-            assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(1);
-        }
+        assertRejected(
+                500,
+                POST_JSON + "Content-Length: 100\r\n\r\n[{\"id\":1}",
+                408,
+                "request_timeout",
+                Metrics.Rejection.TIMEOUT);
     }
 
     @Test
     void aChunkedBodyWithoutItsLastChunkIs408() throws Exception {
-        try (MeridianServer s = start(config(5_000, 500, 60_000, 4096))) {
-            assertThat(answer(s, POST_JSON + "Transfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n"))
-                    .startsWith("HTTP/1.1 408")
-                    .contains("\"request_timeout\"");
-        }
+        assertRejected(
+                500,
+                POST_JSON + "Transfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n",
+                408,
+                "request_timeout",
+                Metrics.Rejection.TIMEOUT);
     }
 
     @Test
@@ -215,12 +217,13 @@ class TransportAttackTest {
 
     @Test
     void aTooLargeContentLengthIs413BeforeAnyBodyIsSent() throws Exception {
-        try (MeridianServer s = start(config(5_000, 60_000, 60_000, 4096))) {
-            // no body is sent: the answer cannot be waiting for it
-            String answer = answer(s, POST_JSON + "Content-Length: 1000000000\r\n\r\n");
-            assertThat(answer).startsWith("HTTP/1.1 413").contains("\"body_too_large\"");
-            assertThat(s.metrics().rejections(Metrics.Rejection.TOO_LARGE)).isEqualTo(1);
-        }
+        // no body is sent and the body timeout is a minute: the answer cannot be waiting for it
+        assertRejected(
+                60_000,
+                POST_JSON + "Content-Length: 1000000000\r\n\r\n",
+                413,
+                "body_too_large",
+                Metrics.Rejection.TOO_LARGE);
     }
 
     @Test
@@ -328,6 +331,18 @@ class TransportAttackTest {
     }
 
     // --- helpers ---
+
+    /**
+     * One request on a server with the given body timeout is answered {@code status} with the error
+     * {@code code}, and counted once as {@code rejection}.
+     */
+    private static void assertRejected(
+            long bodyMs, String request, int status, String code, Metrics.Rejection rejection) throws IOException {
+        try (MeridianServer s = start(config(5_000, bodyMs, 60_000, 4096))) {
+            assertThat(answer(s, request)).startsWith("HTTP/1.1 " + status).contains("\"" + code + "\"");
+            assertThat(s.metrics().rejections(rejection)).isEqualTo(1);
+        }
+    }
 
     /**
      * Each request, on its own connection, is answered 400 with a JSON body naming {@code code} and no stack
