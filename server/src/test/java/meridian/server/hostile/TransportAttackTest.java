@@ -101,15 +101,7 @@ class TransportAttackTest {
     @Test
     void stalledBodiesHoldNoSlotAndGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
-            List<Socket> stalled = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                Socket sock = socket(s);
-                send(
-                        sock,
-                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
-                stalled.add(sock);
-            }
+            List<Socket> stalled = connections(s, 16, POST_JSON + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
             // 16 stalled uploads, 4 slots: a normal client still gets 200 on every request
             long[] latency = normalClient(s, 100);
             System.out.println("TransportAttackTest: 16 stalled bodies, normal client " + summary(latency));
@@ -130,12 +122,7 @@ class TransportAttackTest {
     @Test
     void slowlorisHeadersGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(1_000, 30_000, 60_000, 4096))) {
-            List<Socket> slow = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                Socket sock = socket(s);
-                send(sock, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
-                slow.add(sock);
-            }
+            List<Socket> slow = connections(s, 16, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
             AtomicBoolean attacking = new AtomicBoolean(true);
             Thread drip = Thread.ofVirtual().start(() -> {
                 // one header byte per socket every 50 ms: each read is quick, the head never ends
@@ -409,6 +396,17 @@ class TransportAttackTest {
                             + body.length() + "\r\nConnection: close\r\n\r\n" + body);
             return readAll(sock);
         }
+    }
+
+    /** {@code n} new connections, each sent {@code start} (the start of a request, left open). */
+    private static List<Socket> connections(MeridianServer s, int n, String start) throws IOException {
+        List<Socket> socks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Socket sock = socket(s);
+            send(sock, start);
+            socks.add(sock);
+        }
+        return socks;
     }
 
     /** Sends {@code request} on a new connection; everything the server answers until it closes. */
