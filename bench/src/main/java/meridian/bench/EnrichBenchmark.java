@@ -8,7 +8,6 @@ import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -29,10 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
-public class EnrichBenchmark {
+public class EnrichBenchmark extends FixedHeapBenchmark {
     private RecordBatch records;
     private final RecordBatch copy = new RecordBatch(10_000);
     private Enricher enricher;

@@ -9,7 +9,6 @@ import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -29,10 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
-public class EnrichThresholdBenchmark {
+public class EnrichThresholdBenchmark extends FixedHeapBenchmark {
     @Param({"256", "1024", "2048", "4096", "16384"})
     public int records;
 

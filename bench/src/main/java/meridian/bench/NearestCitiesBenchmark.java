@@ -9,7 +9,6 @@ import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -36,10 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {"-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
-public class NearestCitiesBenchmark {
+public class NearestCitiesBenchmark extends FixedHeapBenchmark {
     static final int QUERIES = 1_000_000;
     /** Rows per chunk of {@code meridian process} (its --chunk default). */
     static final int PROCESS_BATCH = 16_384;

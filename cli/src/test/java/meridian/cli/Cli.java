@@ -17,6 +17,24 @@ final class Cli {
         return runWithInput(new byte[0], args);
     }
 
+    /**
+     * {@code process IN --refs REFS OPTIONS...}, which must succeed (its standard error is the failure's
+     * message); returns its standard output.
+     */
+    static String process(Path in, Path refs, String... options) {
+        String[] args = new String[4 + options.length];
+        args[0] = "process";
+        args[1] = in.toString();
+        args[2] = "--refs";
+        args[3] = refs.toString();
+        System.arraycopy(options, 0, args, 4, options.length);
+        Result r = run(args);
+        if (r.code() != 0) {
+            throw new AssertionError("exit " + r.code() + ": " + r.err());
+        }
+        return r.out();
+    }
+
     static Result runWithInput(byte[] stdin, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();

@@ -27,9 +27,8 @@ class ProcessCountryTest {
                 atlantic,30,-40
                 amchitka,51.45,179.1
                 """);
-        var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "--country", "--quiet");
-        assertThat(r.code()).as(r.err()).isZero();
-        List<String[]> rows = r.out().lines().map(l -> l.split(",", -1)).toList();
+        String out = Cli.process(in, refs, "--country", "--quiet");
+        List<String[]> rows = out.lines().map(l -> l.split(",", -1)).toList();
         assertThat(String.join(",", rows.get(0)))
                 .isEqualTo("id,lat,lon,nearest_id,nearest_name,distance_km,country,country_name,country_km");
         // Paris is inside France: 0 km
@@ -104,36 +103,16 @@ class ProcessCountryTest {
                  "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}]}
                 """);
         Path in = Cli.write(dir.resolve("in.csv"), "id,lat,lon\ninside,0.5,0.5\nsea,0.5,1.1\nfar,10,10\n");
-        var r = Cli.run(
-                "process",
-                in.toString(),
-                "--refs",
-                refs.toString(),
-                "--country",
-                "--regions",
-                square.toString(),
-                "--quiet");
-        assertThat(r.code()).as(r.err()).isZero();
-        List<String> lines = r.out().lines().toList();
+        String out = Cli.process(in, refs, "--country", "--regions", square.toString(), "--quiet");
+        List<String> lines = out.lines().toList();
         assertThat(lines.get(1)).endsWith(",QS,\"Square, Inc.\",0.000000");
         String[] sea = lines.get(2).split(",\"Square, Inc.\",");
         assertThat(sea[0]).endsWith(",QS");
         assertThat(Double.parseDouble(sea[1])).isCloseTo(6371.0088 * Math.toRadians(0.1), within(0.01));
         assertThat(lines.get(3)).endsWith(",,,");
 
-        var narrow = Cli.run(
-                "process",
-                in.toString(),
-                "--refs",
-                refs.toString(),
-                "--country",
-                "--regions",
-                square.toString(),
-                "--sea-km",
-                "5",
-                "--quiet");
-        assertThat(narrow.code()).as(narrow.err()).isZero();
-        assertThat(narrow.out().lines().toList().get(2)).endsWith(",,,");
+        String narrow = Cli.process(in, refs, "--country", "--regions", square.toString(), "--sea-km", "5", "--quiet");
+        assertThat(narrow.lines().toList().get(2)).endsWith(",,,");
     }
 
     @Test

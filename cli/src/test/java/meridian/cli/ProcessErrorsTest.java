@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad rows name the input, line and field; each kind of failure has its documented exit code. */
 class ProcessErrorsTest {
@@ -22,59 +26,56 @@ class ProcessErrorsTest {
     }
 
     @Test
-    void badCsvRowsStopWithLineAndField() throws IOException {
+    void aBadRowNamesItsFileLineAndField() throws IOException {
         var notNumber = process("in.csv", "id,lat,lon\n1,35,-120\n2,abc,-120\n");
         assertThat(notNumber.code()).isEqualTo(ExitCode.BAD_DATA);
         assertThat(notNumber.err())
                 .contains(dir.resolve("in.csv") + " line 3, field 'lat': 'abc' is not a decimal number");
         assertThat(notNumber.err()).doesNotContain("Exception").doesNotContain("\tat ");
-
-        var range = process("in.csv", "id,latitude,longitude\n1,35,-190\n");
-        assertThat(range.code()).isEqualTo(ExitCode.BAD_DATA);
-        assertThat(range.err()).contains("line 2, field 'longitude': longitude -190 is out of range [-180, 180]");
-
-        var missing = process("in.csv", "id,lat,lon\n1,,-120\n");
-        assertThat(missing.err()).contains("line 2, field 'lat': value is missing");
-
-        var count = process("in.csv", "id,lat,lon\n1,35\n");
-        assertThat(count.code()).isEqualTo(ExitCode.BAD_DATA);
-        assertThat(count.err()).contains("line 2: expected 3 fields as in the header, found 2");
-
-        var nan = process("in.csv", "id,lat,lon\n1,NaN,3\n");
-        assertThat(nan.err()).contains("line 2, field 'lat': 'NaN' is not a decimal number");
-
-        // a quoted field spanning lines: the error names the physical line where the bad row starts
-        var multiline = process("in.csv", "id,lat,lon,note\n1,35,-120,\"a\nb\nc\"\n2,35,x,d\n");
-        assertThat(multiline.err()).contains("line 5, field 'lon': 'x' is not a decimal number");
-
-        var header = process("in.csv", "id,x,y\n1,2,3\n");
-        assertThat(header.code()).isEqualTo(ExitCode.BAD_DATA);
-        assertThat(header.err()).contains("line 1: missing required column(s) lat, lon");
     }
 
-    @Test
-    void badJsonRecordsStopWithLineAndField() throws IOException {
-        var malformed = process("in.ndjson", "{\"id\":1,\"lat\":35,\"lon\":-120}\n{\"id\":2,\"lat\":35,\n");
-        assertThat(malformed.code()).isEqualTo(ExitCode.BAD_DATA);
-        assertThat(malformed.err()).contains("in.ndjson line 2: malformed JSON");
+    /** One bad input each: the run stops with the bad-data code and names the line and field. */
+    static Stream<Arguments> badRows() {
+        return Stream.of(
+                Arguments.of(
+                        "in.csv",
+                        "id,latitude,longitude\n1,35,-190\n",
+                        "line 2, field 'longitude': longitude -190 is out of range [-180, 180]"),
+                Arguments.of("in.csv", "id,lat,lon\n1,,-120\n", "line 2, field 'lat': value is missing"),
+                Arguments.of("in.csv", "id,lat,lon\n1,35\n", "line 2: expected 3 fields as in the header, found 2"),
+                Arguments.of("in.csv", "id,lat,lon\n1,NaN,3\n", "line 2, field 'lat': 'NaN' is not a decimal number"),
+                // a quoted field spanning lines: the error names the physical line where the bad row starts
+                Arguments.of(
+                        "in.csv",
+                        "id,lat,lon,note\n1,35,-120,\"a\nb\nc\"\n2,35,x,d\n",
+                        "line 5, field 'lon': 'x' is not a decimal number"),
+                Arguments.of("in.csv", "id,x,y\n1,2,3\n", "line 1: missing required column(s) lat, lon"),
+                Arguments.of(
+                        "in.ndjson",
+                        "{\"id\":1,\"lat\":35,\"lon\":-120}\n{\"id\":2,\"lat\":35,\n",
+                        "in.ndjson line 2: malformed JSON"),
+                Arguments.of("in.ndjson", "{\"id\":1}\n", "line 1, field 'point': the record has no coordinates"),
+                Arguments.of(
+                        "in.ndjson",
+                        "\n{\"id\":1,\"point\":{\"lat\":\"x\",\"lon\":2}}\n",
+                        "line 2, field 'point.lat': point.lat must be a number, found a string \"x\""),
+                Arguments.of(
+                        "in.json",
+                        "[\n{\"id\":1,\n \"lat\":91,\"lon\":0}]",
+                        "in.json line 2, field 'lat': latitude 91.0 is out of range [-90, 90]"),
+                Arguments.of(
+                        "in.ndjson",
+                        "{\"lat\":1,\"lon\":2,\"payload\":[1,\"a\"]}\n",
+                        "line 1, field 'payload[1]': payload values must be numbers"),
+                Arguments.of("in.json", "[{\"lat\":1,\"lon\":2},\n{\"lat\":1,,}]", "in.json line 2: malformed JSON"));
+    }
 
-        var noPoint = process("in.ndjson", "{\"id\":1}\n");
-        assertThat(noPoint.err()).contains("line 1, field 'point': the record has no coordinates");
-
-        var pointLat = process("in.ndjson", "\n{\"id\":1,\"point\":{\"lat\":\"x\",\"lon\":2}}\n");
-        assertThat(pointLat.err())
-                .contains("line 2, field 'point.lat': point.lat must be a number, found a string \"x\"");
-
-        var range = process("in.json", "[\n{\"id\":1,\n \"lat\":91,\"lon\":0}]");
-        assertThat(range.code()).isEqualTo(ExitCode.BAD_DATA);
-        assertThat(range.err()).contains("in.json line 2, field 'lat': latitude 91.0 is out of range [-90, 90]");
-
-        var payload = process("in.ndjson", "{\"lat\":1,\"lon\":2,\"payload\":[1,\"a\"]}\n");
-        assertThat(payload.err()).contains("line 1, field 'payload[1]': payload values must be numbers");
-
-        var brokenArray = process("in.json", "[{\"lat\":1,\"lon\":2},\n{\"lat\":1,,}]");
-        assertThat(brokenArray.code()).isEqualTo(ExitCode.BAD_DATA);
-        assertThat(brokenArray.err()).contains("in.json line 2: malformed JSON");
+    @ParameterizedTest
+    @MethodSource("badRows")
+    void badRowsStopWithLineAndField(String name, String content, String message) throws IOException {
+        var r = process(name, content);
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(r.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     @Test
@@ -106,19 +107,11 @@ class ProcessErrorsTest {
             ndjson.append(good ? "{\"lat\":35,\"lon\":-120}\n" : "{\"lat\":35,\n");
         }
         for (String chunk : new String[] {"1", "4", "16384"}) {
-            var c = process("in.csv", csv.toString(), "--skip-bad", "--chunk", chunk);
-            assertThat(c.code()).isZero();
-            assertThat(c.out().lines()).hasSize(31);
-            assertThat(c.err()).contains("skipped 30 bad row(s), the first 10:");
-            assertThat(c.err())
+            assertThat(skippingHalf("in.csv", csv, chunk, 31))
                     .contains("line 3, field 'lat'")
                     .contains("line 21, field 'lat'")
                     .doesNotContain("line 23,");
-            var n = process("in.ndjson", ndjson.toString(), "--skip-bad", "--chunk", chunk);
-            assertThat(n.code()).isZero();
-            assertThat(n.out().lines()).hasSize(30);
-            assertThat(n.err()).contains("skipped 30 bad row(s), the first 10:");
-            assertThat(n.err())
+            assertThat(skippingHalf("in.ndjson", ndjson, chunk, 30))
                     .contains("in.ndjson line 2: malformed JSON")
                     .contains("line 20: malformed")
                     .doesNotContain("line 22:");
@@ -190,5 +183,14 @@ class ProcessErrorsTest {
                 .contains("--skip-bad")
                 .contains("--max-km")
                 .contains("nearest_id_1");
+    }
+
+    /** {@code --skip-bad} over 60 rows of which every other one is bad; returns the standard error. */
+    private String skippingHalf(String name, CharSequence content, String chunk, int outLines) throws IOException {
+        var r = process(name, content.toString(), "--skip-bad", "--chunk", chunk);
+        assertThat(r.code()).isZero();
+        assertThat(r.out().lines()).hasSize(outLines);
+        assertThat(r.err()).contains("skipped 30 bad row(s), the first 10:");
+        return r.err();
     }
 }

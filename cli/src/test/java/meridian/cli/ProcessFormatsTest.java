@@ -39,12 +39,10 @@ class ProcessFormatsTest {
 
     @Test
     void csvAcceptsLatitudeLongitudeHeadersInAnyOrderAndCrlf() throws IOException {
-        Path refs = Cli.twoCities(dir);
-        Path in = Cli.write(dir.resolve("in.csv"), "longitude,name,latitude,id\r\n-120,\"a\r\nb\",35,x\r\n");
-        var r = Cli.run("process", in.toString(), "--refs", refs.toString());
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out())
-                .isEqualTo("longitude,name,latitude,id,nearest_id,nearest_name,distance_km\n"
+        assertProcessed(
+                "in.csv",
+                "longitude,name,latitude,id\r\n-120,\"a\r\nb\",35,x\r\n",
+                "longitude,name,latitude,id,nearest_id,nearest_name,distance_km\n"
                         + "-120,\"a\r\nb\",35,x,la,Los Angeles," + LA_192 + "\n");
     }
 
@@ -66,16 +64,12 @@ class ProcessFormatsTest {
 
     @Test
     void ndjsonKeepsFieldsScalesPayloadAndAddsNearest() throws IOException {
-        Path refs = Cli.twoCities(dir);
-        Path in = Cli.write(
-                dir.resolve("in.ndjson"),
+        assertProcessed(
+                "in.ndjson",
                 "{\"id\":1,\"point\":{\"lat\":37.7749,\"lon\":-122.4194},\"payload\":[1,2],\"user_id\":\"u1\"}\n"
                         + "\n"
-                        + "{\"id\":2,\"lat\":35,\"lon\":-120,\"payload\":[1.0],\"tags\":{\"a\":[1e3,true,null,\"é\\\"\"]}}\n");
-        var r = Cli.run("process", in.toString(), "--refs", refs.toString());
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out())
-                .isEqualTo("{\"id\":1,\"point\":{\"lat\":37.7749,\"lon\":-122.4194},\"payload\":[0.0,0.0],"
+                        + "{\"id\":2,\"lat\":35,\"lon\":-120,\"payload\":[1.0],\"tags\":{\"a\":[1e3,true,null,\"é\\\"\"]}}\n",
+                "{\"id\":1,\"point\":{\"lat\":37.7749,\"lon\":-122.4194},\"payload\":[0.0,0.0],"
                         + "\"user_id\":\"u1\",\"nearest\":{\"id\":\"sf\",\"name\":\"San Francisco\",\"distance_km\":0.000000}}\n"
                         + "{\"id\":2,\"lat\":35,\"lon\":-120,\"payload\":[" + LA_192
                         + "],\"tags\":{\"a\":[1e3,true,null,"
@@ -86,17 +80,18 @@ class ProcessFormatsTest {
     @Test
     void jsonArrayStreamsWithKNearestAndEmptyWhenNoneWithinRadius() throws IOException {
         Path refs = Cli.twoCities(dir);
-        Path in = Cli.write(
-                dir.resolve("in.json"),
+        assertProcessed(
+                "in.json",
                 "[\n {\"id\": 1, \"point\": {\"lat\": 35, \"lon\": -120}, \"payload\": [1, 2]},\n"
-                        + " {\"id\": 2, \"point\": {\"lat\": 0, \"lon\": 0}, \"payload\": [3], \"nearest\": \"old\"}\n]\n");
-        var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "-k", "2", "--max-km", "300");
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out())
-                .isEqualTo("[\n{\"id\":1,\"point\":{\"lat\":35,\"lon\":-120},\"payload\":[" + LA_192 + ","
+                        + " {\"id\": 2, \"point\": {\"lat\": 0, \"lon\": 0}, \"payload\": [3], \"nearest\": \"old\"}\n]\n",
+                "[\n{\"id\":1,\"point\":{\"lat\":35,\"lon\":-120},\"payload\":[" + LA_192 + ","
                         + 2 * Double.parseDouble(LA_192) + "],\"nearest\":[{\"id\":\"la\",\"name\":\"Los Angeles\","
                         + "\"distance_km\":" + LA_192 + "}]},\n"
-                        + "{\"id\":2,\"point\":{\"lat\":0,\"lon\":0},\"payload\":[3.0],\"nearest\":[]}\n]\n");
+                        + "{\"id\":2,\"point\":{\"lat\":0,\"lon\":0},\"payload\":[3.0],\"nearest\":[]}\n]\n",
+                "-k",
+                "2",
+                "--max-km",
+                "300");
         var empty = Cli.run("process", Cli.write(dir.resolve("e.json"), " [ ] ").toString(), "--refs", refs.toString());
         assertThat(empty.code()).isZero();
         assertThat(empty.out()).isEqualTo("[]\n");
@@ -141,14 +136,11 @@ class ProcessFormatsTest {
                                 plainOut.toString())
                         .code())
                 .isZero();
-        var r = Cli.run("process", gz.toString(), "--refs", refs.toString(), "--out", gzOut.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        Cli.process(gz, refs, "--out", gzOut.toString());
         assertThat(gunzip(gzOut)).isEqualTo(Cli.read(plainOut));
         // gzip is recognised by its magic bytes, not the name; a gzipped output can be read back as input
         Path renamed = Files.copy(gzOut, dir.resolve("again.csv"));
-        var again = Cli.run("process", renamed.toString(), "--refs", refs.toString());
-        assertThat(again.code()).as(again.err()).isZero();
-        assertThat(again.out()).startsWith("id,lat,lon,nearest_id,nearest_name,distance_km,nearest_id,");
+        assertThat(Cli.process(renamed, refs)).startsWith("id,lat,lon,nearest_id,nearest_name,distance_km,nearest_id,");
     }
 
     @Test
@@ -201,10 +193,9 @@ class ProcessFormatsTest {
         String big = "x".repeat(3 << 20); // longer than one block of the CSV path
         Path in = Cli.write(
                 dir.resolve("in.csv"), "id,lat,lon,blob\n1,35,-120,\"" + big + "\"\n2,35,-120,\"a\nb\"\n3,35,-120,z");
-        var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "--chunk", "2");
-        assertThat(r.code()).as(r.err()).isZero();
+        String out = Cli.process(in, refs, "--chunk", "2");
         String tail = ",la,Los Angeles," + LA_192 + "\n";
-        assertThat(r.out())
+        assertThat(out)
                 .isEqualTo("id,lat,lon,blob,nearest_id,nearest_name,distance_km\n" + "1,35,-120,\"" + big + "\"" + tail
                         + "2,35,-120,\"a\nb\"" + tail + "3,35,-120,z" + tail);
     }
@@ -228,9 +219,9 @@ class ProcessFormatsTest {
                 Cli.run("process", in.toString(), "--refs", refs.toString()).out();
         assertThat(whole.split(",la,Los Angeles,", -1)).hasSize(31);
         for (String chunk : new String[] {"1", "2", "5"}) {
-            var r = Cli.run("process", in.toString(), "--refs", refs.toString(), "--chunk", chunk);
-            assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).as("chunk " + chunk).isEqualTo(whole);
+            assertThat(Cli.process(in, refs, "--chunk", chunk))
+                    .as("chunk " + chunk)
+                    .isEqualTo(whole);
         }
     }
 
@@ -258,5 +249,11 @@ class ProcessFormatsTest {
             in.transferTo(b);
             return b.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    /** Writes {@code input} to {@code name}, processes it with the two cities and checks the whole output. */
+    private void assertProcessed(String name, String input, String expected, String... options) throws IOException {
+        Path in = Cli.write(dir.resolve(name), input);
+        assertThat(Cli.process(in, Cli.twoCities(dir), options)).isEqualTo(expected);
     }
 }

@@ -32,38 +32,21 @@ class RecordContractTest {
     @Test
     void enrichTcpAndProcessGiveTheSameBytes() throws Exception {
         Path refs = Cli.twoCities(dir);
-        ServerConfig config = ServerConfig.defaultConfig()
-                .with(ServerConfig.PORT, 0)
-                .with(ServerConfig.TCP_PORT, -1)
-                .with(ServerConfig.REFS, refs.toString())
-                .with(ServerConfig.DB, "off");
+        ServerConfig config = config(refs);
         String http;
         String tcp;
         try (MeridianServer server = MeridianServer.start(config)) {
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> r = client.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/enrich"))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",\n", RECORDS) + "]"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = postRecords(client, "http://127.0.0.1:" + server.httpPort() + "/enrich");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             http = r.body();
-            try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
-                OutputStream out = s.getOutputStream();
-                out.write((String.join("\n", RECORDS) + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                s.shutdownOutput();
-                tcp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            }
+            tcp = overTcp(server);
         }
-        Path in = Cli.write(dir.resolve("in.txt"), String.join("\n", RECORDS) + "\n");
-        var processed = Cli.run("process", in.toString(), "--format", "ndjson", "--refs", refs.toString(), "--quiet");
-        assertThat(processed.code()).as(processed.err()).isZero();
+        String processed = processed(refs);
 
-        List<String> lines = processed.out().lines().toList();
+        List<String> lines = processed.lines().toList();
         assertThat(lines).hasSize(RECORDS.size());
-        assertThat(tcp).isEqualTo(processed.out());
+        assertThat(tcp).isEqualTo(processed);
         assertThat(http).isEqualTo("[\n" + String.join(",\n", lines) + "\n]\n");
         // and the bytes are the contract's, checked by hand for the first two records
         assertThat(lines.get(0))
@@ -83,12 +66,7 @@ class RecordContractTest {
     @Test
     void withTheCountryTheFacesStillAgree() throws Exception {
         Path refs = Cli.twoCities(dir);
-        ServerConfig config = ServerConfig.defaultConfig()
-                .with(ServerConfig.PORT, 0)
-                .with(ServerConfig.TCP_PORT, -1)
-                .with(ServerConfig.TCP_COUNTRY, true)
-                .with(ServerConfig.REFS, refs.toString())
-                .with(ServerConfig.DB, "off");
+        ServerConfig config = config(refs).with(ServerConfig.TCP_COUNTRY, true);
         String http;
         String tcp;
         String countries;
@@ -98,12 +76,7 @@ class RecordContractTest {
             HttpResponse<String> r = null;
             // the boundaries load in the background: 503 "starting" until they are in
             for (int attempt = 0; attempt < 200; attempt++) {
-                r = client.send(
-                        HttpRequest.newBuilder(URI.create(base + "/enrich?country=true"))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",\n", RECORDS) + "]"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                r = postRecords(client, base + "/enrich?country=true");
                 if (r.statusCode() != 503) {
                     break;
                 }
@@ -116,20 +89,11 @@ class RecordContractTest {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
-            try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
-                OutputStream out = s.getOutputStream();
-                out.write((String.join("\n", RECORDS) + "\n").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                s.shutdownOutput();
-                tcp = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            }
+            tcp = overTcp(server);
         }
-        Path in = Cli.write(dir.resolve("in.txt"), String.join("\n", RECORDS) + "\n");
-        var processed = Cli.run(
-                "process", in.toString(), "--format", "ndjson", "--refs", refs.toString(), "--country", "--quiet");
-        assertThat(processed.code()).as(processed.err()).isZero();
-        List<String> lines = processed.out().lines().toList();
-        assertThat(tcp).isEqualTo(processed.out());
+        String processed = processed(refs, "--country");
+        List<String> lines = processed.lines().toList();
+        assertThat(tcp).isEqualTo(processed);
         assertThat(http).isEqualTo("[\n" + String.join(",\n", lines) + "\n]\n");
         assertThat(lines.get(0))
                 .endsWith(
@@ -138,5 +102,46 @@ class RecordContractTest {
         assertThat(lines.get(3)).endsWith(",\"country\":null}"); // 0, 0: the Gulf of Guinea, far from any coast
         assertThat(countries).startsWith("{\"count\":255,");
         assertThat(countries.split("\"unit\":", -1)).hasSize(256);
+    }
+
+    /** A server on ephemeral ports with the given reference set and no database. */
+    private static ServerConfig config(Path refs) {
+        return ServerConfig.defaultConfig()
+                .with(ServerConfig.PORT, 0)
+                .with(ServerConfig.TCP_PORT, -1)
+                .with(ServerConfig.REFS, refs.toString())
+                .with(ServerConfig.DB, "off");
+    }
+
+    /** The records as one JSON array. */
+    private static HttpResponse<String> postRecords(HttpClient client, String url) throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",\n", RECORDS) + "]"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The records as lines on the TCP endpoint; everything it answers until it closes. */
+    private static String overTcp(MeridianServer server) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write((String.join("\n", RECORDS) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            s.shutdownOutput();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The records as an NDJSON file through {@code process}. */
+    private String processed(Path refs, String... options) throws Exception {
+        Path in = Cli.write(dir.resolve("in.txt"), String.join("\n", RECORDS) + "\n");
+        String[] all = new String[options.length + 3];
+        all[0] = "--format";
+        all[1] = "ndjson";
+        all[2] = "--quiet";
+        System.arraycopy(options, 0, all, 3, options.length);
+        return Cli.process(in, refs, all);
     }
 }

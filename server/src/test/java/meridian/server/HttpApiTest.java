@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,20 +255,10 @@ class HttpApiTest {
     @Test
     void referenceSets() throws Exception {
         String csv = "id,name,lat,lon,country\np,Paris,48.8566,2.3522,FR\nb,Berlin,52.52,13.405,DE\n";
-        var put = client.send(
-                HttpRequest.newBuilder(TestServers.uri(server, "/refsets/europe"))
-                        .header("Content-Type", "text/csv")
-                        .PUT(HttpRequest.BodyPublishers.ofString(csv))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var put = putCsv("/refsets/europe", csv);
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         assertThat(object(put.body())).containsEntry("places", 2.0).containsEntry("skipped", 0.0);
-        var again = client.send(
-                HttpRequest.newBuilder(TestServers.uri(server, "/refsets/europe"))
-                        .header("Content-Type", "text/csv")
-                        .PUT(HttpRequest.BodyPublishers.ofString(csv))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var again = putCsv("/refsets/europe", csv);
         assertThat(again.statusCode()).isEqualTo(200);
 
         var list = get(client, server, "/refsets");
@@ -278,56 +267,20 @@ class HttpApiTest {
         var r = post(client, server, "/enrich?refs=europe", "[{\"id\":1,\"lat\":48.85,\"lon\":2.35}]");
         assertThat(r.body()).contains("\"name\":\"Paris\"");
 
-        var bad = client.send(
-                HttpRequest.newBuilder(TestServers.uri(server, "/refsets/broken"))
-                        .header("Content-Type", "text/csv")
-                        .PUT(HttpRequest.BodyPublishers.ofString("id,name,lat,lon\na,A,1,2\nb,B,95,2\nc,C,x,2\n"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var bad = putCsv("/refsets/broken", "id,name,lat,lon\na,A,1,2\nb,B,95,2\nc,C,x,2\n");
         var detail = assertError(bad, 400, "invalid_reference_rows");
         assertThat(bad.body()).contains("\"line\":3").contains("\"line\":4");
         assertThat(detail).containsEntry("skipped", 2.0);
         assertError(post(client, server, "/enrich?refs=broken", "[]"), 404, "unknown_refset");
 
-        assertError(
-                client.send(
-                        HttpRequest.newBuilder(TestServers.uri(server, "/refsets/bad%20name"))
-                                .header("Content-Type", "text/csv")
-                                .PUT(HttpRequest.BodyPublishers.ofString(csv))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()),
-                400,
-                "invalid_refset_name");
-        assertError(
-                client.send(
-                        HttpRequest.newBuilder(TestServers.uri(server, "/refsets/empty"))
-                                .header("Content-Type", "text/csv")
-                                .PUT(HttpRequest.BodyPublishers.ofString("id,name,lat,lon\n"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()),
-                400,
-                "empty_reference_set");
+        assertError(putCsv("/refsets/bad%20name", csv), 400, "invalid_refset_name");
+        assertError(putCsv("/refsets/empty", "id,name,lat,lon\n"), 400, "empty_reference_set");
 
-        var del = client.send(
-                HttpRequest.newBuilder(TestServers.uri(server, "/refsets/europe"))
-                        .DELETE()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var del = delete("/refsets/europe");
         assertThat(del.statusCode()).isEqualTo(200);
-        assertError(
-                client.send(
-                        HttpRequest.newBuilder(TestServers.uri(server, "/refsets/europe"))
-                                .DELETE()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()),
-                404,
-                "unknown_refset");
+        assertError(delete("/refsets/europe"), 404, "unknown_refset");
         // the default set is never removed: deleting it restores the set the service started with
-        var restore = client.send(
-                HttpRequest.newBuilder(TestServers.uri(server, "/refsets/sf-la"))
-                        .DELETE()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        var restore = delete("/refsets/sf-la");
         assertThat(restore.statusCode()).isEqualTo(200);
         assertThat(object(restore.body())).containsEntry("restored", "sf-la");
     }
@@ -356,5 +309,13 @@ class HttpApiTest {
                 assertThat(f.get()).isTrue();
             }
         }
+    }
+
+    private static HttpResponse<String> putCsv(String path, String csv) throws Exception {
+        return TestServers.send(client, server, "PUT", path, "text/csv", csv);
+    }
+
+    private static HttpResponse<String> delete(String path) throws Exception {
+        return TestServers.send(client, server, "DELETE", path, null, null);
     }
 }

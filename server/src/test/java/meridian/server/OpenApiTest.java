@@ -8,19 +8,15 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import meridian.server.metrics.Metrics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /openapi.json} is a valid OpenAPI 3.1 document and matches the live routes: every documented
@@ -30,19 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiTest {
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH");
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final LiveServer live = LiveServer.withUsers();
 
-    static MeridianServer server;
-    static HttpClient http;
     static String text;
     static OpenAPI api;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.startWithUsers(dir);
-        http = TestServers.client();
-        HttpResponse<String> r = TestServers.get(http, server, "/openapi.json");
+        HttpResponse<String> r = live.get("/openapi.json");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
         text = r.body();
@@ -51,11 +43,6 @@ class OpenApiTest {
         SwaggerParseResult result = new OpenAPIV3Parser().readContents(text, null, options);
         assertThat(result.getMessages()).as("validation messages").isEmpty();
         api = result.getOpenAPI();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
     }
 
     @Test
@@ -158,13 +145,10 @@ class OpenApiTest {
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.BodyPublisher publisher =
-                body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-        return http.send(
-                HttpRequest.newBuilder(TestServers.uri(server, path))
-                        .method(method, publisher)
-                        .header("Content-Type", path.startsWith("/refsets/") ? "text/csv" : "application/json")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return live.send(
+                method,
+                path,
+                path.startsWith("/refsets/") ? "text/csv" : "application/json",
+                body.isEmpty() ? null : body);
     }
 }

@@ -20,6 +20,7 @@ import meridian.core.geo.Earth;
 import meridian.server.json.Decimals;
 import meridian.server.json.RecordCodec;
 import meridian.testkit.Seeds;
+import meridian.testkit.TwoCities;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,7 +46,7 @@ class RecordCodecTest {
     void passesEveryFieldThroughInOrderAndAppendsNearest() throws Exception {
         long seed = Seeds.seed();
         Random rnd = new Random(seed);
-        var set = TestServers.sfLa();
+        var set = TwoCities.set();
         for (int round = 0; round < 20; round++) {
             int n = 1 + rnd.nextInt(200);
             var in = new StringBuilder("[");
@@ -53,8 +54,8 @@ class RecordCodecTest {
             for (int i = 0; i < n; i++) {
                 double lat = Math.round((rnd.nextDouble() * 180 - 90) * 1e5) / 1e5;
                 double lon = Math.round((rnd.nextDouble() * 360 - 180) * 1e5) / 1e5;
-                double toSf = Earth.haversineKm(lat, lon, TestServers.SF.lat(), TestServers.SF.lon());
-                double toLa = Earth.haversineKm(lat, lon, TestServers.LA.lat(), TestServers.LA.lon());
+                double toSf = Earth.haversineKm(lat, lon, TwoCities.SF.lat(), TwoCities.SF.lon());
+                double toLa = Earth.haversineKm(lat, lon, TwoCities.LA.lat(), TwoCities.LA.lon());
                 double km = Math.min(toSf, toLa);
                 List<String> fieldsIn = new ArrayList<>();
                 List<String> fieldsOut = new ArrayList<>();
@@ -117,7 +118,7 @@ class RecordCodecTest {
 
     @Test
     void emptyArrayAndKNearestAsAnArrayEvenWhenEmpty() throws Exception {
-        var set = TestServers.sfLa();
+        var set = TwoCities.set();
         var batch = new RecordBatch();
         var fields = codec.fields();
         var out = new ByteArrayOutputStream();

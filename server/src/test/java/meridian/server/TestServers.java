@@ -9,25 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import meridian.core.json.JsonTree;
-import meridian.core.refs.Place;
-import meridian.core.refs.ReferenceSet;
+import meridian.testkit.TwoCities;
 
 /** Starting servers on ephemeral ports, talking to them, and waiting for conditions with a deadline. */
 final class TestServers {
-    static final Place SF = new Place("sf", "San Francisco", 37.7749, -122.4194, Map.of());
-    static final Place LA = new Place("la", "Los Angeles", 34.0522, -118.2437, Map.of());
-
     private TestServers() {}
-
-    static ReferenceSet sfLa() {
-        return ReferenceSet.of("sf-la", List.of(SF, LA));
-    }
 
     /** Test defaults: loopback, ephemeral ports, generous admission wait so a busy CI box does not 503. */
     static ServerConfig config(int permits, int maxInFlight, long admissionWaitMs, long maxBody, long deadlineMs) {
@@ -47,7 +38,7 @@ final class TestServers {
     }
 
     static MeridianServer start(ServerConfig config) throws IOException {
-        return MeridianServer.start(config, sfLa());
+        return MeridianServer.start(config, TwoCities.set());
     }
 
     static MeridianServer start() throws IOException {
@@ -86,6 +77,20 @@ final class TestServers {
     static HttpResponse<String> post(HttpClient c, MeridianServer s, String path, String body)
             throws IOException, InterruptedException {
         return c.send(jsonPost(s, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code method path}; no body when {@code body} is null, no Content-Type when {@code contentType} is. */
+    static HttpResponse<String> send(
+            HttpClient c, MeridianServer s, String method, String path, String contentType, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Holds every chunk that reaches the CPU stage of {@code s} until the returned latch is counted down. */

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,12 +47,7 @@ class UsersEventsApiTest {
     }
 
     static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(TestServers.uri(server, path))
-                        .header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return TestServers.send(http, server, method, path, "application/json", body);
     }
 
     @Test

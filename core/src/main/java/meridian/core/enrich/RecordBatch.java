@@ -103,15 +103,8 @@ public final class RecordBatch {
 
     /** A deep copy, for callers that must keep the original values. */
     public RecordBatch copy() {
-        RecordBatch c = new RecordBatch(Math.max(1, size));
-        c.size = size;
-        c.payloadSize = payloadSize;
-        System.arraycopy(ids, 0, c.ids, 0, size);
-        System.arraycopy(lat, 0, c.lat, 0, size);
-        System.arraycopy(lon, 0, c.lon, 0, size);
-        System.arraycopy(hasPayload, 0, c.hasPayload, 0, size);
-        System.arraycopy(payloadStart, 0, c.payloadStart, 0, size + 1);
-        c.payload = Arrays.copyOf(payload, Math.max(1, payloadSize));
+        RecordBatch c = new RecordBatch(size);
+        copyInto(c);
         return c;
     }
 

@@ -26,38 +26,48 @@ class NearestIndexPropertiesTest {
         return Combinators.combine(lat, lon).as(LatLon::new).list().ofMinSize(1).ofMaxSize(300);
     }
 
+    /** A query point anywhere. */
+    @Provide
+    Arbitrary<LatLon> query() {
+        return Combinators.combine(
+                        Arbitraries.doubles().between(-90, 90),
+                        Arbitraries.doubles().between(-180, 180))
+                .as(LatLon::new);
+    }
+
     @Property(tries = 300)
     void kNearestAreTheKSmallestDistancesInOrder(
             @ForAll("places") List<LatLon> places,
-            @ForAll @DoubleRange(min = -90, max = 90) double qLat,
-            @ForAll @DoubleRange(min = -180, max = 180) double qLon,
+            @ForAll("query") LatLon q,
             @ForAll @IntRange(min = 1, max = 40) int k) {
-        double[] lat = places.stream().mapToDouble(LatLon::lat).toArray();
-        double[] lon = places.stream().mapToDouble(LatLon::lon).toArray();
-        double[] expected = new BruteForce(lat, lon).kNearestKm(qLat, qLon, k, Double.POSITIVE_INFINITY);
-        Neighbors out = new Neighbors();
-        int n = NearestIndex.build(lat, lon).searcher().nearest(qLat, qLon, k, Double.POSITIVE_INFINITY, out);
+        int n = agreesWithBruteForce(places, q, k, Double.POSITIVE_INFINITY);
         assertThat(n).isEqualTo(Math.min(k, places.size()));
-        for (int i = 0; i < n; i++) {
-            assertThat(out.distanceKm(i)).isCloseTo(expected[i], within(1e-9));
-        }
     }
 
     @Property(tries = 300)
     void radiusReturnsExactlyThePlacesWithinIt(
             @ForAll("places") List<LatLon> places,
-            @ForAll @DoubleRange(min = -90, max = 90) double qLat,
-            @ForAll @DoubleRange(min = -180, max = 180) double qLon,
+            @ForAll("query") LatLon q,
             @ForAll @DoubleRange(min = 0, max = 21000) double maxKm) {
+        agreesWithBruteForce(places, q, places.size(), maxKm);
+    }
+
+    /**
+     * The index's {@code k} nearest within {@code maxKm} have brute force's count and distances, each within
+     * {@code maxKm}; returns the count.
+     */
+    private static int agreesWithBruteForce(List<LatLon> places, LatLon q, int k, double maxKm) {
+        double qLat = q.lat();
+        double qLon = q.lon();
         double[] lat = places.stream().mapToDouble(LatLon::lat).toArray();
         double[] lon = places.stream().mapToDouble(LatLon::lon).toArray();
-        BruteForce brute = new BruteForce(lat, lon);
-        double[] expected = brute.kNearestKm(qLat, qLon, places.size(), maxKm);
+        double[] expected = new BruteForce(lat, lon).kNearestKm(qLat, qLon, k, maxKm);
         Neighbors out = new Neighbors();
-        int n = NearestIndex.build(lat, lon).searcher().nearest(qLat, qLon, places.size(), maxKm, out);
+        int n = NearestIndex.build(lat, lon).searcher().nearest(qLat, qLon, k, maxKm, out);
         assertThat(n).isEqualTo(expected.length);
         for (int i = 0; i < n; i++) {
             assertThat(out.distanceKm(i)).isLessThanOrEqualTo(maxKm).isCloseTo(expected[i], within(1e-9));
         }
+        return n;
     }
 }

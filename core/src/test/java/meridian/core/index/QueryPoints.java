@@ -1,15 +1,8 @@
 package meridian.core.index;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 import meridian.core.refs.ReferenceSet;
+import meridian.testkit.Airports;
 
 /**
  * The three query distributions the nearest search is checked on, as {lat[], lon[]}: uniform on the
@@ -68,20 +61,6 @@ public final class QueryPoints {
     }
 
     static double[][] airports() {
-        try (InputStream in = QueryPoints.class.getResourceAsStream("airports.csv.gz");
-                BufferedReader reader =
-                        new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
-            List<String> lines = reader.lines().skip(1).toList();
-            double[] lat = new double[lines.size()];
-            double[] lon = new double[lines.size()];
-            for (int i = 0; i < lines.size(); i++) {
-                String[] f = lines.get(i).split(",");
-                lat[i] = Double.parseDouble(f[0]);
-                lon[i] = Double.parseDouble(f[1]);
-            }
-            return new double[][] {lat, lon};
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Airports.latLon();
     }
 }

@@ -59,23 +59,23 @@ class MalformedInputTest {
         }
     }
 
+    private static Raw.Response postJson(String path, String body) throws Exception {
+        return Raw.request(port, "POST", path, body, "Content-Type: application/json");
+    }
+
+    /** A JSON body past the parser's limits (number length, nesting depth) on {@code path}. */
+    private static void assertOverJsonLimit(String path, String body, String what) throws Exception {
+        assertBad(postJson(path, body), what, "json_limit_exceeded");
+    }
+
     @Test
     void enrich() throws Exception {
         String json = "Content-Type: application/json";
-        assertBad(
-                Raw.request(port, "POST", "/enrich", "[{\"id\":1,\"lat\":" + LONG + ",\"lon\":2}]", json),
-                "long number",
-                "json_limit_exceeded");
-        assertBad(
-                Raw.request(port, "POST", "/enrich", "[{\"id\":" + LONG + ",\"lat\":1,\"lon\":2}]", json),
-                "long id",
-                "json_limit_exceeded");
-        assertBad(
-                Raw.request(port, "POST", "/enrich", "[{\"id\":1,\"lat\":1,\"lon\":2,\"x\":" + DEEP + "}]", json),
-                "deep nesting",
-                "json_limit_exceeded");
-        assertBad(Raw.request(port, "POST", "/enrich", DEEP, json), "deep array");
-        assertBad(Raw.request(port, "POST", "/enrich", "[{\"id\":1,", json), "cut short");
+        assertOverJsonLimit("/enrich", "[{\"id\":1,\"lat\":" + LONG + ",\"lon\":2}]", "long number");
+        assertOverJsonLimit("/enrich", "[{\"id\":" + LONG + ",\"lat\":1,\"lon\":2}]", "long id");
+        assertOverJsonLimit("/enrich", "[{\"id\":1,\"lat\":1,\"lon\":2,\"x\":" + DEEP + "}]", "deep nesting");
+        assertBad(postJson("/enrich", DEEP), "deep array");
+        assertBad(postJson("/enrich", "[{\"id\":1,"), "cut short");
         for (int b : new int[] {0x00, 0x22, 0x5b, 0x7b, 0xef, 0xfe, 0xff}) {
             assertBad(Raw.bytes(port, "POST", "/enrich", new byte[] {(byte) b}, json), "one byte " + b);
         }
@@ -87,14 +87,8 @@ class MalformedInputTest {
     @Test
     void users() throws Exception {
         String json = "Content-Type: application/json";
-        assertBad(
-                Raw.request(port, "POST", "/users", "{\"name\":" + LONG + ",\"email\":\"a@b.c\"}", json),
-                "long number",
-                "json_limit_exceeded");
-        assertBad(
-                Raw.request(port, "POST", "/users", "{\"x\":" + DEEP + ",\"name\":\"a\",\"email\":\"a@b.c\"}", json),
-                "deep",
-                "json_limit_exceeded");
+        assertOverJsonLimit("/users", "{\"name\":" + LONG + ",\"email\":\"a@b.c\"}", "long number");
+        assertOverJsonLimit("/users", "{\"x\":" + DEEP + ",\"name\":\"a\",\"email\":\"a@b.c\"}", "deep");
         assertBad(Raw.bytes(port, "POST", "/users", new byte[] {(byte) 0xfe}, json), "one byte");
         assertBad(Raw.request(port, "PUT", "/users/1", "{\"name\":" + DEEP + "}", json), "deep update");
     }

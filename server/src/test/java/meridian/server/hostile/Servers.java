@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import meridian.core.refs.Place;
-import meridian.core.refs.ReferenceSet;
 import meridian.server.MeridianServer;
 import meridian.server.ServerConfig;
+import meridian.testkit.TwoCities;
 
 /** Servers for the hostile suite: loopback, ephemeral ports, a two-place reference set, the given settings. */
 final class Servers {
@@ -19,14 +17,6 @@ final class Servers {
     static final String ADMIN = "admin-token-0123456789abcdef";
 
     private Servers() {}
-
-    static ReferenceSet places() {
-        return ReferenceSet.of(
-                "sf-la",
-                List.of(
-                        new Place("sf", "San Francisco", 37.7749, -122.4194, Map.of()),
-                        new Place("la", "Los Angeles", 34.0522, -118.2437, Map.of())));
-    }
 
     static ServerConfig config(Map<String, String> settings) {
         Map<String, String> s = new HashMap<>(settings);
@@ -58,7 +48,7 @@ final class Servers {
     }
 
     static MeridianServer start(Map<String, String> settings) throws IOException {
-        return MeridianServer.start(config(settings), places());
+        return MeridianServer.start(config(settings), TwoCities.set());
     }
 
     static String auth(String token) {

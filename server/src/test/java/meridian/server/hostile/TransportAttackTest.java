@@ -19,12 +19,12 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import meridian.core.error.RefusedException;
-import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
 import meridian.server.MeridianServer;
 import meridian.server.ServerConfig;
 import meridian.server.metrics.Metrics;
 import meridian.server.security.RequestGate;
+import meridian.testkit.TwoCities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +36,12 @@ import org.junit.jupiter.api.Test;
  * The normal client's latency during the attacks is printed, never asserted.
  */
 class TransportAttackTest {
+    /** The head of a JSON POST /enrich up to its framing header. */
+    private static final String POST_JSON =
+            "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+
     private static final String ONE = "[{\"id\":1,\"point\":{\"lat\":35.0,\"lon\":-120.0},\"payload\":[1.0]}]";
-    private static final ReferenceSet SF_LA = ReferenceSet.of(
-            "sf-la",
-            List.of(
-                    new Place("sf", "San Francisco", 37.7749, -122.4194, Map.of()),
-                    new Place("la", "Los Angeles", 34.0522, -118.2437, Map.of())));
+    private static final ReferenceSet SF_LA = TwoCities.set();
 
     private final List<LogRecord> traces = new CopyOnWriteArrayList<>();
     private final Handler traceCatcher = new Handler() {
@@ -101,15 +101,7 @@ class TransportAttackTest {
     @Test
     void stalledBodiesHoldNoSlotAndGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
-            List<Socket> stalled = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                Socket sock = socket(s);
-                send(
-                        sock,
-                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                                + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
-                stalled.add(sock);
-            }
+            List<Socket> stalled = connections(s, 16, POST_JSON + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
             // 16 stalled uploads, 4 slots: a normal client still gets 200 on every request
             long[] latency = normalClient(s, 100);
             System.out.println("TransportAttackTest: 16 stalled bodies, normal client " + summary(latency));
@@ -130,12 +122,7 @@ class TransportAttackTest {
     @Test
     void slowlorisHeadersGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(1_000, 30_000, 60_000, 4096))) {
-            List<Socket> slow = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                Socket sock = socket(s);
-                send(sock, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
-                slow.add(sock);
-            }
+            List<Socket> slow = connections(s, 16, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
             AtomicBoolean attacking = new AtomicBoolean(true);
             Thread drip = Thread.ofVirtual().start(() -> {
                 // one header byte per socket every 50 ms: each read is quick, the head never ends
@@ -174,83 +161,56 @@ class TransportAttackTest {
 
     @Test
     void aBodyShorterThanItsLengthIs408() throws Exception {
-        try (MeridianServer s = start(config(5_000, 500, 60_000, 4096));
-                Socket sock = socket(s)) {
-            send(
-                    sock,
-                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"id\":1}");
-            String answer = readAll(sock);
-            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
-            assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(1);
-        }
+        assertRejected(
+                500,
+                POST_JSON + "Content-Length: 100\r\n\r\n[{\"id\":1}",
+                408,
+                "request_timeout",
+                Metrics.Rejection.TIMEOUT);
     }
 
     @Test
     void aChunkedBodyWithoutItsLastChunkIs408() throws Exception {
-        try (MeridianServer s = start(config(5_000, 500, 60_000, 4096));
-                Socket sock = socket(s)) {
-            send(
-                    sock,
-                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n");
-            assertThat(readAll(sock)).startsWith("HTTP/1.1 408").contains("\"request_timeout\"");
-        }
+        assertRejected(
+                500,
+                POST_JSON + "Transfer-Encoding: chunked\r\n\r\n5\r\n[{\"id\r\n",
+                408,
+                "request_timeout",
+                Metrics.Rejection.TIMEOUT);
     }
 
     @Test
     void badChunkSizesAre400JsonWithoutAStackTrace() throws Exception {
-        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
-            for (String size : List.of("zz", "-5", "fffffffffffffffffff", "5;" + "x".repeat(9000))) {
-                try (Socket sock = socket(s)) {
-                    send(
-                            sock,
-                            "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                    + size + "\r\nhello\r\n0\r\n\r\n");
-                    String answer = readAll(sock);
-                    assertThat(answer).as(size).startsWith("HTTP/1.1 400").contains("\"malformed_request\"");
-                    assertThat(answer).doesNotContain("Exception").doesNotContain("\tat ");
-                }
-            }
-            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
+        List<String> bad = new ArrayList<>();
+        for (String size : List.of("zz", "-5", "fffffffffffffffffff", "5;" + "x".repeat(9000))) {
+            bad.add(POST_JSON + "Transfer-Encoding: chunked\r\n\r\n" + size + "\r\nhello\r\n0\r\n\r\n");
         }
-        assertThat(traces).isEmpty();
+        assertEachIs400JsonAndServingGoesOn(bad, "malformed_request");
     }
 
     @Test
     void malformedRequestLinesAndHeadersAre400Json() throws Exception {
-        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
-            List<String> bad = List.of(
-                    "GARBAGE\r\n\r\n",
-                    "GET / HTTP/9.9\r\nHost: localhost\r\n\r\n",
-                    "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n",
-                    "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
-                    "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
-                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12abc\r\n\r\n",
-                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
-            for (String request : bad) {
-                try (Socket sock = socket(s)) {
-                    send(sock, request);
-                    String answer = readAll(sock);
-                    String what = request.substring(0, Math.min(40, request.length()));
-                    assertThat(answer).as(what).startsWith("HTTP/1.1 400").contains("\"error\"");
-                    assertThat(answer.toLowerCase()).as(what).contains("content-type: application/json");
-                }
-            }
-            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
-        }
-        assertThat(traces).isEmpty();
+        assertEachIs400JsonAndServingGoesOn(
+                List.of(
+                        "GARBAGE\r\n\r\n",
+                        "GET / HTTP/9.9\r\nHost: localhost\r\n\r\n",
+                        "GET / HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n",
+                        "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 12abc\r\n\r\n",
+                        "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"),
+                "error");
     }
 
     @Test
     void aTooLargeContentLengthIs413BeforeAnyBodyIsSent() throws Exception {
-        try (MeridianServer s = start(config(5_000, 60_000, 60_000, 4096));
-                Socket sock = socket(s)) {
-            send(
-                    sock,
-                    "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n");
-            String answer = readAll(sock); // no body was sent: the answer cannot be waiting for it
-            assertThat(answer).startsWith("HTTP/1.1 413").contains("\"body_too_large\"");
-            assertThat(s.metrics().rejections(Metrics.Rejection.TOO_LARGE)).isEqualTo(1);
-        }
+        // no body is sent and the body timeout is a minute: the answer cannot be waiting for it
+        assertRejected(
+                60_000,
+                POST_JSON + "Content-Length: 1000000000\r\n\r\n",
+                413,
+                "body_too_large",
+                Metrics.Rejection.TOO_LARGE);
     }
 
     @Test
@@ -328,10 +288,7 @@ class TransportAttackTest {
                     "GET /nowhere HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                     "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                     "POST /enrich HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nConnection: close\r\n\r\n[1]")) {
-                try (Socket sock = socket(s)) {
-                    send(sock, request);
-                    assertThat(readAll(sock).toLowerCase()).as(request).contains("x-content-type-options: nosniff");
-                }
+                assertThat(answer(s, request).toLowerCase()).as(request).contains("x-content-type-options: nosniff");
             }
         }
     }
@@ -361,6 +318,36 @@ class TransportAttackTest {
     }
 
     // --- helpers ---
+
+    /**
+     * One request on a server with the given body timeout is answered {@code status} with the error
+     * {@code code}, and counted once as {@code rejection}.
+     */
+    private static void assertRejected(
+            long bodyMs, String request, int status, String code, Metrics.Rejection rejection) throws IOException {
+        try (MeridianServer s = start(config(5_000, bodyMs, 60_000, 4096))) {
+            assertThat(answer(s, request)).startsWith("HTTP/1.1 " + status).contains("\"" + code + "\"");
+            assertThat(s.metrics().rejections(rejection)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Each request, on its own connection, is answered 400 with a JSON body naming {@code code} and no stack
+     * trace, and the server still serves a normal request afterwards.
+     */
+    private void assertEachIs400JsonAndServingGoesOn(List<String> requests, String code) throws IOException {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            for (String request : requests) {
+                String answer = answer(s, request);
+                String what = request.substring(0, Math.min(40, request.length()));
+                assertThat(answer).as(what).startsWith("HTTP/1.1 400").contains("\"" + code + "\"");
+                assertThat(answer.toLowerCase()).as(what).contains("content-type: application/json");
+                assertThat(answer).as(what).doesNotContain("Exception").doesNotContain("\tat ");
+            }
+            assertThat(post(s, "/enrich", ONE)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(traces).isEmpty();
+    }
 
     /** {@code n} sequential keep-alive POST /enrich requests; returns each one's latency in nanoseconds. */
     private static long[] normalClient(MeridianServer s, int n) throws IOException {
@@ -407,6 +394,25 @@ class TransportAttackTest {
                     "POST " + path
                             + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                             + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+            return readAll(sock);
+        }
+    }
+
+    /** {@code n} new connections, each sent {@code start} (the start of a request, left open). */
+    private static List<Socket> connections(MeridianServer s, int n, String start) throws IOException {
+        List<Socket> socks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Socket sock = socket(s);
+            send(sock, start);
+            socks.add(sock);
+        }
+        return socks;
+    }
+
+    /** Sends {@code request} on a new connection; everything the server answers until it closes. */
+    private static String answer(MeridianServer s, String request) throws IOException {
+        try (Socket sock = socket(s)) {
+            send(sock, request);
             return readAll(sock);
         }
     }
