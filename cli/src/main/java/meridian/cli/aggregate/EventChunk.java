@@ -1,20 +1,24 @@
 package meridian.cli.aggregate;
 
+import java.util.Arrays;
+
 /**
  * A chunk of parsed events, by column: the unit of parallel work in {@code meridian aggregate}. Filled by
- * one {@link EventReader} on the reading thread, then owned by one worker.
+ * one {@link EventReader} on the reading thread (or by an {@link EventBlock} on its worker), then owned by
+ * one worker. {@link #grow} makes room when a block's rows hold more events than its line ends promised
+ * (a lone carriage return ends a row too).
  */
 final class EventChunk {
-    final int capacity;
+    int capacity;
     int size;
-    final long[] line;
-    final long[] id;
-    final String[] key;
-    final double[] lat;
-    final double[] lon;
-    final double[] value;
-    final long[] tsMicros;
-    final String[] ts;
+    long[] line;
+    long[] id;
+    String[] key;
+    double[] lat;
+    double[] lon;
+    double[] value;
+    long[] tsMicros;
+    String[] ts;
 
     EventChunk(int capacity) {
         this.capacity = capacity;
@@ -30,5 +34,25 @@ final class EventChunk {
 
     boolean isFull() {
         return size == capacity;
+    }
+
+    /** Doubles the capacity, keeping the events. */
+    void grow() {
+        capacity = Math.max(16, capacity * 2);
+        line = Arrays.copyOf(line, capacity);
+        id = Arrays.copyOf(id, capacity);
+        key = Arrays.copyOf(key, capacity);
+        lat = Arrays.copyOf(lat, capacity);
+        lon = Arrays.copyOf(lon, capacity);
+        value = Arrays.copyOf(value, capacity);
+        tsMicros = Arrays.copyOf(tsMicros, capacity);
+        ts = Arrays.copyOf(ts, capacity);
+    }
+
+    /** Forgets the events (the strings are dropped, so a reused chunk holds no garbage alive). */
+    void clear() {
+        Arrays.fill(key, 0, size, null);
+        Arrays.fill(ts, 0, size, null);
+        size = 0;
     }
 }

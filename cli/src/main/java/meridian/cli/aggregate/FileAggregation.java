@@ -1,21 +1,28 @@
 package meridian.cli.aggregate;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import meridian.cli.io.BlockPipeline;
+import meridian.cli.io.RowBlocks;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
 
 /**
- * Per-key rollups of an event file, streaming and parallel: the reading thread parses the file into
- * chunks of {@code chunkSize} events; each chunk is tagged with nearest places and aggregated into its own
+ * Per-key rollups of an event file, streaming and parallel: the file is cut into chunks of at most
+ * {@code chunkSize} events (CSV: blocks of rows scanned on the workers, {@link EventBlock}; JSON: parsed on
+ * the reading thread); each chunk is tagged with nearest places and aggregated into its own
  * {@link Aggregator} on a worker; the partial aggregates are merged on the reading thread in file order.
  *
  * <p>Memory is bounded: at most {@code 2 * threads} chunks are in flight, whatever the file size; the
@@ -39,11 +46,55 @@ public final class FileAggregation {
 
     /** Reads {@code in} to the end and returns the rollup per value of {@code keyColumn}. */
     public Aggregator aggregate(InputStream in, String source, String keyColumn) {
+        Input input;
+        try {
+            input = Input.of(in, source);
+        } catch (IOException e) {
+            throw EventReader.unreadable(source, e);
+        }
+        ExecutorService pool = BlockPipeline.workers(threads);
+        try {
+            return input.format() == Input.Format.CSV
+                    ? aggregateCsv(input, source, keyColumn, pool)
+                    : aggregateRecords(input, source, keyColumn, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * CSV: the block-scanning path of {@code process} ({@link BlockPipeline}), blocks of at most
+     * {@code chunkSize} rows, each folded into its own aggregator on a worker, merged here in file order.
+     */
+    private Aggregator aggregateCsv(Input input, String source, String keyColumn, ExecutorService pool) {
         Aggregator total = new Aggregator(1024);
-        ExecutorService pool = Executors.newFixedThreadPool(
-                threads, Thread.ofPlatform().name("aggregate-", 0).daemon(true).factory());
+        try {
+            RowBlocks rows = RowBlocks.csvRows(input.stream(), source);
+            byte[] header = rows.header() == null ? new byte[0] : rows.header();
+            var csv = new EventReader.Csv(
+                    new InputStreamReader(new ByteArrayInputStream(header), StandardCharsets.UTF_8),
+                    source,
+                    keyColumn);
+            boolean withPlaces = enricher != null && csv.hasCoordinates;
+            BlockPipeline.stream(
+                    rows, () -> new EventBlock(csv, this, withPlaces, chunkSize), chunkSize, pool, threads, b -> {
+                        if (b.failure != null) {
+                            throw b.failure;
+                        }
+                        total.merge(b.result);
+                        b.result = null;
+                    });
+            return total;
+        } catch (IOException e) {
+            throw EventReader.unreadable(source, e);
+        }
+    }
+
+    /** NDJSON and JSON arrays: parsed into chunks on the reading thread, aggregated on the workers. */
+    private Aggregator aggregateRecords(Input input, String source, String keyColumn, ExecutorService pool) {
+        Aggregator total = new Aggregator(1024);
         var inFlight = new ArrayDeque<Future<Aggregator>>();
-        try (EventReader reader = EventReader.open(in, source, keyColumn)) {
+        try (EventReader reader = EventReader.open(input, source, keyColumn)) {
             while (true) {
                 EventChunk chunk = new EventChunk(chunkSize);
                 if (!reader.fill(chunk)) {
@@ -61,11 +112,11 @@ public final class FileAggregation {
             return total;
         } finally {
             inFlight.forEach(f -> f.cancel(true));
-            pool.shutdownNow();
         }
     }
 
-    private Aggregator aggregateChunk(EventChunk c, boolean withPlaces) {
+    /** Tags the chunk's events with their nearest places (when asked) and folds them into a new aggregator. */
+    Aggregator aggregateChunk(EventChunk c, boolean withPlaces) {
         var agg = new Aggregator(256);
         Matches matches = null;
         if (withPlaces) {

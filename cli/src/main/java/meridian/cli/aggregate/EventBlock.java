@@ -1,0 +1,330 @@
+package meridian.cli.aggregate;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import meridian.cli.io.Block;
+import meridian.core.aggregate.Aggregator;
+import meridian.core.aggregate.Timestamps;
+import meridian.core.csv.CsvParser;
+import meridian.core.error.InvalidInputException;
+import meridian.core.geo.Earth;
+import meridian.server.json.Decimals;
+
+/**
+ * One block of whole CSV event rows, scanned in place and folded into its own {@link Aggregator} on one
+ * worker ({@code aggregate}'s streaming path; {@code process} has {@code CsvChunk}). The common row (no
+ * quote, no lone carriage return, every field well formed) is read straight from the bytes: numbers by
+ * {@link Decimals#parse} (the same doubles as {@link Double#parseDouble}), the timestamp by
+ * {@link Timestamps} over a view of the bytes, the key through a per-block cache of key strings. Any
+ * other row (quotes, a bad field) goes through core's {@link CsvParser} and {@link EventReader.Csv}'s
+ * checks, the path every row took before, so values and error messages stay those of that path.
+ *
+ * <p>A bad row does not throw on the worker: it ends the block and is kept as {@link #failure}, which the
+ * calling thread rethrows when the block's turn comes, so the first bad row of the file is reported.
+ * Reused from block to block; owned by one thread at a time.
+ */
+final class EventBlock extends Block {
+    private final EventReader.Csv csv;
+    private final FileAggregation aggregation;
+    private final boolean withPlaces;
+    private final EventChunk chunk;
+    private final KeyStrings keys = new KeyStrings();
+    private final AsciiView view = new AsciiView();
+    private final int[] fieldStart;
+    private final int[] fieldEnd;
+
+    /** The block's rollup, after {@link #process}. */
+    Aggregator result;
+
+    /** The first bad row of the block, or null. */
+    InvalidInputException failure;
+
+    EventBlock(EventReader.Csv csv, FileAggregation aggregation, boolean withPlaces, int chunkRows) {
+        this.csv = csv;
+        this.aggregation = aggregation;
+        this.withPlaces = withPlaces;
+        this.chunk = new EventChunk(Math.max(16, chunkRows));
+        this.fieldStart = new int[csv.width];
+        this.fieldEnd = new int[csv.width];
+    }
+
+    @Override
+    protected void process() {
+        chunk.clear();
+        result = null;
+        failure = null;
+        try {
+            scan();
+            result = aggregation.aggregateChunk(chunk, withPlaces);
+        } catch (InvalidInputException e) {
+            failure = e;
+        }
+    }
+
+    private void scan() {
+        final byte[] b = buf;
+        final int width = csv.width;
+        int p = 0;
+        long line = firstLine;
+        while (p < len) {
+            int start = p;
+            int fields = 0;
+            int fs = p;
+            boolean plain = true;
+            // one row: field bounds while the row is plain, its end in any case
+            while (true) {
+                if (p >= len) {
+                    break;
+                }
+                byte c = b[p];
+                if (c == ',') {
+                    if (fields < width) {
+                        fieldStart[fields] = fs;
+                        fieldEnd[fields] = p;
+                    }
+                    fields++;
+                    fs = ++p;
+                } else if (c == '\n') {
+                    break;
+                } else if (c == '"' || (c == '\r' && (p + 1 >= len || b[p + 1] != '\n'))) {
+                    plain = false;
+                    p = rowEnd(p, start);
+                    break;
+                } else {
+                    p++;
+                }
+            }
+            int end = p; // the row's line end, or the block's end
+            int rowEnd = plain && end > start && b[end - 1] == '\r' ? end - 1 : end;
+            if (plain) {
+                if (fields < width) {
+                    fieldStart[fields] = fs;
+                    fieldEnd[fields] = rowEnd;
+                }
+                fields++;
+            }
+            p = end < len ? end + 1 : end;
+            if (plain && fields == width && putPlain(line)) {
+                line++;
+            } else if (plain && rowEnd == start) {
+                line++; // a blank line
+            } else {
+                line += slow(start, end, line);
+            }
+        }
+    }
+
+    /** The end of a row that holds quotes (the rules of {@code RowBlocks}' row cutter): its line end or the block's end. */
+    private int rowEnd(int p, int start) {
+        final byte[] b = buf;
+        boolean quoted = false;
+        int closedAt = -1;
+        for (int i = start; i < len; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                if (quoted) {
+                    quoted = false;
+                    closedAt = i + 1;
+                } else if (i == start || closedAt == i || isFieldStart(b[i - 1])) {
+                    quoted = true;
+                }
+            } else if (c == '\n' && !quoted) {
+                return i;
+            }
+        }
+        return len;
+    }
+
+    private static boolean isFieldStart(byte previous) {
+        return previous == ',' || previous == '\n' || previous == '\r';
+    }
+
+    /**
+     * Stores the plain row whose fields were just found, if every field is well formed; false (nothing
+     * stored) sends the row to the slow path.
+     */
+    private boolean putPlain(long line) {
+        final byte[] b = buf;
+        var c = chunk;
+        long id = line;
+        if (csv.idCol >= 0) {
+            id = parseLong(b, fieldStart[csv.idCol], fieldEnd[csv.idCol]);
+            if (id == Long.MIN_VALUE) {
+                return false;
+            }
+        }
+        int ks = fieldStart[csv.keyCol];
+        int ke = fieldEnd[csv.keyCol];
+        if (ke == ks) {
+            return false;
+        }
+        double la = 0;
+        double lo = 0;
+        if (csv.hasCoordinates) {
+            la = Decimals.parse(b, fieldStart[csv.latCol], fieldEnd[csv.latCol]);
+            lo = Decimals.parse(b, fieldStart[csv.lonCol], fieldEnd[csv.lonCol]);
+            if (!Earth.isValidLatitude(la) || !Earth.isValidLongitude(lo)) {
+                return false; // NaN included
+            }
+        }
+        double v = Decimals.parse(b, fieldStart[csv.valueCol], fieldEnd[csv.valueCol]);
+        if (!Double.isFinite(v)) {
+            return false;
+        }
+        int ts = fieldStart[csv.tsCol];
+        int te = fieldEnd[csv.tsCol];
+        long micros = Timestamps.tryParseMicros(view.of(b, ts, te));
+        if (micros == Timestamps.INVALID) {
+            return false;
+        }
+        if (c.isFull()) {
+            c.grow();
+        }
+        int i = c.size;
+        c.line[i] = line;
+        c.id[i] = id;
+        c.key[i] = keys.get(b, ks, ke);
+        c.lat[i] = la;
+        c.lon[i] = lo;
+        c.value[i] = v;
+        c.tsMicros[i] = micros;
+        // a valid timestamp is ASCII, so Latin-1 decodes it as UTF-8 would
+        c.ts[i] = new String(b, ts, te - ts, StandardCharsets.ISO_8859_1);
+        c.size = i + 1;
+        return true;
+    }
+
+    /**
+     * The row {@code buf[start, end)} through core's CSV parser and the checks of {@link EventReader.Csv}
+     * (throws on a bad row); returns the physical lines it spans, its line end included.
+     */
+    private long slow(int start, int end, long line) {
+        var parser = new CsvParser(
+                new InputStreamReader(new ByteArrayInputStream(buf, start, end - start), StandardCharsets.UTF_8),
+                csv.source);
+        while (parser.next()) {
+            csv.putRow(chunk, parser.fields(), line + parser.line() - 1, parser.unterminatedQuote());
+        }
+        long lines = 1;
+        for (int i = start; i < end; i++) {
+            if (buf[i] == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * An integer as {@link Long#parseLong} reads it after stripping, for the plain case (an optional minus,
+     * 1 to 18 digits, nothing else); {@link Long#MIN_VALUE} for anything else, which the slow path handles.
+     */
+    private static long parseLong(byte[] b, int s, int e) {
+        boolean neg = s < e && b[s] == '-';
+        int i = neg ? s + 1 : s;
+        if (i >= e || e - i > 18) {
+            return Long.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < e; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + d;
+        }
+        return neg ? -v : v;
+    }
+
+    /** ASCII bytes as a {@link CharSequence}, for core's one timestamp rule without a string per row. */
+    private static final class AsciiView implements CharSequence {
+        private byte[] b;
+        private int s;
+        private int n;
+
+        AsciiView of(byte[] bytes, int from, int to) {
+            b = bytes;
+            s = from;
+            n = to - from;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return n;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index < 0 || index >= n) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return (char) (b[s + index] & 0xFF);
+        }
+
+        @Override
+        public CharSequence subSequence(int from, int to) {
+            return toString().subSequence(from, to);
+        }
+
+        @Override
+        public String toString() {
+            return new String(b, s, n, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * The key strings of the block's rows, one string per distinct key bytes: an open-addressing table over
+     * the bytes, so a key seen before costs a hash and a compare, not a string. Bounded: once it holds
+     * {@link #MAX} keys (or 16 MB of them) it remembers no more, and later new keys get a string each.
+     */
+    private static final class KeyStrings {
+        private static final int MAX = 1 << 16;
+        private final int[] slots = new int[MAX * 2]; // entry + 1, 0 for empty
+        private final int[] start = new int[MAX];
+        private final int[] end = new int[MAX];
+        private final String[] strings = new String[MAX];
+        private byte[] pool = new byte[1 << 16];
+        private int used;
+        private int count;
+
+        String get(byte[] b, int s, int e) {
+            int h = 1;
+            for (int i = s; i < e; i++) {
+                h = 31 * h + b[i];
+            }
+            int mask = slots.length - 1;
+            for (int at = mix(h) & mask; ; at = (at + 1) & mask) {
+                int k = slots[at] - 1;
+                if (k < 0) {
+                    return add(at, b, s, e);
+                }
+                if (Arrays.equals(pool, start[k], end[k], b, s, e)) {
+                    return strings[k];
+                }
+            }
+        }
+
+        private String add(int slot, byte[] b, int s, int e) {
+            String key = new String(b, s, e - s, StandardCharsets.UTF_8);
+            if (count == MAX || used + (e - s) > (1 << 24)) {
+                return key; // full: the key is right, just not remembered
+            }
+            if (used + (e - s) > pool.length) {
+                pool = Arrays.copyOf(pool, Math.max(pool.length * 2, used + (e - s)));
+            }
+            System.arraycopy(b, s, pool, used, e - s);
+            start[count] = used;
+            end[count] = used + (e - s);
+            used += e - s;
+            strings[count] = key;
+            slots[slot] = ++count;
+            return key;
+        }
+
+        private static int mix(int h) {
+            return (h ^ (h >>> 16)) * 0x45d9f3b;
+        }
+    }
+}
