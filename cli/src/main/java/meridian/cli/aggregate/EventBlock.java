@@ -5,7 +5,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import meridian.cli.io.Block;
-import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
@@ -17,7 +16,8 @@ import meridian.server.json.Decimals;
  * worker ({@code aggregate}'s streaming path; {@code process} has {@code CsvChunk}). The common row (no
  * quote, no lone carriage return, every field well formed) is read straight from the bytes: numbers by
  * {@link Decimals#parse} (the same doubles as {@link Double#parseDouble}), the timestamp by
- * {@link Timestamps} over a view of the bytes, the key through a per-block cache of key strings. Any
+ * {@link Timestamps} over a view of the bytes, the key left in the bytes (its place and hash) for the
+ * fold's {@link KeyTable}; the events are tagged with their nearest places here and folded on the calling thread. Any
  * other row (quotes, a bad field) goes through core's {@link CsvParser} and {@link EventReader.Csv}'s
  * checks, the path every row took before, so values and error messages stay those of that path.
  *
@@ -30,13 +30,9 @@ final class EventBlock extends Block {
     private final FileAggregation aggregation;
     private final boolean withPlaces;
     private final EventChunk chunk;
-    private final KeyStrings keys = new KeyStrings();
     private final AsciiView view = new AsciiView();
     private final int[] fieldStart;
     private final int[] fieldEnd;
-
-    /** The block's rollup, after {@link #process}. */
-    Aggregator result;
 
     /** The first bad row of the block, or null. */
     InvalidInputException failure;
@@ -53,14 +49,23 @@ final class EventBlock extends Block {
     @Override
     protected void process() {
         chunk.clear();
-        result = null;
         failure = null;
         try {
             scan();
-            result = aggregation.aggregateChunk(chunk, withPlaces);
+            aggregation.tag(chunk, withPlaces);
         } catch (InvalidInputException e) {
             failure = e;
         }
+    }
+
+    /** The block's events, tagged with their places, after {@link #process}. */
+    EventChunk events() {
+        return chunk;
+    }
+
+    /** The block's bytes, where the keys of {@link #events()} lie. */
+    byte[] bytes() {
+        return buf;
     }
 
     private void scan() {
@@ -185,7 +190,10 @@ final class EventBlock extends Block {
         int i = c.size;
         c.line[i] = line;
         c.id[i] = id;
-        c.key[i] = keys.get(b, ks, ke);
+        c.key[i] = null; // the fold reads the key from the bytes (KeyTable)
+        c.keyStart[i] = ks;
+        c.keyEnd[i] = ke;
+        c.keyHash[i] = KeyTable.hash(b, ks, ke);
         c.lat[i] = la;
         c.lon[i] = lo;
         c.value[i] = v;
@@ -271,60 +279,6 @@ final class EventBlock extends Block {
         @Override
         public String toString() {
             return new String(b, s, n, StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /**
-     * The key strings of the block's rows, one string per distinct key bytes: an open-addressing table over
-     * the bytes, so a key seen before costs a hash and a compare, not a string. Bounded: once it holds
-     * {@link #MAX} keys (or 16 MB of them) it remembers no more, and later new keys get a string each.
-     */
-    private static final class KeyStrings {
-        private static final int MAX = 1 << 16;
-        private final int[] slots = new int[MAX * 2]; // entry + 1, 0 for empty
-        private final int[] start = new int[MAX];
-        private final int[] end = new int[MAX];
-        private final String[] strings = new String[MAX];
-        private byte[] pool = new byte[1 << 16];
-        private int used;
-        private int count;
-
-        String get(byte[] b, int s, int e) {
-            int h = 1;
-            for (int i = s; i < e; i++) {
-                h = 31 * h + b[i];
-            }
-            int mask = slots.length - 1;
-            for (int at = mix(h) & mask; ; at = (at + 1) & mask) {
-                int k = slots[at] - 1;
-                if (k < 0) {
-                    return add(at, b, s, e);
-                }
-                if (Arrays.equals(pool, start[k], end[k], b, s, e)) {
-                    return strings[k];
-                }
-            }
-        }
-
-        private String add(int slot, byte[] b, int s, int e) {
-            String key = new String(b, s, e - s, StandardCharsets.UTF_8);
-            if (count == MAX || used + (e - s) > (1 << 24)) {
-                return key; // full: the key is right, just not remembered
-            }
-            if (used + (e - s) > pool.length) {
-                pool = Arrays.copyOf(pool, Math.max(pool.length * 2, used + (e - s)));
-            }
-            System.arraycopy(b, s, pool, used, e - s);
-            start[count] = used;
-            end[count] = used + (e - s);
-            used += e - s;
-            strings[count] = key;
-            slots[slot] = ++count;
-            return key;
-        }
-
-        private static int mix(int h) {
-            return (h ^ (h >>> 16)) * 0x45d9f3b;
         }
     }
 }

@@ -14,22 +14,36 @@ final class EventChunk {
     long[] line;
     long[] id;
     String[] key;
+    /** Where a key read from a block's bytes lies in them (then {@link #key} is null), and its hash. */
+    int[] keyStart;
+
+    int[] keyEnd;
+    int[] keyHash;
     double[] lat;
     double[] lon;
     double[] value;
     long[] tsMicros;
     String[] ts;
+    /** The nearest place of each event (-1 for none), and its distance: set by {@code FileAggregation.tag}. */
+    int[] place;
+
+    double[] placeKm;
 
     EventChunk(int capacity) {
         this.capacity = capacity;
         line = new long[capacity];
         id = new long[capacity];
         key = new String[capacity];
+        keyStart = new int[capacity];
+        keyEnd = new int[capacity];
+        keyHash = new int[capacity];
         lat = new double[capacity];
         lon = new double[capacity];
         value = new double[capacity];
         tsMicros = new long[capacity];
         ts = new String[capacity];
+        place = new int[capacity];
+        placeKm = new double[capacity];
     }
 
     boolean isFull() {
@@ -42,11 +56,16 @@ final class EventChunk {
         line = Arrays.copyOf(line, capacity);
         id = Arrays.copyOf(id, capacity);
         key = Arrays.copyOf(key, capacity);
+        keyStart = Arrays.copyOf(keyStart, capacity);
+        keyEnd = Arrays.copyOf(keyEnd, capacity);
+        keyHash = Arrays.copyOf(keyHash, capacity);
         lat = Arrays.copyOf(lat, capacity);
         lon = Arrays.copyOf(lon, capacity);
         value = Arrays.copyOf(value, capacity);
         tsMicros = Arrays.copyOf(tsMicros, capacity);
         ts = Arrays.copyOf(ts, capacity);
+        place = Arrays.copyOf(place, capacity);
+        placeKm = Arrays.copyOf(placeKm, capacity);
     }
 
     /** Forgets the events (the strings are dropped, so a reused chunk holds no garbage alive). */
