@@ -3,7 +3,6 @@ package meridian.cli.aggregate;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import meridian.cli.io.Block;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
@@ -33,6 +32,8 @@ final class EventBlock extends Block {
     private final AsciiView view = new AsciiView();
     private final int[] fieldStart;
     private final int[] fieldEnd;
+    private int rowEndAt = -1; // the last row measured by rowEnd, and its inner line ends
+    private int rowLines;
 
     /** The first bad row of the block, or null. */
     InvalidInputException failure;
@@ -50,6 +51,7 @@ final class EventBlock extends Block {
     protected void process() {
         chunk.clear();
         failure = null;
+        rowEndAt = -1;
         try {
             scan();
             aggregation.tag(chunk, withPlaces);
@@ -95,7 +97,7 @@ final class EventBlock extends Block {
                     break;
                 } else if (c == '"' || (c == '\r' && (p + 1 >= len || b[p + 1] != '\n'))) {
                     plain = false;
-                    p = rowEnd(p, start);
+                    p = rowEnd(start);
                     break;
                 } else {
                     p++;
@@ -121,12 +123,18 @@ final class EventBlock extends Block {
         }
     }
 
-    /** The end of a row that holds quotes (the rules of {@code RowBlocks}' row cutter): its line end or the block's end. */
-    private int rowEnd(int p, int start) {
+    /**
+     * The end of a row that holds quotes or a lone carriage return (the rules of {@code RowBlocks}' row
+     * cutter): its line end or the block's end. Counts the line ends inside it as core's parser does
+     * ({@link #rowLines}): {@code \n} anywhere, and outside quotes a carriage return not before {@code \n}.
+     */
+    private int rowEnd(int start) {
         final byte[] b = buf;
         boolean quoted = false;
         int closedAt = -1;
-        for (int i = start; i < len; i++) {
+        int lines = 0;
+        int i = start;
+        for (; i < len; i++) {
             byte c = b[i];
             if (c == '"') {
                 if (quoted) {
@@ -135,11 +143,18 @@ final class EventBlock extends Block {
                 } else if (i == start || closedAt == i || isFieldStart(b[i - 1])) {
                     quoted = true;
                 }
-            } else if (c == '\n' && !quoted) {
-                return i;
+            } else if (c == '\n') {
+                if (!quoted) {
+                    break;
+                }
+                lines++;
+            } else if (c == '\r' && !quoted && (i + 1 >= len || b[i + 1] != '\n')) {
+                lines++;
             }
         }
-        return len;
+        rowEndAt = i;
+        rowLines = lines;
+        return i;
     }
 
     private static boolean isFieldStart(byte previous) {
@@ -215,13 +230,7 @@ final class EventBlock extends Block {
         while (parser.next()) {
             csv.putRow(chunk, parser.fields(), line + parser.line() - 1, parser.unterminatedQuote());
         }
-        long lines = 1;
-        for (int i = start; i < end; i++) {
-            if (buf[i] == '\n') {
-                lines++;
-            }
-        }
-        return lines;
+        return (end == rowEndAt ? rowLines : 0) + 1;
     }
 
     /**

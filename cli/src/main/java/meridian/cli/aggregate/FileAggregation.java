@@ -74,9 +74,7 @@ public final class FileAggregation {
             RowBlocks rows = RowBlocks.csvRows(input.stream(), source);
             byte[] header = rows.header() == null ? new byte[0] : rows.header();
             var csv = new EventReader.Csv(
-                    new InputStreamReader(new ByteArrayInputStream(header), StandardCharsets.UTF_8),
-                    source,
-                    keyColumn);
+                    new InputStreamReader(new ByteArrayInputStream(header), StandardCharsets.UTF_8), source, keyColumn);
             boolean withPlaces = enricher != null && csv.hasCoordinates;
             var keys = new KeyTable(total);
             BlockPipeline.stream(

@@ -25,6 +25,7 @@ public final class RowBlocks {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long QUOTES = 0x2222222222222222L;
+    private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
     private final InputStream in;
     private final String source;
     private final CsvLayout layout;
@@ -94,7 +95,7 @@ public final class RowBlocks {
                 // eight bytes at a time: most words hold neither a quote nor a line end
                 if (i + 8 <= len) {
                     long w = (long) LONGS.get(b, i);
-                    if (!hasByte(w, NEWLINES) && !(quotes && hasByte(w, QUOTES))) {
+                    if (!hasByte(w, NEWLINES) && !(quotes && (hasByte(w, QUOTES) || hasByte(w, RETURNS)))) {
                         i += 8;
                         continue;
                     }
@@ -108,6 +109,16 @@ public final class RowBlocks {
                         closedAt = i;
                     } else if (quotes && (i == 1 || closedAt == i - 1 || isFieldStart(b[i - 2]))) {
                         quoted = true;
+                    }
+                } else if (c == '\r' && quotes && !quoted) {
+                    // a lone carriage return ends a CSV row for the row scanners, so it counts as a line:
+                    // error messages name the line an editor shows; \r\n counts once, at the \n
+                    if (i == len && !eof) {
+                        i--; // the next byte decides, and it is not read yet: scan it again after the refill
+                        break;
+                    }
+                    if (i == len || b[i] != '\n') {
+                        lines++;
                     }
                 } else if (c == '\n') {
                     lines++;
@@ -246,8 +257,8 @@ public final class RowBlocks {
         if (!missing.isEmpty()) {
             throw new InvalidInputException(
                     "missing_columns",
-                    source + " line " + (nextLine - 1) + ": missing required column(s) "
-                            + String.join(", ", missing) + " (header is: " + String.join(",", names) + ")",
+                    source + " line " + (nextLine - 1) + ": missing required column(s) " + String.join(", ", missing)
+                            + " (header is: " + String.join(",", names) + ")",
                     Map.of("file", source, "line", nextLine - 1, "missing", missing));
         }
         return new CsvLayout(
