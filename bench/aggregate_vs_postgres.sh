@@ -10,11 +10,16 @@
 # a temporary table (no WAL: PostgreSQL at its fastest), client-side \copy of the file, then count, sum, min,
 # max, avg of value and min/max of ts per user_id, written out with \copy. Both sides are timed wall-clock
 # from the command's start to its exit (JVM start and psql connection included); MB/s is the file's size
-# over that time. Meridian runs as `./meridian` runs, with the launcher's defaults.
+# over that time. Meridian runs as `./meridian` runs, with the launcher's defaults. CPU seconds are given
+# too (Meridian: user + sys of the JVM, start-up included; PostgreSQL: user + sys of the one backend, read
+# from /proc at the end of its session), as on a loaded machine wall-clock time is mostly waiting for a core.
 #
 # Agreement (checked on every round, the run fails otherwise): the same keys, counts equal, min and max of
 # value equal as doubles, first_ts/last_ts equal to PostgreSQL's min/max ts, and sums within a relative
 # 1e-9 (Meridian's sum is compensated, PostgreSQL's float8 sum is not: they differ in the last digits only).
+#
+# With BASE=DIR (another checkout, e.g. a worktree of main), each round also runs that checkout's
+# `meridian aggregate --no-places` on the same file, for a before/after in the same run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=${1:-2}
@@ -33,16 +38,22 @@ echo "input: $IN ($BYTES bytes, $N events), $(nproc) cores, $("${PSQL[@]}" -d "$
 now() { date +%s.%N; }
 mbs() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 
-run_meridian() { # $1 output, rest: extra arguments
-  local out=$1; shift
-  "$ROOT/meridian" aggregate "$IN" --out "$out" "$@"
+CPU_FILE="$DIR/cpu.txt"
+cpu() { cat "$CPU_FILE"; }
+run_meridian() { # $1 checkout, $2 output, rest: extra arguments; CPU seconds to $CPU_FILE
+  local root=$1 out=$2; shift 2
+  /usr/bin/time -f "%U %S" -o "$CPU_FILE.raw" "$root/meridian" aggregate "$IN" --out "$out" "$@"
+  awk '{ printf "%.2f", $1 + $2 }' "$CPU_FILE.raw" > "$CPU_FILE"
 }
 
 run_postgres() { # $1 output
   "${PSQL[@]}" -d "$DB" <<SQL
 CREATE TEMP TABLE ev (id bigint, user_id text, lat float8, lon float8, value float8, ts timestamptz);
 \copy ev FROM '$IN' WITH (FORMAT csv, HEADER true)
+SELECT pg_backend_pid() AS pid \gset
+\setenv PGPID :pid
 \copy (SELECT user_id, count(*), sum(value), min(value), max(value), avg(value), to_char(min(ts) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), to_char(max(ts) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM ev GROUP BY user_id ORDER BY user_id COLLATE "C") TO '$1' WITH (FORMAT csv)
+\\! awk '{ printf "%.2f", (\$14 + \$15) / 100 }' /proc/\$PGPID/stat > "$CPU_FILE"
 SQL
 }
 
@@ -65,22 +76,33 @@ check() { # $1 meridian rollup, $2 PostgreSQL result
 declare -a TABLE
 for r in $(seq "$ROUNDS"); do
   echo "round $r, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  t0=$(now); run_meridian "$DIR/agg-meridian.csv" --no-places; t1=$(now)
+  bw=-
+  if [ -n "${BASE:-}" ]; then
+    t0=$(now); run_meridian "$BASE" "$DIR/agg-base.csv" --no-places; t1=$(now)
+    bw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    bw="$bw s ($(cpu) CPU-s)"
+    echo "  $BASE aggregate --no-places: $bw"
+  fi
+  t0=$(now); run_meridian "$ROOT" "$DIR/agg-meridian.csv" --no-places; t1=$(now)
   mw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  echo "  meridian aggregate --no-places: $mw s, $(mbs "$mw") MB/s"
+  mc=$(cpu)
+  echo "  meridian aggregate --no-places: $mw s, $(mbs "$mw") MB/s, $mc CPU-s"
   t0=$(now); run_postgres "$DIR/agg-postgres.csv"; t1=$(now)
   pw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  echo "  postgres COPY + GROUP BY:        $pw s, $(mbs "$pw") MB/s"
+  pc=$(cpu)
+  echo "  postgres COPY + GROUP BY:        $pw s, $(mbs "$pw") MB/s, $pc CPU-s (backend)"
   check "$DIR/agg-meridian.csv" "$DIR/agg-postgres.csv"
-  t0=$(now); run_meridian "$DIR/agg-places.csv"; t1=$(now)
+  t0=$(now); run_meridian "$ROOT" "$DIR/agg-places.csv"; t1=$(now)
   aw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  echo "  meridian aggregate (cities):     $aw s, $(mbs "$aw") MB/s"
-  t0=$(now); "$ROOT/meridian" process "$IN" --out "$DIR/agg-process.csv" -q; t1=$(now)
+  ac=$(cpu)
+  echo "  meridian aggregate (cities):     $aw s, $(mbs "$aw") MB/s, $ac CPU-s"
+  t0=$(now); /usr/bin/time -f "%U %S" -o "$CPU_FILE.raw" "$ROOT/meridian" process "$IN" --out "$DIR/agg-process.csv" -q; t1=$(now)
+  qc=$(awk '{ printf "%.2f", $1 + $2 }' "$CPU_FILE.raw")
   qw=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-  echo "  meridian process (cities):       $qw s, $(mbs "$qw") MB/s"
-  TABLE+=("| $r | $mw s, $(mbs "$mw") MB/s | $pw s, $(mbs "$pw") MB/s | $(awk -v a="$pw" -v b="$mw" 'BEGIN { printf "%.2f", a / b }')× | $aw s | $qw s | $(cut -d' ' -f1 /proc/loadavg) |")
+  echo "  meridian process (cities):       $qw s, $(mbs "$qw") MB/s, $qc CPU-s"
+  TABLE+=("| $r | $bw | $mw s, $(mbs "$mw") MB/s, $mc CPU-s | $pw s, $(mbs "$pw") MB/s, $pc CPU-s | $(awk -v a="$pw" -v b="$mw" 'BEGIN { printf "%.2f", a / b }')× wall, $(awk -v a="$pc" -v b="$mc" 'BEGIN { printf "%.2f", a / b }')× CPU | $aw s, $ac CPU-s | $qw s, $qc CPU-s | $(cut -d' ' -f1 /proc/loadavg) |")
 done
 echo
-echo "| round | aggregate --no-places | PostgreSQL COPY + GROUP BY | PostgreSQL / Meridian | aggregate (cities) | process (cities) | load |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| round | BASE aggregate --no-places | aggregate --no-places | PostgreSQL COPY + GROUP BY | PostgreSQL / Meridian | aggregate (cities) | process (cities) | load |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${TABLE[@]}"
