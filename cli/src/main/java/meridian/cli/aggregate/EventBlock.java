@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import meridian.cli.io.Block;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
+import meridian.core.enrich.Matches;
+import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.server.json.Decimals;
@@ -30,6 +32,8 @@ final class EventBlock extends Block {
     private final boolean withPlaces;
     private final EventChunk chunk;
     private final AsciiView view = new AsciiView();
+    private final RecordBatch batch = new RecordBatch(4096);
+    private final Matches matches = new Matches();
     private final int[] fieldStart;
     private final int[] fieldEnd;
     private int rowEndAt = -1; // the last row measured by rowEnd, and its inner line ends
@@ -54,7 +58,7 @@ final class EventBlock extends Block {
         rowEndAt = -1;
         try {
             scan();
-            aggregation.tag(chunk, withPlaces);
+            aggregation.tag(chunk, withPlaces, batch, matches);
         } catch (InvalidInputException e) {
             failure = e;
         }

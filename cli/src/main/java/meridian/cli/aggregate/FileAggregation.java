@@ -102,7 +102,7 @@ public final class FileAggregation {
                 }
                 boolean withPlaces = enricher != null && reader.hasCoordinates;
                 inFlight.add(pool.submit(() -> {
-                    tag(chunk, withPlaces);
+                    tag(chunk, withPlaces, new RecordBatch(chunk.size), new Matches());
                     return chunk;
                 }));
                 if (inFlight.size() >= 2 * threads) {
@@ -120,18 +120,17 @@ public final class FileAggregation {
 
     /**
      * Sets each event's nearest place in {@code c} (on a worker: the search is the costly part), or none
-     * when {@code withPlaces} is false.
+     * when {@code withPlaces} is false. {@code batch} and {@code matches} are the caller's scratch, reused.
      */
-    void tag(EventChunk c, boolean withPlaces) {
+    void tag(EventChunk c, boolean withPlaces, RecordBatch batch, Matches matches) {
         if (!withPlaces) {
             java.util.Arrays.fill(c.place, 0, c.size, -1);
             return;
         }
-        var batch = new RecordBatch(c.size);
+        batch.clear();
         for (int i = 0; i < c.size; i++) {
             batch.add(c.id[i], c.lat[i], c.lon[i]);
         }
-        var matches = new Matches();
         matches.reset(c.size, 1);
         enricher.enrichRange(batch, 0, c.size, EnrichOptions.NEAREST, matches);
         for (int i = 0; i < c.size; i++) {
