@@ -71,10 +71,12 @@ public final class AggregateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    // As process's chunk: the batch nearest search gains with the batch (NearestCpuTime: 1.5x at 16,384 rows
+    // against 1,024 on clustered points), and the result no longer depends on the chunking (one fold in file order).
     @Option(
             names = "--chunk",
             paramLabel = "N",
-            defaultValue = "8192",
+            defaultValue = "16384",
             description = "Events per parallel chunk (default: ${DEFAULT-VALUE}).")
     int chunk;
 

@@ -41,16 +41,20 @@ abstract sealed class EventReader implements AutoCloseable {
      */
     static EventReader open(InputStream raw, String source, String keyColumn) {
         try {
-            Input in = Input.of(raw, source);
-            var reader = new InputStreamReader(in.stream(), StandardCharsets.UTF_8);
-            return switch (in.format()) {
-                case CSV -> new Csv(reader, source, keyColumn);
-                case JSON_OBJECTS -> new Ndjson(reader, source, keyColumn);
-                case JSON_ARRAY -> new JsonArray(reader, source, keyColumn);
-            };
+            return open(Input.of(raw, source), source, keyColumn);
         } catch (IOException e) {
             throw unreadable(source, e);
         }
+    }
+
+    /** As {@link #open(InputStream, String, String)} for an input already opened by core's rule. */
+    static EventReader open(Input in, String source, String keyColumn) {
+        var reader = new InputStreamReader(in.stream(), StandardCharsets.UTF_8);
+        return switch (in.format()) {
+            case CSV -> new Csv(reader, source, keyColumn);
+            case JSON_OBJECTS -> new Ndjson(reader, source, keyColumn);
+            case JSON_ARRAY -> new JsonArray(reader, source, keyColumn);
+        };
     }
 
     @Override
@@ -118,7 +122,7 @@ abstract sealed class EventReader implements AutoCloseable {
         c.size = i + 1;
     }
 
-    private double number(long line, String field, String text) {
+    double number(long line, String field, String text) {
         if (text == null || text.isBlank()) {
             throw bad(line, field, "is missing");
         }
@@ -181,13 +185,13 @@ abstract sealed class EventReader implements AutoCloseable {
     /** CSV with a header row, RFC 4180 (core's streaming parser). */
     static final class Csv extends EventReader {
         private final CsvParser parser;
-        private final int width;
-        private final int idCol;
-        private final int keyCol;
-        private final int latCol;
-        private final int lonCol;
-        private final int valueCol;
-        private final int tsCol;
+        final int width;
+        final int idCol;
+        final int keyCol;
+        final int latCol;
+        final int lonCol;
+        final int valueCol;
+        final int tsCol;
 
         Csv(java.io.Reader reader, String source, String keyColumn) {
             super(source, keyColumn);
@@ -225,25 +229,31 @@ abstract sealed class EventReader implements AutoCloseable {
         boolean fill(EventChunk chunk) {
             int before = chunk.size;
             while (!chunk.isFull() && parser.next()) {
-                List<String> f = parser.fields();
-                long line = parser.line();
-                if (parser.unterminatedQuote()) {
-                    throw bad(line, "row", "has a quote that is never closed");
-                }
-                if (f.size() != width) {
-                    throw bad(line, "row", "has " + f.size() + " fields, the header has " + width);
-                }
-                put(
-                        chunk,
-                        line,
-                        idCol >= 0 ? f.get(idCol) : null,
-                        f.get(keyCol),
-                        hasCoordinates ? f.get(latCol) : null,
-                        hasCoordinates ? f.get(lonCol) : null,
-                        f.get(valueCol),
-                        f.get(tsCol));
+                putRow(chunk, parser.fields(), parser.line(), parser.unterminatedQuote());
             }
             return chunk.size > before;
+        }
+
+        /** Validates and stores one parsed row (the fields as core's CSV parser gives them). */
+        void putRow(EventChunk chunk, List<String> f, long line, boolean unterminatedQuote) {
+            if (unterminatedQuote) {
+                throw bad(line, "row", "has a quote that is never closed");
+            }
+            if (f.size() != width) {
+                throw bad(line, "row", "has " + f.size() + " fields, the header has " + width);
+            }
+            if (chunk.isFull()) {
+                chunk.grow();
+            }
+            put(
+                    chunk,
+                    line,
+                    idCol >= 0 ? f.get(idCol) : null,
+                    f.get(keyCol),
+                    hasCoordinates ? f.get(latCol) : null,
+                    hasCoordinates ? f.get(lonCol) : null,
+                    f.get(valueCol),
+                    f.get(tsCol));
         }
 
         @Override

@@ -1,27 +1,36 @@
 package meridian.cli.aggregate;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import meridian.cli.io.BlockPipeline;
+import meridian.cli.io.RowBlocks;
 import meridian.core.aggregate.Aggregator;
+import meridian.core.aggregate.UserAggregate;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
 
 /**
- * Per-key rollups of an event file, streaming and parallel: the reading thread parses the file into
- * chunks of {@code chunkSize} events; each chunk is tagged with nearest places and aggregated into its own
- * {@link Aggregator} on a worker; the partial aggregates are merged on the reading thread in file order.
+ * Per-key rollups of an event file, streaming and parallel: the file is cut into chunks of at most
+ * {@code chunkSize} events (CSV: blocks of rows scanned on the workers, {@link EventBlock}; JSON: parsed on
+ * the reading thread); each chunk is tagged with nearest places on a worker, and its events are folded
+ * into the one {@link Aggregator} on the reading thread in file order.
  *
  * <p>Memory is bounded: at most {@code 2 * threads} chunks are in flight, whatever the file size; the
- * result holds one aggregate per key. Merging in file order keeps the output identical from run to run
- * (and count, min, max, first/last and last place identical for any chunking; see
- * {@link meridian.core.aggregate.UserAggregate}).
+ * result holds one aggregate per key. Folding every event in file order on one thread makes the output
+ * that of a single pass, identical from run to run and for any chunking or thread count. (Folding per
+ * chunk and merging the partial aggregates cost more: 0.9 M partial aggregates made, merged and collected
+ * for 1 M events over 50,000 keys with chunks of 8,192, the reading thread's hash lookups included.)
  */
 public final class FileAggregation {
     private final ReferenceSet places;
@@ -39,64 +48,118 @@ public final class FileAggregation {
 
     /** Reads {@code in} to the end and returns the rollup per value of {@code keyColumn}. */
     public Aggregator aggregate(InputStream in, String source, String keyColumn) {
+        Input input;
+        try {
+            input = Input.of(in, source);
+        } catch (IOException e) {
+            throw EventReader.unreadable(source, e);
+        }
+        ExecutorService pool = BlockPipeline.workers(threads);
+        try {
+            return input.format() == Input.Format.CSV
+                    ? aggregateCsv(input, source, keyColumn, pool)
+                    : aggregateRecords(input, source, keyColumn, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * CSV: the block-scanning path of {@code process} ({@link BlockPipeline}), blocks of at most
+     * {@code chunkSize} rows, scanned and tagged on the workers, folded here in file order.
+     */
+    private Aggregator aggregateCsv(Input input, String source, String keyColumn, ExecutorService pool) {
         Aggregator total = new Aggregator(1024);
-        ExecutorService pool = Executors.newFixedThreadPool(
-                threads, Thread.ofPlatform().name("aggregate-", 0).daemon(true).factory());
-        var inFlight = new ArrayDeque<Future<Aggregator>>();
-        try (EventReader reader = EventReader.open(in, source, keyColumn)) {
+        try {
+            RowBlocks rows = RowBlocks.csvRows(input.stream(), source);
+            byte[] header = rows.header() == null ? new byte[0] : rows.header();
+            var csv = new EventReader.Csv(
+                    new InputStreamReader(new ByteArrayInputStream(header), StandardCharsets.UTF_8), source, keyColumn);
+            boolean withPlaces = enricher != null && csv.hasCoordinates;
+            var keys = new KeyTable(total);
+            BlockPipeline.stream(
+                    rows, () -> new EventBlock(csv, this, withPlaces, chunkSize), chunkSize, pool, threads, b -> {
+                        if (b.failure != null) {
+                            throw b.failure;
+                        }
+                        fold(total, keys, b.bytes(), b.events());
+                    });
+            return total;
+        } catch (IOException e) {
+            throw EventReader.unreadable(source, e);
+        }
+    }
+
+    /** NDJSON and JSON arrays: parsed into chunks on the reading thread, aggregated on the workers. */
+    private Aggregator aggregateRecords(Input input, String source, String keyColumn, ExecutorService pool) {
+        Aggregator total = new Aggregator(1024);
+        var inFlight = new ArrayDeque<Future<EventChunk>>();
+        try (EventReader reader = EventReader.open(input, source, keyColumn)) {
             while (true) {
                 EventChunk chunk = new EventChunk(chunkSize);
                 if (!reader.fill(chunk)) {
                     break;
                 }
                 boolean withPlaces = enricher != null && reader.hasCoordinates;
-                inFlight.add(pool.submit(() -> aggregateChunk(chunk, withPlaces)));
+                inFlight.add(pool.submit(() -> {
+                    tag(chunk, withPlaces, new RecordBatch(chunk.size), new Matches());
+                    return chunk;
+                }));
                 if (inFlight.size() >= 2 * threads) {
-                    total.merge(await(inFlight.poll()));
+                    fold(total, null, null, await(inFlight.poll()));
                 }
             }
             while (!inFlight.isEmpty()) {
-                total.merge(await(inFlight.poll()));
+                fold(total, null, null, await(inFlight.poll()));
             }
             return total;
         } finally {
             inFlight.forEach(f -> f.cancel(true));
-            pool.shutdownNow();
         }
     }
 
-    private Aggregator aggregateChunk(EventChunk c, boolean withPlaces) {
-        var agg = new Aggregator(256);
-        Matches matches = null;
-        if (withPlaces) {
-            var batch = new RecordBatch(c.size);
-            for (int i = 0; i < c.size; i++) {
-                batch.add(c.id[i], c.lat[i], c.lon[i]);
-            }
-            matches = new Matches();
-            matches.reset(c.size, 1);
-            enricher.enrichRange(batch, 0, c.size, EnrichOptions.NEAREST, matches);
+    /**
+     * Sets each event's nearest place in {@code c} (on a worker: the search is the costly part), or none
+     * when {@code withPlaces} is false. {@code batch} and {@code matches} are the caller's scratch, reused.
+     */
+    void tag(EventChunk c, boolean withPlaces, RecordBatch batch, Matches matches) {
+        if (!withPlaces) {
+            java.util.Arrays.fill(c.place, 0, c.size, -1);
+            return;
         }
+        batch.clear();
         for (int i = 0; i < c.size; i++) {
-            if (matches != null && matches.count(i) > 0) {
-                int p = matches.place(i, 0);
-                agg.add(
-                        c.key[i],
-                        c.id[i],
-                        c.value[i],
-                        c.tsMicros[i],
-                        c.ts[i],
-                        places.id(p),
-                        places.placeName(p),
-                        matches.distanceKm(i, 0));
-            } else {
-                agg.add(c.key[i], c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, null, Double.NaN);
-            }
+            batch.add(c.id[i], c.lat[i], c.lon[i]);
         }
-        return agg;
+        matches.reset(c.size, 1);
+        enricher.enrichRange(batch, 0, c.size, EnrichOptions.NEAREST, matches);
+        for (int i = 0; i < c.size; i++) {
+            boolean found = matches.count(i) > 0;
+            c.place[i] = found ? matches.place(i, 0) : -1;
+            c.placeKm[i] = found ? matches.distanceKm(i, 0) : Double.NaN;
+        }
     }
 
-    private static Aggregator await(Future<Aggregator> f) {
+    /**
+     * Folds the tagged events of {@code c} into {@code total}, in order; keys left in a block's bytes are
+     * found through {@code keys} (null for chunks whose keys are all strings). Every event of the file is folded
+     * on the one reading thread in file order, so the result is that of one pass over the file whatever the
+     * chunking or the number of threads (sum, mean and variance included, to the last bit).
+     */
+    void fold(Aggregator total, KeyTable keys, byte[] bytes, EventChunk c) {
+        for (int i = 0; i < c.size; i++) {
+            String key = c.key[i];
+            UserAggregate a = key != null ? total.of(key) : keys.get(bytes, c.keyStart[i], c.keyEnd[i], c.keyHash[i]);
+            int p = c.place[i];
+            if (p >= 0) {
+                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], places.id(p), places.placeName(p), c.placeKm[i]);
+            } else {
+                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, null, Double.NaN);
+            }
+        }
+    }
+
+    private static EventChunk await(Future<EventChunk> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

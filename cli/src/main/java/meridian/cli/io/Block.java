@@ -1,23 +1,25 @@
 package meridian.cli.io;
 
-import java.util.List;
-import meridian.core.refs.RowError;
 import meridian.server.json.ByteSink;
 
 /**
  * A block of whole input rows and the work that turns it into output on one thread. {@link RowBlocks}
- * fills it, a worker {@link #process}es it, {@link BlockPipeline} writes its output and reuses it.
- * Owned by one thread at a time; the buffers keep their capacity from block to block.
+ * fills it, a worker {@link #process}es it, {@link BlockPipeline} hands it back to the calling thread in
+ * input order and reuses it. Owned by one thread at a time; the buffers keep their capacity from block to
+ * block.
  */
-abstract class Block {
+public abstract class Block {
     /** A row longer than this is refused rather than buffered without bound. */
     static final int MAX_ROW_BYTES = 16 << 20;
 
-    byte[] buf = new byte[0];
-    int len;
-    long firstLine;
+    /** The rows: {@code buf[0, len)}, whole rows only; the first starts on physical line {@code firstLine}. */
+    protected byte[] buf = new byte[0];
 
-    final ByteSink out = new ByteSink(null);
+    protected int len;
+    protected long firstLine;
+
+    /** The block's output, written by {@link #process} (empty for blocks whose result is not bytes). */
+    protected final ByteSink out = new ByteSink(null);
 
     byte[] buffer(int capacity) {
         if (buf.length < capacity) {
@@ -36,15 +38,6 @@ abstract class Block {
         firstLine = line;
     }
 
-    /** Scans, enriches and formats {@code buf[0, len)} into {@link #out}. */
-    abstract void process();
-
-    /** Good rows written to {@link #out} by the last {@link #process}. */
-    abstract int goodRows();
-
-    /** The first bad rows of the block, in order (all of them, or at least the first {@link BadRows#REPORTED}). */
-    abstract List<RowError> errors();
-
-    /** Bad rows of the block in all, listed in {@link #errors()} or not. */
-    abstract long errorCount();
+    /** Scans {@code buf[0, len)} and does the block's work (into {@link #out}, or into the block's result). */
+    protected abstract void process();
 }

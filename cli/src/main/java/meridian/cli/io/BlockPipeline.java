@@ -3,15 +3,16 @@ package meridian.cli.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
+import meridian.core.exec.ParallelRun;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
 import meridian.server.json.ByteSink;
@@ -19,31 +20,112 @@ import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 
 /**
- * The CSV and NDJSON paths of {@code process}: the calling thread cuts the input into blocks of whole rows
- * ({@link RowBlocks}) and writes finished blocks in input order; a bounded pool of worker threads (one per
- * core) scans, enriches and formats whole blocks ({@link CsvChunk}, {@link JsonChunk}). Parsing and
- * formatting thus scale with the cores just as the nearest-place search does.
+ * The block-scanning streaming path of {@code process} (CSV and NDJSON) and {@code aggregate} (CSV): the
+ * calling thread cuts the input into blocks of whole rows ({@link RowBlocks}); the blocks' work
+ * ({@link Block#process}: scan, parse, enrich, format or fold) runs on core's one parallel runner,
+ * {@link ParallelRun}, one block per chunk, with helpers on the given executor; the finished blocks come
+ * back to the calling thread in input order ({@link Drain}). Parsing and formatting thus scale with the
+ * cores just as the nearest-place search does.
  *
- * <p>Memory is bounded: at most {@code threads + 1} blocks are in flight, each of at most
- * {@code chunkRows} rows and about {@link #BLOCK_BYTES} bytes, and their buffers are reused. Bad rows are
- * reported in input order, so the first bad row of the file is the one that stops a run, whichever worker
- * met it first.
+ * <p>Blocks go in waves of {@code threads}: while wave {@code k} runs, the calling thread reads wave
+ * {@code k + 1} and starts it (its helpers queue behind those of wave {@code k}, so a core freed by wave
+ * {@code k} goes on with {@code k + 1} at once), then helps with and joins wave {@code k}, drains it in
+ * order and refills its blocks. Memory is bounded: two waves, {@code 2 * threads} blocks, are all there
+ * is, each of at most {@code chunkRows} rows and about {@link #BLOCK_BYTES} bytes, and their buffers are
+ * reused. Bad rows are reported in input order, so the first bad row of the file is the one that stops a
+ * run, whichever worker met it first.
  */
 public final class BlockPipeline {
     /** Upper bound on the bytes of one block (a block ends earlier when it has {@code chunkRows} rows). */
-    static final int BLOCK_BYTES = 2 << 20;
+    public static final int BLOCK_BYTES = 2 << 20;
 
     private BlockPipeline() {}
 
+    /** Takes finished blocks on the calling thread, in input order. */
+    @FunctionalInterface
+    public interface Drain<B extends Block> {
+        void accept(B block) throws IOException;
+    }
+
     /**
-     * The worker threads of one {@code process} run (daemons, one per core), shared by the block pipeline
-     * and the JSON-array path's {@code Enricher.enrich}; the caller shuts them down.
+     * The worker threads of one {@code process} or {@code aggregate} run (daemons, one per core), shared by
+     * the block pipeline and the JSON-array path's {@code Enricher.enrich}; the caller shuts them down.
      */
     public static ExecutorService workers(int threads) {
         return Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "meridian-worker");
             t.setDaemon(true);
             return t;
+        });
+    }
+
+    /**
+     * Runs every block of {@code rows} through {@link Block#process} with {@code threads} helpers on
+     * {@code pool} (which must have {@code threads} threads) and the calling thread, and hands the blocks to
+     * {@code drain} in input order. {@code newBlock} makes the {@code 2 * threads} reused blocks.
+     */
+    public static <B extends Block> void stream(
+            RowBlocks rows, Supplier<B> newBlock, int chunkRows, Executor pool, int threads, Drain<B> drain)
+            throws IOException {
+        int wave = Math.max(1, threads);
+        List<B> current = new ArrayList<>(wave);
+        List<B> next = new ArrayList<>(wave);
+        for (int i = 0; i < wave; i++) {
+            current.add(newBlock.get());
+            next.add(newBlock.get());
+        }
+        int n = fill(rows, current, chunkRows);
+        ParallelRun running = start(current, n, pool, threads);
+        ParallelRun queued = null;
+        try {
+            while (running != null) {
+                int m = fill(rows, next, chunkRows); // read the next wave while this one runs
+                queued = start(next, m, pool, threads);
+                running.help();
+                running.join();
+                running.close();
+                running = null;
+                for (int i = 0; i < n; i++) {
+                    drain.accept(current.get(i));
+                }
+                List<B> t = current;
+                current = next;
+                next = t;
+                n = m;
+                running = queued;
+                queued = null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            // a failure: stop both waves and wait until no helper touches the blocks any more
+            if (running != null) {
+                running.close();
+            }
+            if (queued != null) {
+                queued.close();
+            }
+        }
+    }
+
+    /** Fills up to {@code blocks.size()} blocks; returns how many hold rows. */
+    private static int fill(RowBlocks rows, List<? extends Block> blocks, int chunkRows) throws IOException {
+        int n = 0;
+        while (n < blocks.size() && rows.next(blocks.get(n), chunkRows, BLOCK_BYTES)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static ParallelRun start(List<? extends Block> blocks, int n, Executor pool, int threads) {
+        if (n == 0) {
+            return null;
+        }
+        return ParallelRun.start(n, 1, threads, pool, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                blocks.get(i).process();
+            }
         });
     }
 
@@ -65,7 +147,7 @@ public final class BlockPipeline {
             throws IOException {
         var enricher = new Enricher(refs.index());
         RowBlocks blocks;
-        Supplier<Block> newBlock;
+        Supplier<OutputBlock> newBlock;
         if (csv) {
             blocks = RowBlocks.csv(in, bad.source());
             CsvLayout layout = blocks.layout();
@@ -79,41 +161,17 @@ public final class BlockPipeline {
             var places = codec.places(refs);
             newBlock = () -> new JsonChunk(bad.source(), codec, enricher, options, places);
         }
-        int inFlight = threads + 1;
-        var free = new ArrayDeque<Block>();
-        for (int i = 0; i < inFlight; i++) {
-            free.add(newBlock.get());
-        }
-        var pending = new ArrayDeque<Future<Block>>();
-        long rows = 0;
-        boolean more = true;
-        while (true) {
-            while (more && !free.isEmpty()) {
-                Block b = free.poll();
-                if (!blocks.next(b, chunkRows, BLOCK_BYTES)) {
-                    more = false;
-                    free.add(b);
-                    break;
-                }
-                pending.add(pool.submit(() -> {
-                    b.process();
-                    return b;
-                }));
-            }
-            if (pending.isEmpty()) {
-                break;
-            }
-            Block done = await(pending.poll());
+        long[] rows = {0};
+        stream(blocks, newBlock, chunkRows, pool, threads, done -> {
             for (RowError e : done.errors()) {
                 bad.reject(e.line(), e.field(), e.reason());
             }
             bad.countUnlisted(done.errorCount() - done.errors().size());
             out.write(done.out.array(), 0, done.out.size());
-            rows += done.goodRows();
-            onChunk.accept(rows);
-            free.add(done);
-        }
-        return rows;
+            rows[0] += done.goodRows();
+            onChunk.accept(rows[0]);
+        });
+        return rows[0];
     }
 
     private static void writeCsvHeader(CsvLayout layout, int k, boolean country, OutputStream out) throws IOException {
@@ -131,31 +189,5 @@ public final class BlockPipeline {
         }
         header.put((byte) '\n');
         header.drain();
-    }
-
-    private static Block await(Future<Block> f) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (cause instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

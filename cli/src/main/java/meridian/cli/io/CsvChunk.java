@@ -25,7 +25,7 @@ import meridian.server.json.RegionText;
  * <p>Reused from block to block: the buffers keep their capacity, so steady state allocates little.
  * Owned by one thread at a time (filled by the reader, processed by a worker, drained by the writer).
  */
-final class CsvChunk extends Block {
+final class CsvChunk extends OutputBlock {
     private final CsvLayout layout;
     private final String source;
     private final Enricher enricher;
@@ -81,7 +81,7 @@ final class CsvChunk extends Block {
      * bad row (the run is going to end there anyway).
      */
     @Override
-    void process() {
+    protected void process() {
         batch.clear();
         errors.clear();
         out.truncate(0);

@@ -16,7 +16,7 @@ import meridian.server.json.RecordCodec;
  * {@link RecordCodec} (the record contract of every face). Bad lines are collected (counted, the first few
  * kept); the pipeline decides whether they stop the run.
  */
-final class JsonChunk extends Block {
+final class JsonChunk extends OutputBlock {
     private final String source;
     private final RecordCodec codec;
     private final Enricher enricher;
@@ -39,7 +39,7 @@ final class JsonChunk extends Block {
     }
 
     @Override
-    void process() {
+    protected void process() {
         out.truncate(0);
         bad = new BadRows(source, true);
         try {

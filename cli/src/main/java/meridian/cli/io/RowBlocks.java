@@ -21,13 +21,15 @@ import meridian.core.error.InvalidInputException;
  * of an unfinished row are carried over to the next block. Each block knows the physical line it starts
  * on, so errors found in it can name absolute lines. Only the reading thread uses this class.
  */
-final class RowBlocks {
+public final class RowBlocks {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long QUOTES = 0x2222222222222222L;
+    private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
     private final InputStream in;
     private final String source;
     private final CsvLayout layout;
+    private final byte[] header;
     private byte[] carry = new byte[1 << 16];
     private int carryLen;
     private boolean eof;
@@ -35,32 +37,46 @@ final class RowBlocks {
 
     private final boolean quotes;
 
-    private RowBlocks(InputStream in, String source, boolean csv) throws IOException {
+    private RowBlocks(InputStream in, String source, boolean csv, boolean layout) throws IOException {
         this.in = in;
         this.source = source;
         this.quotes = csv;
-        this.layout = csv ? readHeader() : null;
+        this.header = csv ? readHeaderRow() : null;
+        this.layout = layout ? readLayout() : null;
     }
 
-    /** CSV rows; the header is read at once (see {@link #layout()}). */
+    /** CSV rows of {@code process}: the header is read at once and must name id, lat and lon (see {@link #layout()}). */
     static RowBlocks csv(InputStream in, String source) throws IOException {
-        return new RowBlocks(in, source, true);
+        return new RowBlocks(in, source, true, true);
+    }
+
+    /**
+     * CSV rows whose header the caller reads itself ({@link #header()}: its raw bytes, null for an empty
+     * input); the header's first physical line is {@link #headerLine()}.
+     */
+    public static RowBlocks csvRows(InputStream in, String source) throws IOException {
+        return new RowBlocks(in, source, true, false);
     }
 
     /** NDJSON lines. */
     static RowBlocks lines(InputStream in, String source) throws IOException {
-        return new RowBlocks(in, source, false);
+        return new RowBlocks(in, source, false, false);
     }
 
     CsvLayout layout() {
         return layout;
     }
 
+    /** The header row's bytes (without its line end), or null when the input holds no row at all. */
+    public byte[] header() {
+        return header;
+    }
+
     /**
      * Fills {@code chunk} with the next block of at most {@code maxRows} rows and about
      * {@code blockBytes} bytes (more only for a single longer row). Returns false at the end of input.
      */
-    boolean next(Block chunk, int maxRows, int blockBytes) throws IOException {
+    public boolean next(Block chunk, int maxRows, int blockBytes) throws IOException {
         byte[] b = chunk.buffer(Math.max(blockBytes, carryLen));
         System.arraycopy(carry, 0, b, 0, carryLen);
         int len = carryLen;
@@ -79,7 +95,7 @@ final class RowBlocks {
                 // eight bytes at a time: most words hold neither a quote nor a line end
                 if (i + 8 <= len) {
                     long w = (long) LONGS.get(b, i);
-                    if (!hasByte(w, NEWLINES) && !(quotes && hasByte(w, QUOTES))) {
+                    if (!hasByte(w, NEWLINES) && !(quotes && (hasByte(w, QUOTES) || hasByte(w, RETURNS)))) {
                         i += 8;
                         continue;
                     }
@@ -93,6 +109,16 @@ final class RowBlocks {
                         closedAt = i;
                     } else if (quotes && (i == 1 || closedAt == i - 1 || isFieldStart(b[i - 2]))) {
                         quoted = true;
+                    }
+                } else if (c == '\r' && quotes && !quoted) {
+                    // a lone carriage return ends a CSV row for the row scanners, so it counts as a line:
+                    // error messages name the line an editor shows; \r\n counts once, at the \n
+                    if (i == len && !eof) {
+                        i--; // the next byte decides, and it is not read yet: scan it again after the refill
+                        break;
+                    }
+                    if (i == len || b[i] != '\n') {
+                        lines++;
                     }
                 } else if (c == '\n') {
                     lines++;
@@ -162,7 +188,8 @@ final class RowBlocks {
         return len;
     }
 
-    private CsvLayout readHeader() throws IOException {
+    /** Reads the first non-blank row; returns its bytes, or null at the end of input. */
+    private byte[] readHeaderRow() throws IOException {
         while (true) {
             // find the end of the first row
             int end = -1;
@@ -194,45 +221,54 @@ final class RowBlocks {
                 }
             }
             if (carryLen == 0) {
-                throw new InvalidInputException(
-                        "missing_header",
-                        source + " is empty: expected a header line with id,lat,lon",
-                        Map.of("file", source, "line", 1));
+                return null;
             }
             int next = end < 0 ? carryLen : end + 1;
             int rowEnd = end < 0 ? carryLen : (end > 0 && carry[end - 1] == '\r' ? end - 1 : end);
             int start = 0; // a byte-order mark is already gone (core's Input)
-            List<String> header = decodeFields(carry, start, rowEnd);
             byte[] headerBytes = Arrays.copyOfRange(carry, start, rowEnd);
             System.arraycopy(carry, next, carry, 0, carryLen - next);
             carryLen -= next;
             nextLine++;
-            if (header.size() == 1 && header.getFirst().isBlank()) {
+            List<String> fields = decodeFields(headerBytes, 0, headerBytes.length);
+            if (fields.size() == 1 && fields.getFirst().isBlank()) {
                 continue; // blank lines before the header
             }
-            int idCol = CsvHeader.column(header, "id");
-            int latCol = CsvHeader.column(header, CsvHeader.LAT);
-            int lonCol = CsvHeader.column(header, CsvHeader.LON);
-            List<String> missing = new ArrayList<>();
-            if (idCol < 0) missing.add("id");
-            if (latCol < 0) missing.add("lat");
-            if (lonCol < 0) missing.add("lon");
-            if (!missing.isEmpty()) {
-                throw new InvalidInputException(
-                        "missing_columns",
-                        source + " line " + (nextLine - 1) + ": missing required column(s) "
-                                + String.join(", ", missing) + " (header is: " + String.join(",", header) + ")",
-                        Map.of("file", source, "line", nextLine - 1, "missing", missing));
-            }
-            return new CsvLayout(
-                    headerBytes,
-                    header.size(),
-                    idCol,
-                    latCol,
-                    lonCol,
-                    header.get(latCol).strip(),
-                    header.get(lonCol).strip());
+            return headerBytes;
         }
+    }
+
+    /** The layout of {@code process}'s CSV: the header must name id, lat and lon. */
+    private CsvLayout readLayout() {
+        if (header == null) {
+            throw new InvalidInputException(
+                    "missing_header",
+                    source + " is empty: expected a header line with id,lat,lon",
+                    Map.of("file", source, "line", 1));
+        }
+        List<String> names = decodeFields(header, 0, header.length);
+        int idCol = CsvHeader.column(names, "id");
+        int latCol = CsvHeader.column(names, CsvHeader.LAT);
+        int lonCol = CsvHeader.column(names, CsvHeader.LON);
+        List<String> missing = new ArrayList<>();
+        if (idCol < 0) missing.add("id");
+        if (latCol < 0) missing.add("lat");
+        if (lonCol < 0) missing.add("lon");
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException(
+                    "missing_columns",
+                    source + " line " + (nextLine - 1) + ": missing required column(s) " + String.join(", ", missing)
+                            + " (header is: " + String.join(",", names) + ")",
+                    Map.of("file", source, "line", nextLine - 1, "missing", missing));
+        }
+        return new CsvLayout(
+                header,
+                names.size(),
+                idCol,
+                latCol,
+                lonCol,
+                names.get(latCol).strip(),
+                names.get(lonCol).strip());
     }
 
     /** Decodes the fields of one row (the header) to strings, unquoting them. */

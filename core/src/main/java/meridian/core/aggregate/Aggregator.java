@@ -43,6 +43,19 @@ public final class Aggregator {
         a.add(eventId, value, tsMicros, ts, placeId, placeName, placeKm);
     }
 
+    /**
+     * The aggregate of {@code key}, made (empty) on the key's first use: for a caller that keeps its own
+     * index of the keys in front of this map and folds events into the aggregate with {@link UserAggregate#add}.
+     */
+    public UserAggregate of(String key) {
+        UserAggregate a = byKey.get(key);
+        if (a == null) {
+            a = new UserAggregate();
+            byKey.put(key, a);
+        }
+        return a;
+    }
+
     /** Folds another aggregator (over disjoint events) into this one; {@code other} is left unchanged. */
     public void merge(Aggregator other) {
         for (Map.Entry<String, UserAggregate> e : other.byKey.entrySet()) {
