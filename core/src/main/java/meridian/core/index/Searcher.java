@@ -29,8 +29,11 @@ public final class Searcher {
     private int lastPoint = -1; // the point whose distance is cached in lastDistanceKm
     private double lastDistanceKm;
 
-    private double best; // squared chord of the current bound
-    private int bestPos;
+    private double best; // squared chord of the nearest point so far
+    private int bestPos; // its tree position
+    private double bound; // windowAbove(best): the nearest search visits what is no farther than this
+    private boolean nearTie; // another point than bestPos may be within the window: resolve by haversine
+    private int[] tiePos = new int[8]; // resolveTie's candidates, reused
 
     private long[] curveKeys = new long[0]; // batch order: curve key << 32 | query offset
 
@@ -50,17 +53,19 @@ public final class Searcher {
         return index;
     }
 
-    /** Index of the point nearest to (lat, lon); exact, ties broken arbitrarily. */
+    /**
+     * Index of the point nearest to (lat, lon) by haversine distance, exactly as a scan of all points in
+     * order would find it: among points at the same distance, the lowest index.
+     */
     public int nearest(double lat, double lon) {
         if (index.size() <= NearestIndex.LEAF_SIZE) {
             return nearestByScan(lat, lon);
         }
         setQuery(lat, lon);
         best = Double.POSITIVE_INFINITY;
+        bound = Double.POSITIVE_INFINITY;
         bestPos = -1;
-        visitNearest(index.rootRef, index.size());
-        lastPoint = -1;
-        return order[bestPos];
+        return search();
     }
 
     /**
@@ -106,17 +111,119 @@ public final class Searcher {
             keys[j] = (curveKey(lat[from + j], lon[from + j]) & 0xFFFF_FFFFL) << 32 | j;
         }
         Arrays.sort(keys, 0, n);
+        bestPos = -1;
         for (int j = 0; j < n; j++) {
             int i = from + (int) keys[j];
             setQuery(lat[i], lon[i]);
-            best = Double.POSITIVE_INFINITY;
-            bestPos = -1;
-            visitNearest(index.rootRef, index.size());
-            int place = order[bestPos];
+            seedWithPrevious();
+            int place = search();
             places[i] = place;
-            km[i] = index.distanceKm(qLat, qLon, qCosLat, place);
+            km[i] = distanceKm(place);
         }
         lastPoint = -1;
+    }
+
+    /**
+     * Starts the search with the previous answer of the batch: its exact distance from the new query is a
+     * real point's, hence a valid bound, and along the curve it is usually near. SEED-FIGURE
+     */
+    private void seedWithPrevious() {
+        int p = bestPos;
+        if (p < 0) {
+            best = Double.POSITIVE_INFINITY;
+            bound = Double.POSITIVE_INFINITY;
+            return;
+        }
+        double dx = xyz[3 * p] - qx, dy = xyz[3 * p + 1] - qy, dz = xyz[3 * p + 2] - qz;
+        best = dx * dx + dy * dy + dz * dz;
+        bound = windowAbove(best);
+    }
+
+    /**
+     * Runs the descent from the bound set by the caller and returns the nearest point's index. The chord
+     * ranks points as the great circle does, but its rounding differs from the haversine's: two points whose
+     * distances differ by less than the rounding could rank differently. So the descent keeps every point
+     * within {@link #windowAbove} of the best chord in view and notes whether one other than the best turned
+     * up; only then (in practice: places at the same coordinates) are the points in the window ranked by
+     * their haversine distances, the lowest caller index first among equal ones, which is what a scan of
+     * all places in order with {@code <} gives.
+     */
+    private int search() {
+        nearTie = false;
+        lastPoint = -1;
+        visitNearest(index.rootRef, index.size());
+        if (nearTie) {
+            resolveTie();
+        }
+        return order[bestPos];
+    }
+
+    /**
+     * The largest squared chord that may belong to a point as near as one at squared chord {@code d} once
+     * rounding is accounted for. Unit vectors are rounded to about 1e-16 in each coordinate, so a computed
+     * chord c is off by at most ~1e-15 (absolute); the haversine is off by a few parts in 1e16 (relative).
+     * In squared chords the margin 2c * 1e-15 is below d * 1e-9 for c above 2e-6 (13 m) and below 1e-20 under
+     * it, so this window is wide enough with a factor of a thousand to spare, yet narrow enough (5e-10 of the
+     * distance, 0.6 mm at the least) that only places at the same coordinates fall in it in practice.
+     */
+    private static double windowAbove(double d) {
+        return d + d * 1e-9 + 1e-20;
+    }
+
+    /** Admits a point within the bound: a new best narrows the window, another one in it is a near tie. */
+    private void admit(double d, int pos) {
+        if (d < best) {
+            double window = windowAbove(d);
+            nearTie = best <= window;
+            best = d;
+            bound = window;
+            bestPos = pos;
+        } else if (pos != bestPos) {
+            nearTie = true;
+        }
+    }
+
+    /** Ranks every point within the final window by haversine distance; leaves the winner's km cached. */
+    private void resolveTie() {
+        tieCount = 0;
+        collectWithin(index.rootRef, index.size());
+        double bestKm = Double.POSITIVE_INFINITY;
+        int winner = -1;
+        for (int t = 0; t < tieCount; t++) {
+            int point = order[tiePos[t]];
+            double d = index.distanceKm(qLat, qLon, qCosLat, point);
+            if (d < bestKm || (d == bestKm && point < order[winner])) {
+                bestKm = d;
+                winner = tiePos[t];
+            }
+        }
+        bestPos = winner;
+        lastPoint = order[winner];
+        lastDistanceKm = bestKm;
+    }
+
+    private int tieCount;
+
+    private void collectWithin(int ref, int leafEnd) {
+        if (ref >= 0) {
+            int b = ref * NearestIndex.NODE_INTS;
+            if (boxDistance(b + 4) <= bound) {
+                collectWithin(nodes[b], nodes[b + 2]);
+            }
+            if (boxDistance(b + 10) <= bound) {
+                collectWithin(nodes[b + 1], nodes[b + 3]);
+            }
+            return;
+        }
+        for (int i = -ref - 1; i < leafEnd; i++) {
+            double dx = xyz[3 * i] - qx, dy = xyz[3 * i + 1] - qy, dz = xyz[3 * i + 2] - qz;
+            if (dx * dx + dy * dy + dz * dz <= bound) {
+                if (tieCount == tiePos.length) {
+                    tiePos = Arrays.copyOf(tiePos, 2 * tieCount);
+                }
+                tiePos[tieCount++] = i;
+            }
+        }
     }
 
     /**
@@ -224,9 +331,8 @@ public final class Searcher {
         for (int i = -ref - 1; i < leafEnd; i++) {
             double dx = xyz[3 * i] - x, dy = xyz[3 * i + 1] - y, dz = xyz[3 * i + 2] - z;
             double d = dx * dx + dy * dy + dz * dz;
-            if (d < best) {
-                best = d;
-                bestPos = i;
+            if (d <= bound) {
+                admit(d, i);
             }
         }
     }
@@ -236,17 +342,17 @@ public final class Searcher {
         double dl = boxDistance(b + 4);
         double dr = boxDistance(b + 10);
         if (dl <= dr) {
-            if (dl < best) {
+            if (dl <= bound) {
                 visitNearest(nodes[b], nodes[b + 2]);
             }
-            if (dr < best) {
+            if (dr <= bound) {
                 visitNearest(nodes[b + 1], nodes[b + 3]);
             }
         } else {
-            if (dr < best) {
+            if (dr <= bound) {
                 visitNearest(nodes[b + 1], nodes[b + 3]);
             }
-            if (dl < best) {
+            if (dl <= bound) {
                 visitNearest(nodes[b], nodes[b + 2]);
             }
         }
