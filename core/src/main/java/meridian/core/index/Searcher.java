@@ -27,6 +27,7 @@ public final class Searcher {
     private double qLon;
     private double qCosLat;
     private int lastPoint = -1; // the point whose distance is cached in lastDistanceKm
+    private int answerPos = -1; // tree position of the last nearest answer, -1 after any other query
     private double lastDistanceKm;
 
     private double best; // squared chord of the nearest point so far
@@ -155,6 +156,7 @@ public final class Searcher {
         if (nearTie) {
             resolveTie();
         }
+        answerPos = bestPos;
         return order[bestPos];
     }
 
@@ -252,6 +254,7 @@ public final class Searcher {
      */
     private int nearestByScan(double lat, double lon) {
         Earth.requireValid(lat, lon);
+        answerPos = -1;
         double cosLat = Math.cos(Math.toRadians(lat));
         qLat = lat;
         qLon = lon;
@@ -277,6 +280,9 @@ public final class Searcher {
     public double distanceKm(int pointIndex) {
         if (pointIndex == lastPoint) {
             return lastDistanceKm;
+        }
+        if (answerPos >= 0 && order[answerPos] == pointIndex) {
+            return index.distanceKmAt(qLat, qLon, qCosLat, answerPos);
         }
         return index.distanceKm(qLat, qLon, qCosLat, pointIndex);
     }
@@ -311,6 +317,7 @@ public final class Searcher {
     private void setQuery(double lat, double lon) {
         Earth.requireValid(lat, lon);
         lastPoint = -1;
+        answerPos = -1;
         double phi = Math.toRadians(lat);
         double lambda = Math.toRadians(lon);
         double c = Math.cos(phi);
