@@ -42,7 +42,9 @@ public final class NearestIndex {
     /*
      * Latitude, longitude and cos(latitude) again in tree order, 3 per point: the answer's distance reads
      * one 24-byte record beside the leaf just scanned instead of three arrays in the caller's order (three
-     * cache misses on a large set). ANSWERS-FIGURE
+     * cache misses on a large set). 4.8 MB more for the cities; CPU time, two alternated pairs at load 9:
+     * batches of 16,384 1.10-1.24x faster near the cities, 1.14-1.18x near airports, uniform within the
+     * noise; one by one 1.3-1.4x near the cities.
      */
     final double[] answers;
     private final double[] lat; // caller's order, for haversine
