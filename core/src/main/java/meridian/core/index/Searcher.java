@@ -11,8 +11,9 @@ import meridian.core.geo.Earth;
  * the k-nearest heap in fields so that repeated queries allocate nothing.
  *
  * <p>The descent visits the child whose box is nearer first and skips any box whose squared distance
- * from the query is no less than the current bound. Floating-point rounding is monotonic, so a box's
- * computed distance never exceeds the computed distance of a point inside it: pruning is exact.
+ * from the query is above the current bound (the best squared chord so far and a rounding window, see
+ * {@link #windowAbove}). Floating-point rounding is monotonic, so a box's computed distance never exceeds
+ * the computed distance of a point inside it: pruning is exact.
  */
 public final class Searcher {
     private final NearestIndex index;
@@ -58,7 +59,9 @@ public final class Searcher {
 
     /**
      * Index of the point nearest to (lat, lon) by haversine distance, exactly as a scan of all points in
-     * order would find it: among points at the same distance, the lowest index.
+     * order would find it: among points at the same distance, the lowest index. (A set of up to
+     * {@code LEAF_SIZE} points is scanned by the haversine term, which a rounding apart can still give the
+     * same km: there the lower term wins, not the lower index.)
      */
     public int nearest(double lat, double lon) {
         if (index.size() <= NearestIndex.LEAF_SIZE) {
@@ -81,8 +84,8 @@ public final class Searcher {
     /**
      * The nearest point of each query {@code i} in {@code [from, to)} of {@code lat}/{@code lon}: its
      * index in {@code places[i]} and its haversine distance in km in {@code km[i]}, exactly as
-     * {@link #nearest(double, double)} and {@link #distanceKm} would give them (an equally near point may
-     * stand in for another). All coordinates are checked before any query is answered.
+     * {@link #nearest(double, double)} and {@link #distanceKm} would give them, to the same place among
+     * equally near ones. All coordinates are checked before any query is answered.
      *
      * <p>The queries are answered along a space-filling curve rather than in input order, so that
      * consecutive searches walk the same part of the tree while it is in cache: the search costs cache
