@@ -39,6 +39,14 @@ public final class NearestIndex {
     final int[] nodes;
     final int rootRef; // as a child reference: the root node, or the whole set as one leaf
     private int nodeCount;
+    /*
+     * Latitude, longitude and cos(latitude) again in tree order, 3 per point: the answer's distance reads
+     * one 24-byte record beside the leaf just scanned instead of three arrays in the caller's order (three
+     * cache misses on a large set). 4.8 MB more for the cities; CPU time, two alternated pairs at load 9:
+     * batches of 16,384 1.10-1.24x faster near the cities, 1.14-1.18x near airports, uniform within the
+     * noise; one by one 1.3-1.4x near the cities.
+     */
+    final double[] answers;
     private final double[] lat; // caller's order, for haversine
     private final double[] lon;
     private final double[] cosLat;
@@ -73,6 +81,13 @@ public final class NearestIndex {
         }
         int[] rootSlots = new int[7];
         this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0, 6);
+        this.answers = new double[3 * size];
+        for (int pos = 0; pos < size; pos++) {
+            int i = order[pos];
+            answers[3 * pos] = this.lat[i];
+            answers[3 * pos + 1] = this.lon[i];
+            answers[3 * pos + 2] = cosLat[i];
+        }
     }
 
     /**
@@ -115,6 +130,12 @@ public final class NearestIndex {
 
     double distanceKm(double queryLat, double queryLon, double queryCosLat, int index) {
         return Earth.haversineKm(queryLat, queryLon, queryCosLat, lat[index], lon[index], cosLat[index]);
+    }
+
+    /** {@link #distanceKm(double, double, double, int)} for the point at tree position {@code pos}. */
+    double distanceKmAt(double queryLat, double queryLon, double queryCosLat, int pos) {
+        return Earth.haversineKm(
+                queryLat, queryLon, queryCosLat, answers[3 * pos], answers[3 * pos + 1], answers[3 * pos + 2]);
     }
 
     /** A query cursor for one thread. */

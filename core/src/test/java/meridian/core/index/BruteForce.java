@@ -23,6 +23,20 @@ public final class BruteForce {
         return d;
     }
 
+    /** The nearest point's index: the first in order among those at the least haversine distance. */
+    public int nearest(double qLat, double qLon) {
+        double best = Double.POSITIVE_INFINITY;
+        int nearest = -1;
+        for (int i = 0; i < lat.length; i++) {
+            double d = Earth.haversineKm(qLat, qLon, lat[i], lon[i]);
+            if (d < best) {
+                best = d;
+                nearest = i;
+            }
+        }
+        return nearest;
+    }
+
     public double nearestKm(double qLat, double qLon) {
         double best = Double.POSITIVE_INFINITY;
         for (int i = 0; i < lat.length; i++) {
