@@ -80,7 +80,9 @@ class NearestExactnessTest {
             }
             ties += atLeast > 1 ? 1 : 0;
         }
-        assertThat(ties).as("queries of the sample with two places or more at the least distance").isGreaterThan(1_000);
+        assertThat(ties)
+                .as("queries of the sample with two places or more at the least distance")
+                .isGreaterThan(1_000);
     }
 
     private static void check(Random r, double[][] queries) {
