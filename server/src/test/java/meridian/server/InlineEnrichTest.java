@@ -54,8 +54,8 @@ class InlineEnrichTest {
 
     @Test
     void bodiesBeyondTheBodyBudgetWaitTheirTurnAndAllComplete() throws Exception {
-        // two slots and a 16 MiB body limit: the body budget is 16 MiB; 10 bodies of ~2.9 MB at once overrun it
-        // (and stay within the 16 requests two slots may have waiting)
+        // two slots: the body budget is 8 MiB; 10 bodies of ~2.9 MB at once overrun it (and stay within the 16
+        // requests two slots may have waiting)
         ServerConfig c = TestServers.config(2, 2, 60_000, 16L << 20, 120_000);
         try (MeridianServer s = TestServers.start(c)) {
             HttpClient client = TestServers.client();
