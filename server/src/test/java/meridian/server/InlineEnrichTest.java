@@ -73,6 +73,12 @@ class InlineEnrichTest {
             assertThat(TestServers.post(client, s, "/enrich", TestServers.body(1))
                             .statusCode())
                     .isEqualTo(200);
+            // every reservation and body given back once answered (polled: the last release follows its answer)
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (!s.metrics().scrape().contains("\nmeridian_http_body_bytes 0\n") && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            assertThat(s.metrics().scrape()).contains("\nmeridian_http_body_bytes 0\n");
         }
     }
 }
