@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 python3 - "$ROOT" "$RUNS" "$PORT" "$@" <<'PY'
 import os, signal, socket, subprocess, sys, time
 root, runs, port, opts = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-req = b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+req = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 for i in range(runs):
     t0 = time.monotonic()
     p = subprocess.Popen([os.path.join(root, "meridian"), "serve", "--port", port] + opts,

@@ -39,6 +39,10 @@ import meridian.store.StoreConfig;
 public final class MeridianServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MeridianServer.class.getName());
 
+    static {
+        HttpServer.nettyDefaults(); // before any Netty class is initialised
+    }
+
     private final ServerConfig config;
     private final RefSetRegistry registry;
     private final Metrics metrics = new Metrics();
@@ -56,8 +60,10 @@ public final class MeridianServer implements AutoCloseable {
         Tokens tokens = config.tokens().isEmpty() ? null : Tokens.load(Path.of(config.tokens()));
         checkExposure(config, tokens);
         this.registry = new RefSetRegistry(defaultName, config.maxRefsets(), config.maxRefsetPlaces());
-        // The country boundaries load in the background too; nothing waits for them but a country question.
-        CountryRegions regions = CountryRegions.load(config.regions());
+        // The country boundaries load in the background when first asked for (at once when every TCP record
+        // gets its country); nothing waits for them but a country question.
+        CountryRegions regions =
+                config.tcpCountry() ? CountryRegions.load(config.regions()) : CountryRegions.lazy(config.regions());
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
         FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
         Thread.ofPlatform().name("meridian-refs-load").start(loading);
@@ -87,6 +93,7 @@ public final class MeridianServer implements AutoCloseable {
             }
             throw e;
         }
+        metrics.bindBuffers(http::bufferBytes, http::bodyBytes);
         TcpServer t = null;
         try {
             if (config.tcpPort() >= 0) {

@@ -69,7 +69,7 @@ public final class ServerConfig {
             "Requests in the CPU stage at once; also the number of CPU threads"));
     public static final Setting<Integer> MAX_IN_FLIGHT = add(Setting.integer(
             "max-in-flight",
-            16,
+            8,
             1,
             65536,
             "Requests admitted at once; each holds a reusable batch buffer, so this bounds memory"));

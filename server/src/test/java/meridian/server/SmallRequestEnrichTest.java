@@ -54,8 +54,8 @@ class SmallRequestEnrichTest {
 
     @Test
     void bodiesBeyondTheBodyBudgetWaitTheirTurnAndAllComplete() throws Exception {
-        // two slots and a 16 MiB body limit: the body budget is 16 MiB; 10 bodies of ~2.9 MB at once overrun it
-        // (and stay within the 16 requests two slots may have waiting)
+        // two slots: the body budget is 8 MiB; 10 bodies of ~2.9 MB at once overrun it (and stay within the 16
+        // requests two slots may have waiting)
         ServerConfig c = TestServers.config(2, 2, 60_000, 16L << 20, 120_000);
         try (MeridianServer s = TestServers.start(c)) {
             HttpClient client = TestServers.client();
@@ -73,6 +73,12 @@ class SmallRequestEnrichTest {
             assertThat(TestServers.post(client, s, "/enrich", TestServers.body(1))
                             .statusCode())
                     .isEqualTo(200);
+            // every reservation and body given back once answered (polled: the last release follows its answer)
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (!s.metrics().scrape().contains("\nmeridian_http_body_bytes 0\n") && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            assertThat(s.metrics().scrape()).contains("\nmeridian_http_body_bytes 0\n");
         }
     }
 }

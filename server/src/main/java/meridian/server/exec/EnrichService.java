@@ -52,6 +52,7 @@ public final class EnrichService {
     private final int maxInFlight;
     private final int maxQueued;
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger created = new AtomicInteger();
     private final long admissionWaitNanos;
     private volatile ChunkListener chunkListener = ChunkListener.NONE;
 
@@ -60,8 +61,6 @@ public final class EnrichService {
         public final RecordBatch batch = new RecordBatch(1024);
         public final Matches matches = new Matches();
         public final RecordCodec.Fields fields;
-        /** Output buffer: answers are written in writes of this size (one HTTP chunk each). */
-        public final byte[] output = new byte[256 * 1024];
         /** Results reserved from the shared budget by this request; given back on release. */
         long reserved;
 
@@ -103,10 +102,9 @@ public final class EnrichService {
         this.maxInFlight = maxInFlight;
         this.maxQueued = QUEUED_PER_SLOT * maxInFlight;
         this.admissionWaitNanos = TimeUnit.MILLISECONDS.toNanos(admissionWaitMs);
-        this.workspaces = new ArrayBlockingQueue<>(maxInFlight, true); // fair: waiters are admitted in order
-        for (int i = 0; i < maxInFlight; i++) {
-            workspaces.add(new Workspace(codec));
-        }
+        // fair: waiters are admitted in order. Workspaces are made on first need, not at start: an idle service
+        // holds only those its load ever used.
+        this.workspaces = new ArrayBlockingQueue<>(maxInFlight, true);
         this.codec = codec;
     }
 
@@ -134,7 +132,18 @@ public final class EnrichService {
 
     /** Requests admitted right now. */
     public int admitted() {
-        return maxInFlight - workspaces.size();
+        return created.get() - workspaces.size();
+    }
+
+    /** A new workspace while fewer than {@code maxInFlight} exist, else null. */
+    private Workspace fresh() {
+        int c;
+        while ((c = created.get()) < maxInFlight) {
+            if (created.compareAndSet(c, c + 1)) {
+                return new Workspace(codec);
+            }
+        }
+        return null;
     }
 
     /** Requests allowed to wait for admission at once, per request slot; beyond that, 503 at once. */
@@ -148,6 +157,9 @@ public final class EnrichService {
     public Workspace admit(long deadlineNanos) {
         long t0 = System.nanoTime();
         Workspace ws = workspaces.poll();
+        if (ws == null) {
+            ws = fresh();
+        }
         if (ws == null) {
             if (queued.incrementAndGet() > maxQueued) {
                 queued.decrementAndGet();

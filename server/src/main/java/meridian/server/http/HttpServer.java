@@ -1,6 +1,8 @@
 package meridian.server.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -40,10 +42,28 @@ public final class HttpServer {
 
     static final int MAX_HEADER_BYTES = 16384;
 
+    /**
+     * Netty's system properties that the service sets for itself, each only when the user has not set it
+     * ({@code -D} in {@code MERIDIAN_JAVA_OPTS} wins), so that the jar run directly, the launcher, the
+     * runtime image and the container behave the same. Must run before Netty's first class is initialised
+     * ({@code MeridianServer}'s static initialiser calls it).
+     *
+     * <p>{@code io.netty.jfr.enabled=false}: Netty otherwise registers its allocator's Flight Recorder
+     * events when the first buffer is taken, which loads and initialises ~110 JFR classes on the way to the
+     * first answer (about a tenth of the start-up CPU, see BENCHMARKS.md) for events nobody records.
+     */
+    public static void nettyDefaults() {
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
+    }
+
     private final EventLoopGroup group;
     private final Channel server;
     private final ChannelGroup open = new DefaultChannelGroup("meridian-http", GlobalEventExecutor.INSTANCE);
     private final boolean epoll;
+    private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+    private final BodyBudget budget;
 
     public HttpServer(ServerConfig config, HttpApi api) throws IOException {
         this.epoll = Epoll.isAvailable();
@@ -55,9 +75,12 @@ public final class HttpServer {
                 config.effectiveIoThreads(), new DefaultThreadFactory("meridian-http", true), io);
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int maxConnections = config.maxConnections();
-        // Room for the bodies of the admitted requests and as many again waiting, 4 MiB each (a 10k-record
-        // body is 3.3 MB), and always for one body of the largest size.
-        BodyBudget budget = new BodyBudget(Math.max(config.maxBodyBytes(), 8L * config.maxInFlight() << 20));
+        // Room for one waiting body of 4 MiB per admission slot (a 10k-record body is 3.1 MB): an admitted
+        // request gives its body back once parsed, so these are the bodies next in line, enough to keep every
+        // slot fed. A larger body still goes in alone when nothing else is held (see BodyBudget). Was 8 MiB per
+        // slot and never less than the largest body (64 MiB): at -c 64 with 10k-record bodies the buffers
+        // then held 92 MB, now 32 MB + the answers being written (BENCHMARKS.md, memory).
+        this.budget = new BodyBudget(4L * config.maxInFlight() << 20);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
@@ -69,6 +92,7 @@ public final class HttpServer {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 1 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -105,6 +129,20 @@ public final class HttpServer {
     /** Whether the native epoll transport is in use. */
     public boolean nativeTransport() {
         return epoll;
+    }
+
+    /** Bytes the connections' buffer allocator holds now (pooled free space included), -1 when unknown. */
+    public long bufferBytes() {
+        if (alloc instanceof ByteBufAllocatorMetricProvider p) {
+            var m = p.metric();
+            return m.usedDirectMemory() + m.usedHeapMemory();
+        }
+        return -1;
+    }
+
+    /** Request-body bytes held or reserved now (see {@link BodyBudget}). */
+    public long bodyBytes() {
+        return budget.used();
     }
 
     /** Open connections now. */

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The service's counters, gauges and histograms, written in the Prometheus text exposition format (0.0.4).
@@ -72,6 +73,8 @@ public final class Metrics {
     private volatile IntSupplier cpuWaiting = () -> 0;
     private volatile IntSupplier admissionInUse = () -> 0;
     private volatile IntSupplier refsets = () -> 0;
+    private volatile LongSupplier httpBufferBytes = () -> 0;
+    private volatile LongSupplier httpBodyBytes = () -> 0;
 
     public Metrics() {
         for (int i = 0; i < latency.length; i++) {
@@ -90,6 +93,12 @@ public final class Metrics {
         this.cpuWaiting = waiting;
         this.admissionInUse = admission;
         this.refsets = refsetCount;
+    }
+
+    /** The HTTP layer's memory: bytes its buffer allocator holds, and request-body bytes held or reserved. */
+    public void bindBuffers(LongSupplier bufferBytes, LongSupplier bodyBytes) {
+        this.httpBufferBytes = bufferBytes;
+        this.httpBodyBytes = bodyBytes;
     }
 
     public void request(Route route, int status, long nanos) {
@@ -193,6 +202,16 @@ public final class Metrics {
             }
         }
         gauge(out, "meridian_http_requests_active", "HTTP requests being handled now.", httpActive.get());
+        gauge(
+                out,
+                "meridian_http_buffer_bytes",
+                "Bytes the HTTP layer's buffer allocator holds (request bodies being read, answers being written).",
+                httpBufferBytes.getAsLong());
+        gauge(
+                out,
+                "meridian_http_body_bytes",
+                "Request-body bytes held or reserved against the body budget.",
+                httpBodyBytes.getAsLong());
         gauge(out, "meridian_tcp_connections_active", "Open TCP stream connections.", tcpActive.get());
         counter(out, "meridian_tcp_connections_total", "TCP stream connections accepted.", tcpConnections.sum());
         counter(out, "meridian_tcp_lines_total", "Lines answered on the TCP stream endpoint.", tcpLines.sum());

@@ -9,9 +9,12 @@ import meridian.core.region.Regions;
 
 /**
  * The country boundaries of the service ({@code regions}: the bundled Natural Earth countries or a file),
- * loaded once on a background thread at start-up, as the default reference set is, so that readiness does
- * not wait for them: until they are in, asking for a country answers 503 {@code starting}; if the file
- * cannot be read, 503 {@code regions_unavailable} with the reason (also logged).
+ * loaded once on a background thread when first asked for ({@code ?country=true}, {@code GET /countries}),
+ * or at start when the TCP stream gives every record its country. Not at every start: the bundled index is
+ * ~20 MB of live heap and ~0.3 s of one core that a service never asked about countries would pay for
+ * (measured: idle heap 71 MB committed with it, see BENCHMARKS.md). Until they are in, asking for a country
+ * answers 503 {@code starting} with Retry-After; if the file cannot be read, 503 {@code regions_unavailable}
+ * with the reason (also logged).
  */
 public final class CountryRegions {
     private static final System.Logger LOG = System.getLogger(CountryRegions.class.getName());
@@ -19,27 +22,43 @@ public final class CountryRegions {
 
     private record Loaded(RegionLookup lookup, Countries countries) {}
 
+    private final String source;
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Loaded loaded;
     private volatile RuntimeException failure;
 
-    private CountryRegions() {}
+    private CountryRegions(String source) {
+        this.source = source;
+    }
 
-    /** Starts loading {@code source} ({@value #BUNDLED} or a file path) on a background thread. */
+    /** Boundaries from {@code source} ({@value #BUNDLED} or a file path), loaded when first asked for. */
+    public static CountryRegions lazy(String source) {
+        return new CountryRegions(source);
+    }
+
+    /** Starts loading {@code source} on a background thread now. */
     public static CountryRegions load(String source) {
-        CountryRegions c = new CountryRegions();
+        CountryRegions c = new CountryRegions(source);
+        c.start();
+        return c;
+    }
+
+    private void start() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
         Thread.ofPlatform().daemon().name("meridian-regions-load").start(() -> {
             try {
                 boolean bundled = source.equals(BUNDLED);
                 RegionIndex index = bundled ? Regions.bundled() : Regions.load(Path.of(source));
-                c.loaded = new Loaded(
+                loaded = new Loaded(
                         new RegionLookup(index),
                         bundled ? Countries.bundled() : new Countries(index, "from " + source));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot load the country boundaries " + source, e);
-                c.failure = e;
+                failure = e;
             }
         });
-        return c;
     }
 
     /** The lookup for enrichment; 503 while loading or when loading failed. */
@@ -57,6 +76,7 @@ public final class CountryRegions {
         if (l != null) {
             return l;
         }
+        start();
         RuntimeException f = failure;
         if (f != null) {
             throw new UnavailableException(
