@@ -198,34 +198,6 @@ class HttpApiTest {
     }
 
     @Test
-    void rootAnswersTheSameBytesOnAKeptAliveConnectionAndCloses() throws Exception {
-        String body = "Meridian " + MeridianServer.version() + ": nearest-place enrichment. POST /enrich\n";
-        String expected = "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\n"
-                + "x-content-type-options: nosniff\r\ncontent-length: " + body.length() + "\r\n\r\n" + body;
-        try (var s = new java.net.Socket("127.0.0.1", server.httpPort())) {
-            s.setSoTimeout(10_000);
-            var out = s.getOutputStream();
-            var in = s.getInputStream();
-            for (int i = 0; i < 3; i++) {
-                out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                out.flush();
-                byte[] got = in.readNBytes(expected.length());
-                assertThat(new String(got, java.nio.charset.StandardCharsets.ISO_8859_1))
-                        .isEqualTo(expected);
-            }
-            // asked to close: the answer says so and the connection ends after it
-            out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String last = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-            assertThat(last).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\n" + body);
-            assertThat(last.toLowerCase(java.util.Locale.ROOT)).contains("connection: close\r\n");
-        }
-        assertThat(server.metrics().scrape())
-                .contains("meridian_http_requests_total{route=\"/\",method=\"GET\",status=\"200\"}");
-    }
-
-    @Test
     void rootHealthMetrics() throws Exception {
         var root = get(client, server, "/");
         assertThat(root.statusCode()).isEqualTo(200);

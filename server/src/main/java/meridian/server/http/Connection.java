@@ -59,7 +59,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final Object writable = new Object();
 
     private ChannelHandlerContext ctx;
-    private ChannelHandlerContext arrivalCtx; // writes from here skip the HTTP encoder
     private Channel ch;
     private int phase = IDLE;
     private long phaseDeadline;
@@ -97,11 +96,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Sits before the HTTP decoder: sees raw bytes, so that the header clock starts at the first one. */
     final class Arrival extends ChannelInboundHandlerAdapter {
-        @Override
-        public void handlerAdded(ChannelHandlerContext c) {
-            arrivalCtx = c;
-        }
-
         @Override
         public void channelRead(ChannelHandlerContext c, Object msg) {
             if (phase == IDLE) {
@@ -399,19 +393,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             ch.writeAndFlush(last).addListener(afterAnswer);
         }
-    }
-
-    /**
-     * Sends an answer already encoded on the wire (status line, headers, body) when the connection stays
-     * open: constant answers skip the HTTP encoder. False, sending nothing, when the connection is to close
-     * after the answer (the caller then sends it the ordinary way, which says so in a header).
-     */
-    boolean finishEncoded(ByteBuf wire) {
-        if (!keepAlive) {
-            return false;
-        }
-        arrivalCtx.writeAndFlush(wire).addListener(afterAnswer);
-        return true;
     }
 
     /** On the event loop once an answer is written: back to reading requests. */

@@ -167,21 +167,6 @@ final class Exchange {
         conn.finish(this, res);
     }
 
-    /**
-     * Sends a constant answer given both ways: already encoded for the wire ({@code wire}, used while the
-     * connection stays open) and as a body with headers set (the ordinary path otherwise). Takes ownership
-     * of both buffers.
-     */
-    void sendConstant(ByteBuf wire, ByteBuf content) {
-        started = true;
-        if (conn.finishEncoded(wire)) {
-            content.release();
-        } else {
-            wire.release();
-            send(content);
-        }
-    }
-
     /** Starts a streamed answer (chunked unless it turns out to fit one buffer). */
     ChannelOutput output() {
         started = true;
