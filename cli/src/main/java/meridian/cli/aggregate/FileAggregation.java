@@ -5,10 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import meridian.cli.io.BlockPipeline;
 import meridian.cli.io.RowBlocks;
 import meridian.core.aggregate.Aggregator;
@@ -17,6 +16,7 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.exec.ParallelRun;
 import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
 
@@ -90,32 +90,52 @@ public final class FileAggregation {
         }
     }
 
-    /** NDJSON and JSON arrays: parsed into chunks on the reading thread, aggregated on the workers. */
+    /**
+     * NDJSON and JSON arrays: parsed into chunks on the reading thread, tagged on the workers in waves of
+     * one chunk per worker (one {@link ParallelRun} a wave, the next wave read meanwhile), folded here in
+     * file order.
+     */
     private Aggregator aggregateRecords(Input input, String source, String keyColumn, ExecutorService pool) {
         Aggregator total = new Aggregator(1024);
-        var inFlight = new ArrayDeque<Future<EventChunk>>();
+        int wave = Math.max(1, threads);
         try (EventReader reader = EventReader.open(input, source, keyColumn)) {
-            while (true) {
-                EventChunk chunk = new EventChunk(chunkSize);
-                if (!reader.fill(chunk)) {
-                    break;
-                }
+            List<EventChunk> current = readWave(reader, wave);
+            while (!current.isEmpty()) {
                 boolean withPlaces = enricher != null && reader.hasCoordinates;
-                inFlight.add(pool.submit(() -> {
-                    tag(chunk, withPlaces, new RecordBatch(chunk.size), new Matches());
-                    return chunk;
-                }));
-                if (inFlight.size() >= 2 * threads) {
-                    fold(total, null, null, await(inFlight.poll()));
+                List<EventChunk> tagging = current;
+                try (ParallelRun run = ParallelRun.start(tagging.size(), 1, threads, pool, (from, to) -> {
+                    var batch = new RecordBatch(chunkSize);
+                    var matches = new Matches();
+                    for (int i = from; i < to; i++) {
+                        tag(tagging.get(i), withPlaces, batch, matches);
+                    }
+                })) {
+                    List<EventChunk> next = readWave(reader, wave);
+                    run.help();
+                    run.join();
+                    for (EventChunk c : tagging) {
+                        fold(total, null, null, c);
+                    }
+                    current = next;
                 }
-            }
-            while (!inFlight.isEmpty()) {
-                fold(total, null, null, await(inFlight.poll()));
             }
             return total;
-        } finally {
-            inFlight.forEach(f -> f.cancel(true));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    private List<EventChunk> readWave(EventReader reader, int wave) {
+        var chunks = new ArrayList<EventChunk>(wave);
+        while (chunks.size() < wave) {
+            EventChunk c = new EventChunk(chunkSize);
+            if (!reader.fill(c)) {
+                break;
+            }
+            chunks.add(c);
+        }
+        return chunks;
     }
 
     /**
@@ -156,20 +176,6 @@ public final class FileAggregation {
             } else {
                 a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, null, Double.NaN);
             }
-        }
-    }
-
-    private static EventChunk await(Future<EventChunk> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 }
