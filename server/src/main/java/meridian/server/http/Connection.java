@@ -341,6 +341,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void discard() {
         discarding = true;
+        dropBody();
+    }
+
+    /** Gives the body being read back: its buffer and its share of the budget. */
+    private void dropBody() {
         if (body != null) {
             body.release();
             body = null;
@@ -463,13 +468,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             timer.cancel(false);
             timer = null;
         }
-        if (body != null) {
-            body.release();
-            body = null;
-        }
-        budget.give(taken);
-        taken = 0;
-        arrived = 0;
+        dropBody();
         parked = false;
         if (pending != null) {
             pending.forEach(ReferenceCountUtil::release);
