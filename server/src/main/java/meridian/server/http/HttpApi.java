@@ -139,7 +139,7 @@ public final class HttpApi {
     private final Target metricsTarget = new Target(Route.METRICS, this::metrics, true, "/metrics", null);
     private final Target enrich = new Target(Route.ENRICH, this::enrich, false, "/enrich", null);
     private final Target refsets = new Target(Route.REFSETS_LIST, this::listRefsets, true, "/refsets", null);
-    private final Target countries = new Target(Route.COUNTRIES, this::countries, true, "/countries", null);
+    private final Target countries = new Target(Route.COUNTRIES, this::countries, false, "/countries", null);
 
     /** The route of a request head; unknown paths and methods get the fallback (404/405). */
     Target route(HttpRequest req) {

@@ -12,9 +12,9 @@ import meridian.core.region.Regions;
  * loaded once on a background thread when first asked for ({@code ?country=true}, {@code GET /countries}),
  * or at start when the TCP stream gives every record its country. Not at every start: the bundled index is
  * ~20 MB of live heap and ~0.3 s of one core that a service never asked about countries would pay for
- * (measured: idle heap 71 MB committed with it, see BENCHMARKS.md). Until they are in, asking for a country
- * answers 503 {@code starting} with Retry-After; if the file cannot be read, 503 {@code regions_unavailable}
- * with the reason (also logged).
+ * (measured: idle heap 71 MB committed with it, see BENCHMARKS.md). The first question waits for the load
+ * (~0.3 s; it runs off the event loops) up to {@link #WAIT_MS}, after which it is answered 503 {@code starting}
+ * with Retry-After; if the file cannot be read, 503 {@code regions_unavailable} with the reason (also logged).
  */
 public final class CountryRegions {
     private static final System.Logger LOG = System.getLogger(CountryRegions.class.getName());
@@ -23,7 +23,11 @@ public final class CountryRegions {
     private record Loaded(RegionLookup lookup, Countries countries) {}
 
     private final String source;
+    /** Longest a question waits for the boundaries to load (a large boundary file may take longer). */
+    static final long WAIT_MS = 10_000;
+
     private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     private volatile Loaded loaded;
     private volatile RuntimeException failure;
 
@@ -57,6 +61,8 @@ public final class CountryRegions {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "cannot load the country boundaries " + source, e);
                 failure = e;
+            } finally {
+                done.countDown();
             }
         });
     }
@@ -77,6 +83,13 @@ public final class CountryRegions {
             return l;
         }
         start();
+        try {
+            if (done.await(WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS) && loaded != null) {
+                return loaded;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         RuntimeException f = failure;
         if (f != null) {
             throw new UnavailableException(
