@@ -366,6 +366,12 @@ public final class EnrichService {
                 null);
     }
 
+    /** The client closed its connection while its request waited: the work is not done for nobody. */
+    public static UnavailableException clientGone() {
+        return new UnavailableException(
+                "cancelled", "the client closed the connection before its request was worked on", Map.of(), null);
+    }
+
     public static UnavailableException deadline() {
         return new UnavailableException(
                 "deadline_exceeded", "the request did not complete within its deadline", Map.of(), null);

@@ -2,6 +2,7 @@ package meridian.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -70,6 +71,11 @@ final class Exchange {
 
     ByteBuf bodyBuf() {
         return body;
+    }
+
+    /** A copy of the body's bytes, on the heap (the buffer itself is usually off-heap). */
+    byte[] bodyCopy() {
+        return ByteBufUtil.getBytes(body);
     }
 
     /** The body as a stream; it is complete and within the body limit already. */

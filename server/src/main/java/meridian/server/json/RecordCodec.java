@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import java.io.ByteArrayInputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,10 +145,28 @@ public final class RecordCodec {
     }
 
     /**
+     * As {@link #readArray(InputStream, RecordBatch, Fields)}, from {@code buf[off, off+len)}: the records are
+     * scanned straight from the bytes ({@link RecordScanner}) and only a body outside the scanner's subset
+     * (escapes, deep nesting, a bad record, malformed JSON) is read again by Jackson, which gives the same
+     * records or the error.
+     */
+    public void readArray(byte[] buf, int off, int len, RecordBatch batch, Fields fields) throws IOException {
+        batch.clear();
+        fields.clear();
+        if (fields.scanner().array(buf, off, len, batch)) {
+            return;
+        }
+        readArray(new ByteArrayInputStream(buf, off, len), batch, fields);
+    }
+
+    /**
      * Parses one record (a JSON object on one line) from {@code buf[off, off+len)}, appending it to
      * {@code batch} and {@code fields}; {@code index} names it in errors. A bad record adds nothing.
      */
     public void readOne(byte[] buf, int off, int len, RecordBatch batch, Fields fields, int index) throws IOException {
+        if (fields.scanner().one(buf, off, off + len, batch)) {
+            return;
+        }
         try (JsonParser p = factory.createParser(buf, off, len)) {
             if (!fields.read(p)) {
                 throw fields.error(index);
@@ -186,7 +205,7 @@ public final class RecordCodec {
                 nl++;
             }
             int to = nl > from && buf[nl - 1] == '\r' ? nl - 1 : nl;
-            if (!isBlank(buf, from, to)) {
+            if (!isBlank(buf, from, to) && !fields.scanner().one(buf, from, to, batch)) {
                 try (JsonParser p = factory.createParser(buf, from, to - from)) {
                     if (!fields.read(p)) {
                         bad.reject(line, fields.errField, fields.errReason);
@@ -483,7 +502,26 @@ public final class RecordCodec {
         private double errValue;
         private boolean replaceCountry;
 
+        private RecordScanner scanner;
+
         private Fields() {}
+
+        RecordScanner scanner() {
+            if (scanner == null) {
+                scanner = new RecordScanner(this, data);
+            }
+            return scanner;
+        }
+
+        /** Where the next record's text starts: the end of the data (nothing uncommitted is kept). */
+        int begin() {
+            mark = data.size();
+            return mark;
+        }
+
+        boolean replacesCountry() {
+            return replaceCountry;
+        }
 
         /**
          * Whether the records will get the {@code country} of the enrichment: then an incoming {@code country}
@@ -580,6 +618,16 @@ public final class RecordCodec {
 
         /** Adds the record just read to the batch (and its text to these fields). */
         void commit(RecordBatch batch) {
+            double lat = hasPoint ? pLat : tLat;
+            double lon = hasPoint ? pLon : tLon;
+            commit(batch, lat, lon, payloadPos, payload, payloadLength);
+        }
+
+        /**
+         * Adds a record whose text is the data since the last commit: its coordinates, and its payload's
+         * values with the place of the payload in the text ({@code payloadPos}, -1 for none).
+         */
+        void commit(RecordBatch batch, double lat, double lon, int payloadPos, double[] payload, int payloadLength) {
             int i = batch.size();
             if (i == recStart.length) {
                 recStart = Arrays.copyOf(recStart, i * 2);
@@ -590,8 +638,6 @@ public final class RecordCodec {
             recEnd[i] = data.size();
             payloadAt[i] = payloadPos;
             mark = data.size();
-            double lat = hasPoint ? pLat : tLat;
-            double lon = hasPoint ? pLon : tLon;
             if (payloadPos >= 0) {
                 batch.add(i, lat, lon, payload, 0, payloadLength);
             } else {
