@@ -17,6 +17,9 @@ import java.util.function.LongConsumer;
  * body timeout (408). Chunked bodies, of unknown length, are counted as they arrive and may overshoot.
  */
 final class BodyBudget {
+    /** The budget's share per admission slot (see {@link HttpServer}): room for one 10k-record body (3.1 MB). */
+    static final int SLOT_BYTES = 4 << 20;
+
     private final long limit;
     private long used; // guarded by this
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>(); // guarded by this

@@ -25,6 +25,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import meridian.core.error.MeridianException;
+import meridian.server.metrics.Metrics;
 
 /**
  * One HTTP connection, on its event loop: reads a request's head and whole body under the transport
@@ -480,7 +481,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         Exchange ex = current;
         if (was == BUSY && ex != null) {
             Thread w = ex.worker;
-            if (w != null && ex.route == meridian.server.metrics.Metrics.Route.ENRICH) {
+            if (w != null && ex.route == Metrics.Route.ENRICH) {
                 w.interrupt(); // enrichment of an answer nobody will read: cancel its chunks
             }
         }

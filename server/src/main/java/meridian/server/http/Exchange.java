@@ -2,7 +2,6 @@ package meridian.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -73,9 +72,9 @@ final class Exchange {
         return body;
     }
 
-    /** A copy of the body's bytes, on the heap (the buffer itself is usually off-heap). */
-    byte[] bodyCopy() {
-        return ByteBufUtil.getBytes(body);
+    /** Copies the body's bytes to the start of {@code dst} (at least {@link #bodyBytes()} long). */
+    void copyBody(byte[] dst) {
+        body.getBytes(body.readerIndex(), dst, 0, body.readableBytes());
     }
 
     /** The body as a stream; it is complete and within the body limit already. */

@@ -39,6 +39,7 @@ import meridian.core.refs.LoadResult;
 import meridian.core.refs.ReferenceSetReader;
 import meridian.core.refs.RowError;
 import meridian.server.ServerConfig;
+import meridian.server.StoreAccess;
 import meridian.server.exec.EnrichService;
 import meridian.server.json.Json;
 import meridian.server.json.PlaceText;
@@ -85,7 +86,7 @@ public final class HttpApi {
     private final AtomicLong requestIds = new AtomicLong();
     private final long deadlineNanos;
     private final UsersApi users; // null when the store is off
-    private final meridian.server.StoreAccess store;
+    private final StoreAccess store;
     private final RequestGate gate;
     private final ByteBuf hello;
     private final StaticAssets assets = new StaticAssets();
@@ -102,7 +103,7 @@ public final class HttpApi {
             Metrics metrics,
             BooleanSupplier draining,
             String version,
-            meridian.server.StoreAccess store,
+            StoreAccess store,
             RequestGate gate) {
         this.config = config;
         this.registry = registry;
@@ -117,6 +118,7 @@ public final class HttpApi {
         this.store = store;
         this.gate = gate;
         this.smallBodyBytes = config.smallBodyBytes();
+        this.scratch = new BodyScratch(config.cpuPermits(), BodyBudget.SLOT_BYTES);
         this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
         byte[] text =
                 ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
@@ -459,6 +461,9 @@ public final class HttpApi {
      */
     private static final int SCANNED_BODY_BYTES = 8 << 20;
 
+    /** One kept copy array per CPU permit: bodies are scanned on those threads, about that many at a time. */
+    private final BodyScratch scratch;
+
     private void root(Exchange ex) {
         ex.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         ex.send(hello.duplicate());
@@ -533,10 +538,16 @@ public final class HttpApi {
      * body is held twice.
      */
     private void readRecords(Exchange ex, EnrichService.Workspace ws) throws IOException {
-        if (ex.bodyBytes() <= SCANNED_BODY_BYTES) {
-            byte[] bytes = ex.bodyCopy();
-            ex.release();
-            codec.readArray(bytes, 0, bytes.length, ws.batch, ws.fields);
+        int length = ex.bodyBytes();
+        if (length <= SCANNED_BODY_BYTES) {
+            byte[] bytes = scratch.take(length);
+            try {
+                ex.copyBody(bytes);
+                ex.release();
+                codec.readArray(bytes, 0, length, ws.batch, ws.fields);
+            } finally {
+                scratch.give(bytes);
+            }
         } else {
             codec.readArray(ex.body(), ws.batch, ws.fields);
             ex.release();

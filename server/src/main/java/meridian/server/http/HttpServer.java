@@ -80,7 +80,7 @@ public final class HttpServer {
         // slot fed. A larger body still goes in alone when nothing else is held (see BodyBudget). Was 8 MiB per
         // slot and never less than the largest body (64 MiB): at -c 64 with 10k-record bodies the buffers
         // then held 92 MB, now 32 MB + the answers being written (BENCHMARKS.md, memory).
-        this.budget = new BodyBudget(4L * config.maxInFlight() << 20);
+        this.budget = new BodyBudget((long) BodyBudget.SLOT_BYTES * config.maxInFlight());
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
