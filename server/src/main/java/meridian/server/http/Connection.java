@@ -55,7 +55,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final long bodyTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long maxBody;
-    private final BodyBudget budget;
+    private final BodyBudget.Lanes lanes;
+    private BodyBudget budget; // the lane of the body being read
     private final ChannelFutureListener afterAnswer = f -> answered();
     private final Object writable = new Object();
 
@@ -86,9 +87,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             long bodyTimeoutMs,
             long idleTimeoutMs,
             long maxBody,
-            BodyBudget budget) {
+            BodyBudget.Lanes lanes) {
         this.api = api;
-        this.budget = budget;
+        this.lanes = lanes;
+        this.budget = lanes.large();
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMs);
         this.bodyTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMs);
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
@@ -235,6 +237,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             if (length > maxBody) {
                 throw HttpApi.tooLarge(maxBody, length);
             }
+            budget = lanes.forLength(length);
             if (length > 0) {
                 if (budget.reserve(this::resumeBody, length)) {
                     taken = length;

@@ -63,7 +63,7 @@ public final class HttpServer {
     private final ChannelGroup open = new DefaultChannelGroup("meridian-http", GlobalEventExecutor.INSTANCE);
     private final boolean epoll;
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-    private final BodyBudget budget;
+    private final BodyBudget.Lanes budget;
 
     public HttpServer(ServerConfig config, HttpApi api) throws IOException {
         this.epoll = Epoll.isAvailable();
@@ -79,8 +79,11 @@ public final class HttpServer {
         // request gives its body back once parsed, so these are the bodies next in line, enough to keep every
         // slot fed. A larger body still goes in alone when nothing else is held (see BodyBudget). Was 8 MiB per
         // slot and never less than the largest body (64 MiB): at -c 64 with 10k-record bodies the buffers
-        // then held 92 MB, now 32 MB + the answers being written (BENCHMARKS.md, memory).
-        this.budget = new BodyBudget((long) BodyBudget.SLOT_BYTES * config.maxInFlight());
+        // then held 92 MB, now 32 MB + the answers being written (BENCHMARKS.md, memory). Bodies of up to
+        // 64 KiB have a lane of their own of 8 MiB (BodyBudget.Lanes).
+        this.budget = new BodyBudget.Lanes(
+                new BodyBudget((long) BodyBudget.SLOT_BYTES * config.maxInFlight()),
+                new BodyBudget(BodyBudget.SMALL_LANE_BYTES));
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)

@@ -120,6 +120,24 @@ class TransportAttackTest {
     }
 
     @Test
+    void uploadsWaitingForTheBodyBudgetDoNotHoldUpSmallBodies() throws Exception {
+        // 4 slots: 16 MiB for large bodies. 16 stalled uploads that declare 1 MiB hold all of it, 8 more wait
+        // for it; a small body has a lane of its own and is answered long before the stalled ones time out.
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            String head = POST_JSON + "Content-Length: " + (1 << 20) + "\r\n\r\n[{\"id\":1,";
+            List<Socket> stalled = connections(s, 24, head);
+            long[] latency = normalClient(s, 20);
+            System.out.println("TransportAttackTest: 24 stalled 1 MiB uploads, normal client " + summary(latency));
+            assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT))
+                    .as("the small bodies were answered before the first stalled upload timed out")
+                    .isZero();
+            for (Socket sock : stalled) {
+                sock.close();
+            }
+        }
+    }
+
+    @Test
     void slowlorisHeadersGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(1_000, 30_000, 60_000, 4096))) {
             List<Socket> slow = connections(s, 16, "GET /health HTTP/1.1\r\nHost: localhost\r\n");
