@@ -86,10 +86,22 @@ class DecoderFuzzTest {
     void records(byte[] bytes) throws IOException {
         var batch = new RecordBatch(16);
         var reader = CODEC.fields();
+        int streamed = -1;
+        int scanned = -1;
         try {
             CODEC.readArray(new ByteArrayInputStream(bytes), batch, reader);
+            streamed = batch.size();
         } catch (MeridianException expected) {
             // a 400
+        }
+        try {
+            CODEC.readArray(bytes, 0, bytes.length, batch, reader); // the record scanner first, as the service
+            scanned = batch.size();
+        } catch (MeridianException expected) {
+            // a 400
+        }
+        if (scanned != streamed) {
+            throw new AssertionError("scanned " + scanned + " records where Jackson read " + streamed);
         }
         try {
             CODEC.readOne(bytes, 0, bytes.length, batch, reader, 0);
