@@ -515,9 +515,10 @@ public final class HttpApi {
         ws.batch.clear();
         ws.fields.clear();
         ws.fields.replaceCountry(options.regions() != null);
+        int bodyBytes = ex.bodyBytes(); // before the body is given back
         readRecords(ex, ws);
         service.enrichHere(ws, refs.enricher(), options);
-        ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, ex.bodyBytes() + (ex.bodyBytes() >> 2)));
+        ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, bodyBytes + (bodyBytes >> 2)));
         try {
             codec.writeArray(new ByteBufOutputStream(buf), ws.fields, ws.batch, ws.matches, placeText, options.k() > 1);
         } catch (IOException | RuntimeException e) {
