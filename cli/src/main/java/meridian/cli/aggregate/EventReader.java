@@ -298,11 +298,7 @@ abstract sealed class EventReader implements AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                in.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Input.closeUnchecked(in);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import meridian.core.error.InvalidInputException;
+import meridian.core.io.Input;
 
 /**
  * A streaming RFC 4180 reader: comma-separated, fields optionally quoted with {@code "}, a quote inside a
@@ -160,10 +161,6 @@ public final class CsvParser implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            in.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Input.closeUnchecked(in);
     }
 }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -184,6 +185,19 @@ public record Input(InputStream stream, Format format, String source) implements
     @Override
     public void close() throws IOException {
         stream.close();
+    }
+
+    /**
+     * Closes what reads an input, for the readers whose {@code close} declares no {@link IOException}
+     * ({@code CsvParser}, the aggregate's event readers): a failure to close is an {@link
+     * UncheckedIOException}, as a failure to read is.
+     */
+    public static void closeUnchecked(Closeable reader) {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

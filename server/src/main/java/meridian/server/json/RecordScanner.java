@@ -72,23 +72,16 @@ final class RecordScanner {
         if (pos >= end || b[pos] != '[') {
             return false;
         }
-        pos++;
-        skipSpace();
-        if (pos < end && b[pos] == ']') {
-            pos++;
-        } else {
-            int more = 1;
-            while (more > 0) {
-                skipSpace();
-                if (!record()) {
-                    return false;
-                }
-                commit(batch);
-                more = next(']');
-            }
-            if (more < 0) {
+        int more = open(']');
+        while (more > 0) {
+            if (!record()) {
                 return false;
             }
+            commit(batch);
+            more = next(']');
+        }
+        if (more < 0) {
+            return false;
         }
         skipSpace();
         return pos == end;
@@ -126,15 +119,13 @@ final class RecordScanner {
         if (pos >= end || b[pos] != '{') {
             return false;
         }
-        pos++;
         hasPoint = hasPLat = hasPLon = hasTopLat = hasTopLon = false;
         payloadPos = -1;
         payloadLength = 0;
-        skipSpace();
-        if (pos < end && b[pos] == '}') {
+        int more = open('}');
+        if (more == 0) {
             return false; // no coordinates: Jackson's path says so
         }
-        int more = 1;
         while (more > 0) {
             if (!name() || !field(nameFrom, nameTo)) {
                 return false;
@@ -184,19 +175,17 @@ final class RecordScanner {
 
     /** {@code "point": {...}}: written as {@code "point":{..},} with its fields in order, lat and lon read. */
     private boolean point() {
-        pos++;
         hasPoint = true;
         data.put((byte) '"');
         data.putAscii("point");
         data.put((byte) '"');
         data.put((byte) ':');
         data.put((byte) '{');
-        skipSpace();
-        if (pos < end && b[pos] == '}') {
+        int more = open('}');
+        if (more == 0) {
             return false; // no lat, no lon
         }
         boolean first = true;
-        int more = 1;
         while (more > 0) {
             if (!name()) {
                 return false;
@@ -235,28 +224,21 @@ final class RecordScanner {
 
     /** A payload array of numbers into the payload; its place in the text is where the data is now. */
     private boolean readPayload() {
-        pos++;
         int n = 0;
-        skipSpace();
-        if (pos < end && b[pos] == ']') {
-            pos++;
-        } else {
-            int more = 1;
-            while (more > 0) {
-                skipSpace();
-                double v = number();
-                if (Double.isNaN(v)) {
-                    return false;
-                }
-                if (n == payload.length) {
-                    payload = Arrays.copyOf(payload, n * 2);
-                }
-                payload[n++] = v;
-                more = next(']');
-            }
-            if (more < 0) {
+        int more = open(']');
+        while (more > 0) {
+            double v = number();
+            if (Double.isNaN(v)) {
                 return false;
             }
+            if (n == payload.length) {
+                payload = Arrays.copyOf(payload, n * 2);
+            }
+            payload[n++] = v;
+            more = next(']');
+        }
+        if (more < 0) {
+            return false;
         }
         payloadLength = n;
         payloadPos = data.size();
@@ -377,40 +359,34 @@ final class RecordScanner {
 
     /** An object or an array, the position on its opening: skipped (emit false) or copied compactly. */
     private boolean container(boolean emit, int depth) {
-        byte open = b[pos++];
-        boolean object = open == '{';
+        byte opening = b[pos];
+        boolean object = opening == '{';
         char close = object ? '}' : ']';
         if (emit) {
-            data.put(open);
+            data.put(opening);
         }
-        skipSpace();
-        if (pos < end && b[pos] == close) {
-            pos++;
-        } else {
-            boolean first = true;
-            int more = 1;
-            while (more > 0) {
-                skipSpace();
-                if (object && !name()) {
-                    return false;
-                }
-                if (emit) {
-                    if (!first) {
-                        data.put((byte) ',');
-                    }
-                    if (object) {
-                        copyName(nameFrom, nameTo);
-                    }
-                }
-                first = false;
-                if (!value(emit, depth)) {
-                    return false;
-                }
-                more = next(close);
-            }
-            if (more < 0) {
+        boolean first = true;
+        int more = open(close);
+        while (more > 0) {
+            if (object && !name()) {
                 return false;
             }
+            if (emit) {
+                if (!first) {
+                    data.put((byte) ',');
+                }
+                if (object) {
+                    copyName(nameFrom, nameTo);
+                }
+            }
+            first = false;
+            if (!value(emit, depth)) {
+                return false;
+            }
+            more = next(close);
+        }
+        if (more < 0) {
+            return false;
         }
         if (emit) {
             data.put((byte) close);
@@ -538,11 +514,11 @@ final class RecordScanner {
     }
 
     /**
-     * A member's name and its colon, the position then on its value (spaces skipped): the name with its
-     * quotes is {@code b[nameFrom, nameTo)}. False when there is none.
+     * A member's name and its colon, from the position (on the opening quote, as {@link #open} and {@link
+     * #next} leave it) to its value (spaces skipped): the name with its quotes is {@code b[nameFrom,
+     * nameTo)}. False when there is none.
      */
     private boolean name() {
-        skipSpace();
         nameFrom = pos;
         if (!string(MAX_NAME_BYTES)) {
             return false;
@@ -557,14 +533,38 @@ final class RecordScanner {
         return pos < end;
     }
 
-    /** After a member or an element: 1 for a comma (another follows), 0 for {@code close}, -1 for anything else. */
+    /**
+     * From the opening bracket of an object or an array (the position on it): 1 when a member or an element
+     * follows, the position then on it; 0, the position past it, when {@code close} follows at once. With
+     * {@link #next} after each member or element, every container (empty, or members or elements separated
+     * by commas) is read by the same loop: {@code more = open(close)}, while {@code more > 0} one member or
+     * element and {@code more = next(close)}; then {@code more < 0} is an error.
+     */
+    private int open(char close) {
+        pos++;
+        skipSpace();
+        if (pos < end && b[pos] == close) {
+            pos++;
+            return 0;
+        }
+        return 1;
+    }
+
+    /**
+     * After a member or an element: 1 for a comma (another follows; the position then on it, spaces skipped),
+     * 0 for {@code close}, -1 for anything else.
+     */
     private int next(char close) {
         skipSpace();
         if (pos >= end) {
             return -1;
         }
         byte c = b[pos++];
-        return c == ',' ? 1 : c == close ? 0 : -1;
+        if (c == ',') {
+            skipSpace();
+            return 1;
+        }
+        return c == close ? 0 : -1;
     }
 
     private void skipSpace() {
