@@ -59,6 +59,21 @@ public final class Main implements Runnable {
     public static int run(InputStream in, OutputStream out, OutputStream err, String... args) {
         PrintStream o = out instanceof PrintStream p ? p : new PrintStream(out, false, StandardCharsets.UTF_8);
         PrintStream e = err instanceof PrintStream p ? p : new PrintStream(err, true, StandardCharsets.UTF_8);
+        ServeCommand.Quick serve = args.length > 0 && args[0].equals("serve") ? ServeCommand.quickParse(args, 1) : null;
+        if (serve != null) {
+            // a plain `serve` command line starts without building picocli's model (see quickParse)
+            PrintWriter w = new PrintWriter(e, true, StandardCharsets.UTF_8);
+            try {
+                return serve.run();
+            } catch (OutOfMemoryError oom) {
+                return outOfMemory(oom, e);
+            } catch (Exception ex) {
+                return failed(ex, w);
+            } finally {
+                o.flush();
+                w.flush();
+            }
+        }
         var cmd = new CommandLine(new Main(in, o, e));
         ServeCommand.declareSettings(cmd.getSubcommands().get("serve").getCommandSpec());
         listExitCodes(cmd);
@@ -75,28 +90,34 @@ public final class Main implements Runnable {
             w.flush();
             return ExitCode.USAGE;
         });
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            int code = exitCode(ex);
-            PrintWriter w = commandLine.getErr();
-            if (code == ExitCode.INTERNAL) {
-                w.println("meridian: internal error: " + ex);
-                ex.printStackTrace(w);
-            } else {
-                w.println("meridian: " + message(ex));
-            }
-            w.flush();
-            return code;
-        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failed(ex, commandLine.getErr()));
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError oom) {
-            e.println("meridian: out of memory (" + oom.getMessage() + "): the reference set and the chunks in"
-                    + " flight need more heap; try MERIDIAN_JAVA_OPTS=-Xmx512m, or a smaller --chunk");
-            return ExitCode.INTERNAL;
+            return outOfMemory(oom, e);
         } finally {
             o.flush();
             e.flush();
         }
+    }
+
+    private static int outOfMemory(OutOfMemoryError oom, PrintStream e) {
+        e.println("meridian: out of memory (" + oom.getMessage() + "): the reference set and the chunks in"
+                + " flight need more heap; try MERIDIAN_JAVA_OPTS=-Xmx512m, or a smaller --chunk");
+        return ExitCode.INTERNAL;
+    }
+
+    /** Reports an exception that ended a command; returns its exit code. */
+    private static int failed(Throwable ex, PrintWriter w) {
+        int code = exitCode(ex);
+        if (code == ExitCode.INTERNAL) {
+            w.println("meridian: internal error: " + ex);
+            ex.printStackTrace(w);
+        } else {
+            w.println("meridian: " + message(ex));
+        }
+        w.flush();
+        return code;
     }
 
     /** Every command's {@code --help} ends with the exit codes of {@link ExitCode}. */

@@ -56,4 +56,62 @@ final class ServeCommand implements Callable<Integer> {
         }
         return ServerMain.run(ServerConfig.load(config, System.getenv(), options));
     }
+
+    /** What {@link #quickParse} read: the config file (or null) and the options given, by setting key. */
+    record Quick(Path config, Map<String, String> options) {
+        int run() throws Exception {
+            return ServerMain.run(ServerConfig.load(config, System.getenv(), options));
+        }
+    }
+
+    /**
+     * The {@code serve} command line read without picocli, when it is plainly settings: {@code --key value}
+     * and {@code --key=value} of declared settings and {@code --config}, each at most once, a yes/no
+     * setting alone meaning true. Anything else (help, version, an unknown or repeated option, a value
+     * that starts with {@code -}, an {@code @file}) gives null and picocli reads it, with its messages.
+     *
+     * <p>Why: picocli builds its command model by reflection from ~180 classes that the ahead-of-time
+     * cache cannot hold (compiled for Java 5, they are verified at every start): 80-100 ms of the 300 ms
+     * from launch to the first answer with two places (BENCHMARKS.md, start-up).
+     */
+    static Quick quickParse(String[] args, int from) {
+        Map<String, Setting<?>> byOption = new java.util.HashMap<>();
+        for (Setting<?> s : ServerConfig.settings()) {
+            byOption.put(s.option(), s);
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        String config = null;
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            boolean isConfig = name.equals("--config");
+            Setting<?> s = byOption.get(name);
+            if (s == null && !isConfig) {
+                return null;
+            }
+            String value;
+            if (eq >= 0) {
+                value = a.substring(eq + 1);
+            } else if (s != null && s.type() == Boolean.class) {
+                if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    return null; // `--insecure false`: picocli decides whether the word is its value
+                }
+                value = "true";
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                value = args[++i];
+            } else {
+                return null;
+            }
+            if (isConfig) {
+                if (config != null || value.isEmpty()) {
+                    return null;
+                }
+                config = value;
+            } else if (options.putIfAbsent(s.key(), value) != null) {
+                return null;
+            }
+        }
+        return new Quick(config == null ? null : Path.of(config), options);
+    }
 }

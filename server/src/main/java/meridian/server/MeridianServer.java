@@ -114,6 +114,9 @@ public final class MeridianServer implements AutoCloseable {
                         config.requestDeadlineMs());
             }
             registry.put(loading.get());
+            if (store != null) {
+                store.start(); // now that the service answers: see StoreAccess
+            }
         } catch (IOException | RuntimeException | Error e) {
             abort(t);
             throw e;

@@ -28,6 +28,19 @@ public final class ReferenceSet {
             double[] lon,
             List<String> attributeNames,
             String[][] attributes) {
+        this(name, ids, names, lat, lon, attributeNames, attributes, NearestIndex.build(lat, lon));
+    }
+
+    /** With the index over these points already made (a snapshot's stored tree). */
+    ReferenceSet(
+            String name,
+            String[] ids,
+            String[] names,
+            double[] lat,
+            double[] lon,
+            List<String> attributeNames,
+            String[][] attributes,
+            NearestIndex index) {
         this.name = name;
         this.ids = ids;
         this.names = names;
@@ -35,7 +48,7 @@ public final class ReferenceSet {
         this.lon = lon;
         this.attributeNames = List.copyOf(attributeNames);
         this.attributes = attributes;
-        this.index = NearestIndex.build(lat, lon);
+        this.index = index;
     }
 
     /** Builds a set from place values, for callers that assemble places in code. */
@@ -66,7 +79,7 @@ public final class ReferenceSet {
 
     /** The same places under another name. */
     public ReferenceSet withName(String newName) {
-        return new ReferenceSet(newName, ids, names, lat, lon, attributeNames, attributes);
+        return new ReferenceSet(newName, ids, names, lat, lon, attributeNames, attributes, index);
     }
 
     public String name() {

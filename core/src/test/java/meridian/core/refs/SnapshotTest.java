@@ -40,6 +40,42 @@ class SnapshotTest {
         assertThat(ReferenceSetReader.class.getResource("/meridian/refs/cities.snapshot"))
                 .as("the build makes the snapshot")
                 .isNotNull();
-        assertSameSet(ReferenceSetReader.bundled(), ReferenceSetReader.bundledFromCsv());
+        ReferenceSet fromSnapshot = ReferenceSetReader.bundled();
+        ReferenceSet fromCsv = ReferenceSetReader.bundledFromCsv();
+        assertSameSet(fromSnapshot, fromCsv);
+        // the stored tree is the one a build makes, so every answer is the same
+        var stored = fromSnapshot.index().tree();
+        var built = fromCsv.index().tree();
+        assertThat(stored.rootRef()).isEqualTo(built.rootRef());
+        assertThat(stored.order()).isEqualTo(built.order());
+        assertThat(stored.nodes()).isEqualTo(built.nodes());
+        var random = new java.util.SplittableRandom(7);
+        for (int q = 0; q < 10_000; q++) {
+            double lat = random.nextDouble(-90, 90);
+            double lon = random.nextDouble(-180, 180);
+            assertThat(fromSnapshot.index().nearest(lat, lon))
+                    .isEqualTo(fromCsv.index().nearest(lat, lon));
+        }
+    }
+
+    @Test
+    void aTreeThatDoesNotFitThePointsIsRefused() {
+        double[] lat = new double[40];
+        double[] lon = new double[40];
+        for (int i = 0; i < 40; i++) {
+            lat[i] = i;
+            lon[i] = 2 * i;
+        }
+        var tree = meridian.core.index.NearestIndex.build(lat, lon).tree();
+        var restored = meridian.core.index.NearestIndex.restore(lat, lon, tree);
+        assertThat(restored.nearest(10.2, 20.1)).isEqualTo(10);
+        int[] order = tree.order().clone();
+        order[0] = order[1];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> meridian.core.index.NearestIndex.restore(
+                        lat, lon, new meridian.core.index.NearestIndex.Tree(order, tree.nodes(), tree.rootRef())))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> meridian.core.index.NearestIndex.restore(
+                        java.util.Arrays.copyOf(lat, 39), java.util.Arrays.copyOf(lon, 39), tree))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
