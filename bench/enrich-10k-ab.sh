@@ -5,7 +5,7 @@
 # Per run: answered (200) req/s, the ratio to the anchor's run in the same round, and the server's CPU time
 # (utime + stime from /proc) per answered request, which follows the machine's load far less than req/s.
 #   bench/enrich-10k-ab.sh TREE_A TREE_B [ROUNDS=3] [C=8] [D=15]
-#   e.g. bench/enrich-10k-ab.sh /work/wt/base . 3 8
+#   e.g. git worktree add ../before HEAD~10 && bench/enrich-10k-ab.sh ../before . 3 8
 # TREE_A and TREE_B are checkouts with a built cli/target/meridian.jar (their launcher builds it when missing);
 # ANCHOR_DIR is a built copy of the anchor (default /tmp/meridian-anchor-sbs, as side_by_side.sh makes it).
 set -u
