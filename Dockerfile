@@ -37,11 +37,10 @@ EXPOSE 8080 9090
 VOLUME ["/app/data"]
 # The launcher's defaults for serve (see the meridian script): heap sized from the admission budget (bundled
 # cities + 8 in-flight requests: 128 + 14 x 8 MB), not from the container's memory, starting at 8 MB; the JIT
-# compiling after 3x the usual calls (start-up code is left interpreted); freed native memory given back every
-# second; two malloc arenas, and
+# compiling after 3x the usual calls (start-up code is left interpreted); two malloc arenas, and
 # allocations of 1 MiB and more mapped on their own (freed buffers go back to the system); native access for
 # the epoll transport.
 ENV MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=1048576
-ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-Xms8m", "-Xmx240m", "-XX:CompileThresholdScaling=3", "-XX:TrimNativeHeapInterval=1000", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-jar", "/app/meridian.jar"]
+ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-Xms8m", "-Xmx240m", "-XX:CompileThresholdScaling=3", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-jar", "/app/meridian.jar"]
 CMD ["serve"]
