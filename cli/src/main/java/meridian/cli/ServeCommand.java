@@ -1,6 +1,7 @@
 package meridian.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,10 +55,10 @@ final class ServeCommand implements Callable<Integer> {
         for (Setting<?> s : ServerConfig.settings()) {
             options.put(s.key(), spec.findOption(s.option()).getValue());
         }
-        return ServerMain.run(ServerConfig.load(config, System.getenv(), options));
+        return new Quick(config, options).run();
     }
 
-    /** What {@link #quickParse} read: the config file (or null) and the options given, by setting key. */
+    /** What {@link #quickParse} (or picocli) read: the config file (or null) and the options given, by setting key. */
     record Quick(Path config, Map<String, String> options) {
         int run() throws Exception {
             return ServerMain.run(ServerConfig.load(config, System.getenv(), options));
@@ -75,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
      * from launch to the first answer with two places (BENCHMARKS.md, start-up).
      */
     static Quick quickParse(String[] args, int from) {
-        Map<String, Setting<?>> byOption = new java.util.HashMap<>();
+        Map<String, Setting<?>> byOption = new HashMap<>();
         for (Setting<?> s : ServerConfig.settings()) {
             byOption.put(s.option(), s);
         }

@@ -20,18 +20,7 @@ public final class ReferenceSet {
     private final String[][] attributes; // [attribute][position]
     private final NearestIndex index;
 
-    ReferenceSet(
-            String name,
-            String[] ids,
-            String[] names,
-            double[] lat,
-            double[] lon,
-            List<String> attributeNames,
-            String[][] attributes) {
-        this(name, ids, names, lat, lon, attributeNames, attributes, NearestIndex.build(lat, lon));
-    }
-
-    /** With the index over these points already made (a snapshot's stored tree). */
+    /** The places and the index over their points ({@link NearestIndex#build}, or a snapshot's stored tree). */
     ReferenceSet(
             String name,
             String[] ids,
@@ -74,7 +63,7 @@ public final class ReferenceSet {
             }
         }
         ReferenceSetReader.checkUniqueIds(ids, name);
-        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs);
+        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs, NearestIndex.build(lat, lon));
     }
 
     /** The same places under another name. */

@@ -16,6 +16,7 @@ import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
+import meridian.core.index.NearestIndex;
 import meridian.core.io.Input;
 import meridian.core.json.JsonTree;
 import meridian.core.json.JsonTree.JsonObject;
@@ -400,14 +401,17 @@ public final class ReferenceSetReader {
             for (int i = 0; i < attrs.length; i++) {
                 a[i] = Arrays.copyOf(attrs[i], n);
             }
+            double[] placeLat = Arrays.copyOf(lat, n);
+            double[] placeLon = Arrays.copyOf(lon, n);
             var set = new ReferenceSet(
                     name,
                     Arrays.copyOf(ids, n),
                     Arrays.copyOf(names, n),
-                    Arrays.copyOf(lat, n),
-                    Arrays.copyOf(lon, n),
+                    placeLat,
+                    placeLon,
                     attrNames,
-                    a);
+                    a,
+                    NearestIndex.build(placeLat, placeLon));
             return new LoadResult(set, read, skipped, List.copyOf(errors));
         }
     }

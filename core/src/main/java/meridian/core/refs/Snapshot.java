@@ -136,9 +136,12 @@ public final class Snapshot {
         for (int a = 0; a < attrCount; a++) {
             attrs[a] = readText(b, n);
         }
-        if (!withTree) {
-            return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs);
-        }
+        NearestIndex index = withTree ? readTree(b, n, lat, lon) : NearestIndex.build(lat, lon);
+        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs, index);
+    }
+
+    /** The stored search tree over {@code n} points: its root, the points' order and the nodes. */
+    private static NearestIndex readTree(ByteBuffer b, int n, double[] lat, double[] lon) {
         int rootRef = b.getInt();
         int[] order = new int[n];
         b.asIntBuffer().get(order);
@@ -146,8 +149,7 @@ public final class Snapshot {
         int[] nodes = new int[b.getInt()];
         b.asIntBuffer().get(nodes);
         b.position(b.position() + 4 * nodes.length);
-        NearestIndex index = NearestIndex.restore(lat, lon, new NearestIndex.Tree(order, nodes, rootRef));
-        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs, index);
+        return NearestIndex.restore(lat, lon, new NearestIndex.Tree(order, nodes, rootRef));
     }
 
     private static String utf(ByteBuffer b) {

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import meridian.core.error.MeridianException;
 import meridian.server.metrics.Metrics;
@@ -178,7 +179,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 inBody
                         ? "the request body did not arrive in full within " + (bodyTimeoutNanos / 1_000_000) + " ms"
                         : "the request headers did not arrive within " + (headerTimeoutNanos / 1_000_000) + " ms",
-                java.util.Map.of());
+                Map.of());
         early(408, json);
     }
 
@@ -321,7 +322,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                         "malformed_request",
                         "the request is not valid HTTP/1.1: "
                                 + (cause == null ? "bad framing" : String.valueOf(cause.getMessage())),
-                        java.util.Map.of()));
+                        Map.of()));
     }
 
     /** A refusal decided before the body was read: answered at once, and the unread body is dropped. */

@@ -18,8 +18,9 @@ import meridian.core.geo.Earth;
  * containers, compactly, and a well-formed string without escapes is what Jackson would write back.
  *
  * <p>Why by hand: on the reference benchmark's 10,000-record body (3.1 MB) Jackson's token stream took
- * 11.6 ms a body on one thread, this scanner 2.4 ms ({@code RecordCodecBenchmark.read} against
- * {@code read_jackson}); reading was half of the service's CPU time on that body.
+ * 10.9-11.6 ms a body on one thread, this scanner 5.4-5.7 ms ({@code RecordCodecBenchmark.read} against
+ * {@code read_jackson}); reading was half of the service's CPU time on that body, and the server's CPU per
+ * such request fell to 0.68-0.80x ({@code bench/enrich-10k-ab.sh}).
  *
  * <p>Not thread-safe: one per {@link RecordCodec.Fields}.
  */
