@@ -12,7 +12,7 @@ import meridian.core.geo.Earth;
  * in one {@code double[]}, reordered so that every subtree owns a contiguous range, and the inner nodes in
  * one {@code int[]}, sixteen ints (one cache line) each: both children and the tight bounding boxes of
  * both, so that choosing which child to visit first costs one memory access. A leaf is not a node: its
- * parent holds its point range. There is no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
+ * point range follows from the way down (see the node layout). There is no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
  * function of great-circle distance, so ranking by chord is exact everywhere on the sphere: at the poles,
  * across the antimeridian, in the open ocean. Tight boxes (rather than split planes) matter for the last
  * case: a query far out at sea touches only the few coastal boxes near its answer. Reported distances are

@@ -40,6 +40,9 @@ public final class Searcher {
 
     private long[] curveKeys = new long[0]; // batch order: curve key << 32 | query offset
     private long[] sortBuffer = new long[0];
+    private double[] sortedLat = new double[0];
+    private double[] sortedLon = new double[0];
+    private int[] sortedPlaces = new int[0];
     private final int[] digitCounts = new int[256];
 
     private int k;
@@ -83,6 +86,16 @@ public final class Searcher {
     static final int ORDERED_BATCH_MIN = 64;
 
     /**
+     * From this many queries on, the batch is copied into curve order before the search and the answers are
+     * copied back after it, so that the search's loop reads and writes in sequence rather than all over
+     * arrays larger than the cache. CPU time, {@code NearestCpuTime}, two alternated passes at load 1.1-1.2:
+     * batches of 131,072 uniform 0.95-1.10x, near cities 1.06-1.23x, near airports 1.10-1.33x; of 65,536
+     * 0.95-1.02x, 1.04-1.16x, 1.02-1.15x; of 16,384, where the copies (20 bytes a query) crowd the tree out of
+     * the 512 KB level-2 cache, near airports 0.86x in both passes.
+     */
+    static final int GATHERED_BATCH_MIN = 65_536;
+
+    /**
      * The nearest point of each query {@code i} in {@code [from, to)} of {@code lat}/{@code lon}: its
      * index in {@code places[i]} and its haversine distance in km in {@code km[i]}, exactly as
      * {@link #nearest(double, double)} and {@link #distanceKm} would give them, to the same place among
@@ -119,16 +132,44 @@ public final class Searcher {
             keys[j] = (curveKey(lat[from + j], lon[from + j]) & 0xFFFF_FFFFL) << 32 | j;
         }
         sortByCurveKey(keys, sortBuffer, n);
+        boolean gathered = n >= GATHERED_BATCH_MIN;
+        double[] qLats = lat;
+        double[] qLons = lon;
+        int[] found = places;
+        double[] foundKm = km;
+        if (gathered) {
+            if (sortedLat.length < n) {
+                sortedLat = new double[curveKeys.length];
+                sortedLon = new double[curveKeys.length];
+                sortedPlaces = new int[curveKeys.length];
+            }
+            qLats = sortedLat;
+            qLons = sortedLon;
+            for (int j = 0; j < n; j++) {
+                int i = from + (int) keys[j];
+                qLats[j] = lat[i];
+                qLons[j] = lon[i];
+            }
+            found = sortedPlaces;
+            foundKm = qLats; // each query's latitude is read before its distance takes its place
+        }
         bestPos = -1;
         for (int j = 0; j < n; j++) {
-            int i = from + (int) keys[j];
-            setQuery(lat[i], lon[i]);
+            int at = gathered ? j : from + (int) keys[j];
+            setQuery(qLats[at], qLons[at]);
             seedWithPrevious();
             int place = search();
-            places[i] = place;
-            km[i] = distanceKm(place);
+            found[at] = place;
+            foundKm[at] = distanceKm(place);
         }
         lastPoint = -1;
+        if (gathered) {
+            for (int j = 0; j < n; j++) {
+                int i = from + (int) keys[j];
+                places[i] = found[j];
+                km[i] = foundKm[j];
+            }
+        }
     }
 
     /**
