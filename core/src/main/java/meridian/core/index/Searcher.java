@@ -466,6 +466,7 @@ public final class Searcher {
         }
     }
 
+    // at most 32 levels: each halves the points (NearestIndex.restore checks the halving)
     private final int[] passedAt = new int[64]; // box of the child passed by at each depth of the first way down
     private final int[] passedLo = new int[64]; // its points
     private final int[] passedHi = new int[64];
