@@ -16,17 +16,26 @@ import meridian.core.refs.ReferenceSetReader;
  * to answering one query at a time in input order (main's way) in the same rounds. Every batch answer is
  * checked against the one-by-one answer (same distance; an equally near place may stand in).
  *
- * <pre>java -cp bench/target/benchmarks.jar meridian.bench.NearestCpuTime [ROUNDS=5] [QUERIES=1000000]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar meridian.bench.NearestCpuTime [ROUNDS=5] [QUERIES=1000000] [BATCHES=16384,1024]</pre>
+ *
+ * <p>BATCHES lists the batch sizes measured beside one by one (e.g. {@code 16384,65536,131072}).
  */
 public final class NearestCpuTime {
     private static final String[] DISTRIBUTIONS = {"uniform", "clustered", "real"};
-    private static final String[] WAYS = {"one by one", "batch 16384", "batch 1024"};
 
     private NearestCpuTime() {}
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        int[] batches = Arrays.stream((args.length > 2 ? args[2] : "16384,1024").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        String[] ways = new String[1 + batches.length];
+        ways[0] = "one by one";
+        for (int b = 0; b < batches.length; b++) {
+            ways[1 + b] = "batch " + batches[b];
+        }
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         ReferenceSet cities = ReferenceSetReader.bundled();
         double[] cityLat = new double[cities.size()];
@@ -43,7 +52,7 @@ public final class NearestCpuTime {
         };
         NearestIndex index = cities.index();
         Searcher searcher = index.searcher();
-        double[][][] perQuery = new double[DISTRIBUTIONS.length][WAYS.length][rounds];
+        double[][][] perQuery = new double[DISTRIBUTIONS.length][ways.length][rounds];
         int[] places = new int[queries];
         double[] km = new double[queries];
         double[][] reference = new double[DISTRIBUTIONS.length][];
@@ -52,18 +61,16 @@ public final class NearestCpuTime {
             for (int d = 0; d < DISTRIBUTIONS.length; d++) {
                 double[] lat = points[d][0];
                 double[] lon = points[d][1];
-                for (int w = 0; w < WAYS.length; w++) {
+                for (int w = 0; w < ways.length; w++) {
                     long t0 = cpu.getCurrentThreadCpuTime();
-                    switch (w) {
-                        case 0 -> {
-                            for (int i = 0; i < queries; i++) {
-                                int place = searcher.nearest(lat[i], lon[i]);
-                                places[i] = place;
-                                km[i] = searcher.distanceKm(place);
-                            }
+                    if (w == 0) {
+                        for (int i = 0; i < queries; i++) {
+                            int place = searcher.nearest(lat[i], lon[i]);
+                            places[i] = place;
+                            km[i] = searcher.distanceKm(place);
                         }
-                        case 1 -> inBatches(searcher, lat, lon, 16_384, places, km);
-                        default -> inBatches(searcher, lat, lon, 1_024, places, km);
+                    } else {
+                        inBatches(searcher, lat, lon, batches[w - 1], places, km);
                     }
                     long ns = cpu.getCurrentThreadCpuTime() - t0;
                     if (w == 0) {
@@ -91,13 +98,13 @@ public final class NearestCpuTime {
                 Locale.ROOT, "%-10s %-12s %12s %10s %8s%n", "points", "way", "queries/s", "ns/query", "ratio");
         for (int d = 0; d < DISTRIBUTIONS.length; d++) {
             double base = median(perQuery[d][0]);
-            for (int w = 0; w < WAYS.length; w++) {
+            for (int w = 0; w < ways.length; w++) {
                 double ns = median(perQuery[d][w]);
                 System.out.printf(
                         Locale.ROOT,
                         "%-10s %-12s %,12.0f %10.1f %7.2fx%n",
                         DISTRIBUTIONS[d],
-                        WAYS[w],
+                        ways[w],
                         1e9 / ns,
                         ns,
                         base / ns);

@@ -12,7 +12,7 @@ import meridian.core.geo.Earth;
  * in one {@code double[]}, reordered so that every subtree owns a contiguous range, and the inner nodes in
  * one {@code int[]}, sixteen ints (one cache line) each: both children and the tight bounding boxes of
  * both, so that choosing which child to visit first costs one memory access. A leaf is not a node: its
- * parent holds its point range. There is no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
+ * point range follows from the way down (see the node layout). There is no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
  * function of great-circle distance, so ranking by chord is exact everywhere on the sphere: at the poles,
  * across the antimeridian, in the open ocean. Tight boxes (rather than split planes) matter for the last
  * case: a query far out at sea touches only the few coastal boxes near its answer. Reported distances are
@@ -31,9 +31,12 @@ public final class NearestIndex {
     /*
      * Inner node layout, NODE_INTS ints per node:
      *   [0] left child, [1] right child: an inner node's number, or -(first point + 1) for a leaf;
-     *   [2] left leaf's end, [3] right leaf's end (one past the last point; only for leaf children);
+     *   [2] the split axis (0, 1, 2 for x, y, z), [3] the split coordinate as float bits: the median
+     *       point's, rounded; it only chooses which child the search enters first;
      *   [4..9] left child's box, [10..15] right child's box: min x, y, z, max x, y, z as float bits,
      *          rounded outwards.
+     * A node over the points [lo, hi) splits them at mid = (lo + hi) >>> 1: its children own [lo, mid) and
+     * [mid, hi), so the search knows a leaf's range from its way down and no node stores it.
      */
     static final int NODE_INTS = 16;
 
@@ -86,8 +89,8 @@ public final class NearestIndex {
             order[i] = i;
         }
         if (tree == null) {
-            int[] rootSlots = new int[7];
-            this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0, 6);
+            int[] rootSlots = new int[6];
+            this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0);
         } else {
             // the points in the tree's order, as build() leaves them
             double[] callers = xyz.clone();
@@ -163,18 +166,26 @@ public final class NearestIndex {
                 }
                 seen[i] = true;
             }
-            for (int node = 0; ok && node < nodeCount; node++) {
-                for (int c = 0; c < 2; c++) {
-                    int ref = tree.nodes()[node * NODE_INTS + c];
-                    int end = tree.nodes()[node * NODE_INTS + 2 + c];
-                    ok = ref >= 0 ? ref < nodeCount : -ref - 1 < n && (end > -ref - 1 && end <= n);
-                }
-            }
+            ok = ok && fits(tree.nodes(), nodeCount, tree.rootRef(), 0, n);
         }
         if (!ok) {
             throw new IllegalArgumentException("the tree does not fit these " + n + " points");
         }
         return new NearestIndex(lat, lon, tree);
+    }
+
+    /** Whether the subtree {@code ref} over the points [lo, hi) has the shape {@link #build} gives it. */
+    private static boolean fits(int[] nodes, int nodeCount, int ref, int lo, int hi) {
+        if (ref < 0) {
+            return -ref - 1 == lo && hi > lo;
+        }
+        int axis = ref < nodeCount ? nodes[ref * NODE_INTS + 2] : -1;
+        if (hi - lo < 2 || axis < 0 || axis > 2) {
+            return false;
+        }
+        int mid = (lo + hi) >>> 1;
+        return fits(nodes, nodeCount, nodes[ref * NODE_INTS], lo, mid)
+                && fits(nodes, nodeCount, nodes[ref * NODE_INTS + 1], mid, hi);
     }
 
     public int size() {
@@ -221,15 +232,14 @@ public final class NearestIndex {
     // --- construction: recursive median split on the axis of widest spread ---
 
     /**
-     * Builds the subtree of points [lo, hi), writes its box to {@code slots[boxAt..boxAt + 6)} and, for a
-     * leaf, its end to {@code slots[endAt]}; returns its child reference. The split axis is the widest side
+     * Builds the subtree of points [lo, hi), writes its box to {@code slots[boxAt..boxAt + 6)}; returns its
+     * child reference. The split axis is the widest side
      * of the subtree's region (the parent's region cut at the split), known before the points are scanned;
      * an inner box is the union of its children's, so each level costs time in nodes, not in points.
      */
-    private int build(int lo, int hi, double[] region, int[] slots, int boxAt, int endAt) {
+    private int build(int lo, int hi, double[] region, int[] slots, int boxAt) {
         if (hi - lo <= LEAF_SIZE) {
             fitLeafBox(lo, hi, slots, boxAt);
-            slots[endAt] = hi;
             return -(lo + 1);
         }
         int node = nodeCount++;
@@ -239,13 +249,15 @@ public final class NearestIndex {
         int mid = (lo + hi) >>> 1;
         select(mid, lo, hi - 1, axis);
         double split = xyz[3 * mid + axis];
+        nodes[base + 2] = axis;
+        nodes[base + 3] = Float.floatToRawIntBits((float) split);
         double saved = region[3 + axis];
         region[3 + axis] = split;
-        nodes[base] = build(lo, mid, region, nodes, base + 4, base + 2);
+        nodes[base] = build(lo, mid, region, nodes, base + 4);
         region[3 + axis] = saved;
         saved = region[axis];
         region[axis] = split;
-        nodes[base + 1] = build(mid, hi, region, nodes, base + 10, base + 3);
+        nodes[base + 1] = build(mid, hi, region, nodes, base + 10);
         region[axis] = saved;
         for (int c = 0; c < 3; c++) {
             float min = Math.min(Float.intBitsToFloat(nodes[base + 4 + c]), Float.intBitsToFloat(nodes[base + 10 + c]));

@@ -19,16 +19,18 @@ import meridian.core.index.NearestIndex;
  * project is built ({@link #main}), so that the service starts without parsing 200,000 CSV rows; the CSV
  * stays the source of truth and the fallback.
  *
- * <p>Layout (big-endian): magic {@code MRDNSET2}; set name; n; attribute count and names; lat[n]; lon[n];
+ * <p>Layout (big-endian): magic {@code MRDNSET3}; set name; n; attribute count and names; lat[n]; lon[n];
  * then the id, name and attribute columns, each as n + 1 offsets (an offset of -1 marks a null value) and
  * the bytes; then the index's tree ({@link NearestIndex.Tree}): the root reference, the tree order[n], the
  * node count and the nodes' ints, so that loading does not build it again (~0.1 s of CPU for the cities,
  * and the compiling of the build's loops, on the way to the service's first answer). {@code MRDNSET1},
- * without the tree, is still read (the index is then built).
+ * without the tree, and {@code MRDNSET2}, whose nodes held leaf ends where they now hold the split, are
+ * still read (the index is then built).
  */
 public final class Snapshot {
-    private static final byte[] MAGIC = "MRDNSET2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "MRDNSET3".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MAGIC_V1 = "MRDNSET1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC_V2 = "MRDNSET2".getBytes(StandardCharsets.US_ASCII);
 
     private Snapshot() {}
 
@@ -114,7 +116,7 @@ public final class Snapshot {
         byte[] magic = new byte[MAGIC.length];
         b.get(magic);
         boolean withTree = java.util.Arrays.equals(magic, MAGIC);
-        if (!withTree && !java.util.Arrays.equals(magic, MAGIC_V1)) {
+        if (!withTree && !java.util.Arrays.equals(magic, MAGIC_V1) && !java.util.Arrays.equals(magic, MAGIC_V2)) {
             throw new IOException("not a reference-set snapshot");
         }
         String name = utf(b);

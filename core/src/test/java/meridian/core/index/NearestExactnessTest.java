@@ -98,8 +98,13 @@ class NearestExactnessTest {
         int[] places = new int[n];
         double[] km = new double[n];
         Searcher batch = index.searcher();
-        for (int from = 0; from < n; ) { // batches of the sizes the service and process use, and odd ones
-            int to = Math.min(n, from + (r.nextBoolean() ? 16_384 : 1 + r.nextInt(3_000)));
+        // batches of the sizes the service and process use, and odd ones; the second one copied into curve
+        // order (Searcher.GATHERED_BATCH_MIN), away from the start of the arrays
+        for (int from = 0, k = 0; from < n; k++) {
+            int size = k == 1
+                    ? Searcher.GATHERED_BATCH_MIN + r.nextInt(1_000)
+                    : r.nextBoolean() ? 16_384 : 1 + r.nextInt(3_000);
+            int to = Math.min(n, from + size);
             batch.nearest(lat, lon, from, to, places, km);
             from = to;
         }

@@ -77,5 +77,10 @@ class SnapshotTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> meridian.core.index.NearestIndex.restore(
                         java.util.Arrays.copyOf(lat, 39), java.util.Arrays.copyOf(lon, 39), tree))
                 .isInstanceOf(IllegalArgumentException.class);
+        int[] badAxis = tree.nodes().clone();
+        badAxis[2] = 3; // a node's split axis (see NearestIndex's node layout)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> meridian.core.index.NearestIndex.restore(
+                        lat, lon, new meridian.core.index.NearestIndex.Tree(tree.order(), badAxis, tree.rootRef())))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
