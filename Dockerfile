@@ -39,8 +39,8 @@ VOLUME ["/app/data"]
 # cities + 8 in-flight requests: 128 + 14 x 8 MB), not from the container's memory, starting at 8 MB; the JIT
 # compiling after 3x the usual calls (start-up code is left interpreted); two malloc arenas, and
 # allocations of 1 MiB and more mapped on their own (freed buffers go back to the system); native access for
-# the epoll transport.
+# the epoll transport; sun.misc.Unsafe allowed to Netty (8 MB less idle memory, docs/ARCHITECTURE.md).
 ENV MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=1048576
-ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-Xms8m", "-Xmx240m", "-XX:CompileThresholdScaling=3", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "-jar", "/app/meridian.jar"]
+ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-Xms8m", "-Xmx240m", "-XX:CompileThresholdScaling=3", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", "/app/meridian.jar"]
 CMD ["serve"]
