@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -349,7 +350,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         phase = CLOSED;
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         HttpUtil.setContentLength(res, res.content().readableBytes());
-        ch.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        answerAndClose(res);
     }
 
     private void early(int status, byte[] json) {
@@ -357,7 +358,28 @@ final class Connection extends ChannelInboundHandlerAdapter {
         phase = CLOSED;
         FullHttpResponse res = HttpApi.jsonResponse(status, json);
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ch.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        answerAndClose(res);
+    }
+
+    /** How long a refused client's remaining bytes are read and dropped after its answer, at most. */
+    static final long LINGER_MS = 500;
+
+    /**
+     * Sends a refusal made before the request was read in full, then closes without losing it: the client may
+     * still be sending its body, and closing a socket with unread bytes resets it, which can discard the
+     * answer on the client's side before it is read. So the answer is followed by a FIN, and what the client
+     * still sends is read and dropped (the connection is closed to requests) until it closes or for
+     * {@link #LINGER_MS} at most.
+     */
+    private void answerAndClose(FullHttpResponse res) {
+        ch.writeAndFlush(res).addListener(sent -> {
+            if (!sent.isSuccess() || !(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+                ch.close();
+                return;
+            }
+            duplex.shutdownOutput()
+                    .addListener(f -> ch.eventLoop().schedule(this::closeNow, LINGER_MS, TimeUnit.MILLISECONDS));
+        });
     }
 
     private void discard() {
