@@ -377,6 +377,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 ch.close();
                 return;
             }
+            ch.config().setAutoRead(true); // drained even when refused while parked (a 408 behind the budget)
             duplex.shutdownOutput()
                     .addListener(f -> ch.eventLoop().schedule(this::closeNow, LINGER_MS, TimeUnit.MILLISECONDS));
         });
