@@ -20,27 +20,24 @@ RUN command -v curl >/dev/null || (apt-get update && apt-get install -y --no-ins
 WORKDIR /src
 COPY . .
 RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl cli -am \
- && scripts/runtime-image.sh cli/target/meridian.jar /runtime
+ && scripts/runtime-image.sh cli/target/meridian.jar /opt/meridian
 
 FROM debian:bookworm-slim
 RUN useradd --system --home-dir /app meridian \
- && mkdir -p /app/data \
- && chown meridian /app/data
+ && mkdir -p /app/data /app/cache \
+ && chown meridian /app/data /app/cache
 WORKDIR /app
-COPY --from=build /runtime /opt/meridian-java
-COPY --from=build /src/cli/target/meridian.jar /app/meridian.jar
+COPY --from=build /opt/meridian /opt/meridian
 COPY NOTICE /app/NOTICE
 USER meridian
 ENV MERIDIAN_HOST=0.0.0.0 \
-    MERIDIAN_TOKENS=/run/secrets/meridian-tokens
+    MERIDIAN_TOKENS=/run/secrets/meridian-tokens \
+    MERIDIAN_CACHE_DIR=/app/cache
 EXPOSE 8080 9090
 VOLUME ["/app/data"]
-# The launcher's defaults for serve (see the meridian script): heap sized from the admission budget (bundled
-# cities + 8 in-flight requests: 128 + 14 x 8 MB), not from the container's memory, starting at 8 MB; the JIT
-# compiling after 3x the usual calls (start-up code is left interpreted); two malloc arenas, and
-# allocations of 1 MiB and more mapped on their own (freed buffers go back to the system); native access for
-# the epoll transport; sun.misc.Unsafe allowed to Netty (8 MB less idle memory, docs/ARCHITECTURE.md).
-ENV MALLOC_ARENA_MAX=2 \
-    MALLOC_MMAP_THRESHOLD_=1048576
-ENTRYPOINT ["/opt/meridian-java/bin/java", "-XX:+UseSerialGC", "-Xms8m", "-Xmx240m", "-XX:CompileThresholdScaling=3", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", "/app/meridian.jar"]
+# bin/meridian starts the jar with the launcher's JVM defaults (scripts/jvm-defaults.sh: heap sized from the
+# admission budget rather than the container's memory, the collector, malloc settings, native access, Unsafe
+# for Netty; MERIDIAN_JAVA_OPTS replaces them). The first serve of a container records an AOT cache in
+# /app/cache when it stops, and later starts of that container use it.
+ENTRYPOINT ["/opt/meridian/bin/meridian"]
 CMD ["serve"]

@@ -22,15 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The lean runtime image (scripts/runtime-image.sh, what the Dockerfile ships) runs the real jar: {@code serve}
- * answers 200 on /health and stops on SIGTERM, {@code process} and {@code search} give their results. Skipped,
- * saying so, only when the JDK has no jlink. Prints the image size and the time to the first 200.
+ * The lean runtime image (scripts/runtime-image.sh, what the Dockerfile ships) runs the real jar through its own
+ * launcher, {@code bin/meridian}, with the launcher's JVM defaults: {@code serve} answers 200 on /health and stops
+ * on SIGTERM, leaving its AOT cache for the next start, {@code process} and {@code search} give their results.
+ * Skipped, saying so, only when the JDK has no jlink. Prints the image size and the time to the first 200.
  */
 @Tag("slow") // builds a jlink image: run by Failsafe in verify, not by mvn test
 class RuntimeImageTest {
     static Path root;
     static Path jar;
-    static Path java;
+    static Path image;
+    static Path meridian;
 
     @TempDir
     static Path work;
@@ -46,14 +48,14 @@ class RuntimeImageTest {
         assertThat(jar)
                 .as("the runnable jar is built in package, before this test (mvn verify)")
                 .isRegularFile();
-        Path image = root.resolve("cli/target/runtime-image-test");
+        image = root.resolve("cli/target/runtime-image-test");
         var build = run(
                 List.of("bash", root.resolve("scripts/runtime-image.sh").toString(), jar.toString(), image.toString()),
                 null,
                 600);
         assertThat(build.code()).as(build.out()).isZero();
-        java = image.resolve("bin/java");
-        assertThat(java).isExecutable();
+        meridian = image.resolve("bin/meridian");
+        assertThat(meridian).isExecutable();
         System.out.println(build.out().strip());
         try (var files = Files.walk(image)) {
             long bytes = files.filter(Files::isRegularFile)
@@ -72,9 +74,7 @@ class RuntimeImageTest {
         Path log = work.resolve("serve.log");
         long start = System.nanoTime();
         Process serve = new ProcessBuilder(
-                        java.toString(),
-                        "-jar",
-                        jar.toString(),
+                        meridian.toString(),
                         "serve",
                         "--port",
                         Integer.toString(port),
@@ -115,12 +115,15 @@ class RuntimeImageTest {
         String out = Files.readString(log);
         assertThat(serve.exitValue()).as(out).isZero();
         assertThat(out).doesNotContain("Exception");
+        assertThat(image.resolve("meridian/meridian-serve.aot"))
+                .as("the AOT cache the first serve records when it stops, for the later starts")
+                .isRegularFile();
     }
 
     @Test
     void processEnrichesFromStandardInput() throws Exception {
         var r = run(
-                List.of(java.toString(), "-jar", jar.toString(), "process", "-", "--no-progress", "--quiet"),
+                List.of(meridian.toString(), "process", "-", "--no-progress", "--quiet"),
                 "id,lat,lon\n1,48.8566,2.3522\n2,35.6895,139.6917\n",
                 120);
         assertThat(r.code()).as(r.out()).isZero();
@@ -132,7 +135,7 @@ class RuntimeImageTest {
 
     @Test
     void searchFindsPlacesByName() throws Exception {
-        var r = run(List.of(java.toString(), "-jar", jar.toString(), "search", "sao paulo", "--limit", "1"), null, 120);
+        var r = run(List.of(meridian.toString(), "search", "sao paulo", "--limit", "1"), null, 120);
         assertThat(r.code()).as(r.out()).isZero();
         assertThat(r.out()).contains("\tSão Paulo\tBR\t");
     }

@@ -1,0 +1,86 @@
+# Sourced by the launcher (./meridian) and by the runtime image's bin/meridian (scripts/runtime-image.sh), so
+# that every way of starting Meridian gets the same JVM options; the Dockerfile runs the image's bin/meridian.
+#
+#   meridian_jvm_defaults CACHE_DIR JAR COMMAND [ARGS...]
+#
+# Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
+# then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (serve's AOT cache, the
+# other commands' class-data archives); when it is not writable, runs go without them: slower to start, the
+# same otherwise.
+#
+# Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
+# - the serial collector on two cores or fewer (no GC threads competing with request threads; measured best
+#   there), the JVM's choice above;
+# - a heap sized from what the service can hold, not a quarter of RAM, starting at 8 MB (1.6 MB less idle RSS
+#   than 16 MB with two places; it grows as used, same throughput, BENCHMARKS.md): the reference sets and runtime
+#   (64 MB, or 128 MB with the bundled 200k cities: 71 MB of them live) plus 14 MB per admitted request
+#   (max-in-flight, 8 by default; a 10k-record batch with 64-value payloads holds 8.5 MB of columns, and
+#   the rest is room for the collector: 10k-record bodies at -c 8 ran 21.5 / 23.8 req/s at 8 MB a slot
+#   against 28.0 / 27.4 at 14, alternated, for 55 MB more peak RSS, 280 against 335 MB); it
+#   starts small and grows only as used. Request bodies and answers are outside the heap, bounded by the
+#   service (the body budget, writes that wait for the socket; docs/ARCHITECTURE.md). Measured with the
+#   side-by-side run: 96 + 12 x 16 MB filled to its bound on every load, peak RSS 561 MB; now 261 MB.
+# - exit on out-of-memory rather than limp on; two malloc arenas instead of one per thread that ever
+#   allocated natively (saves ~5 MB of idle RSS, measured); for serve, allocations of 1 MiB and more
+#   (Netty's buffers are native memory from malloc on JDK 25) mapped and unmapped on their own instead of
+#   staying in the arenas once freed (glibc raises its mapping threshold after each free, up to 32 MB):
+#   peak RSS of the 10k-record load 252 / 261 / 248 MB against 276 / 286 / 274 MB without, three
+#   alternated pairs, same throughput within noise (BENCHMARKS.md);
+# - for serve, sun.misc.Unsafe allowed to Netty, as Netty advises on JDK 24 and later: without it Netty frees
+#   its direct buffers through a foreign-function downcall that it links at start (about a hundred method
+#   handle classes spun, the class-file API loaded and compiled): idle RSS with two places 58.3 / 58.4 MB
+#   against 66.4 / 66.4 MB, ready sooner (BENCHMARKS.md);
+# - for serve, an ahead-of-time cache (JDK 25, JEP 483/514/515: classes loaded and linked, method
+#   profiles), recorded by the first run when it exits and used by every later run; remade when the jar
+#   changes. It cuts start-up to first answer by about half. The other commands get a class-data archive.
+meridian_jvm_defaults() {
+  local cache=$1 jar=$2 slots base prev a cmd aot
+  shift 2
+  if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
+    MERIDIAN_JAVA_OPTS="-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+    [ "$(nproc 2>/dev/null || echo 2)" -le 2 ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UseSerialGC"
+    if [ "${1:-}" = serve ]; then
+      slots=${MERIDIAN_MAX_IN_FLIGHT:-8}; base=128
+      [ -n "${MERIDIAN_REFS:-}" ] && [ "${MERIDIAN_REFS}" != cities ] && base=64
+      prev=""
+      for a in "$@"; do
+        case "$prev" in --max-in-flight) slots=$a ;; --refs) [ "$a" = cities ] && base=128 || base=64 ;; esac
+        case "$a" in --max-in-flight=*) slots=${a#*=} ;; --refs=*) [ "${a#*=}" = cities ] && base=128 || base=64 ;; esac
+        prev=$a
+      done
+      case "$slots" in '' | *[!0-9]*) slots=8 ;; esac
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Xms8m -Xmx$((base + 14 * slots))m"
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS --sun-misc-unsafe-memory-access=allow"
+      export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-1048576}
+    fi
+    cmd=$(printf '%s' "${1:-main}" | tr -c 'a-z' '_')
+    if [ "${1:-}" = serve ]; then
+      aot="$cache/meridian-$cmd.aot"
+      # Classes and linking only: the cache's method profiles, replayed at start, had the JIT compile the
+      # start-up code of the training run (up to 14 MB more of compiler memory at idle in some starts, and
+      # 1.3 MB more cache); the request paths are compiled from their own profiles as before. And the JIT
+      # waits for 3x the usual calls before compiling: start-up code that runs a few hundred times is no longer
+      # compiled (start-up CPU 0.30 -> 0.25 s, idle RSS -1.2 MB with two places), while the request paths
+      # still are within their first requests (/enrich 10k bodies: CPU per request 0.94-1.04x, four
+      # alternated pairs, BENCHMARKS.md).
+      # (a diagnostic flag of JDK 25: a later JDK that drops it must still start, hence IgnoreUnrecognizedVMOptions)
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions"
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:-AOTReplayTraining"
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:CompileThresholdScaling=3"
+      if [ ! -w "$cache" ]; then
+        : # no place for the cache: start without one
+      elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
+      else
+        rm -f "$aot"
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCacheOutput=$aot"
+      fi
+    else
+      # The JVM reports the making of an AOT cache on standard output, which is the data of process, search
+      # and aggregate: those get a class-data archive instead, made silently on their first run.
+      [ -w "$cache" ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:SharedArchiveFile=$cache/meridian-$cmd.jsa -XX:+AutoCreateSharedArchive"
+    fi
+    MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Xlog:aot=off -Xlog:cds=off -Xlog:cds+dynamic=off"
+    export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+  fi
+}
