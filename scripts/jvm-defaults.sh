@@ -73,7 +73,9 @@ meridian_jvm_defaults() {
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
       else
         rm -f "$aot"
-        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCacheOutput=$aot"
+        # (the recording run sends itself a few requests once it listens, so that the cache holds the classes
+        # of the request path even if no client comes before it stops: meridian.server.AotTraining)
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCacheOutput=$aot -Dmeridian.aot.recording=true"
       fi
     else
       # The JVM reports the making of an AOT cache on standard output, which is the data of process, search

@@ -53,6 +53,7 @@ public final class ServerMain {
         server.printBanner(System.out);
         System.out.printf("  started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         System.out.flush();
+        AotTraining.exerciseIfRecording(server);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         Thread hook = new Thread(server::stop, "meridian-shutdown");
