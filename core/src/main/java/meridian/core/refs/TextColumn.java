@@ -6,10 +6,11 @@ import java.util.Arrays;
 /**
  * One text column of a {@link ReferenceSet} (its ids, names or one attribute): the values' UTF-8 bytes in one
  * array and where each value starts, a {@code String} made only when a value is asked for. Why: the bundled
- * cities' four columns were 800k strings (~38 MB of heap), and making them at start, then copying them
- * through the young collections as the heap grew, was about half the CPU of loading the snapshot
- * (BENCHMARKS.md, start-up with the cities); as bytes they are ~8 MB and two array copies. The answers'
- * hot paths do not read these strings: they copy the text {@code PlaceText} encodes once per set.
+ * cities' four columns were 800k strings, and making them at start (~65 ms of CPU), then copying them
+ * through the young collections as the heap grew from 8 MB (~180 ms), was a quarter of the service's
+ * start-up CPU (profiled; BENCHMARKS.md, start-up with the cities); the cities' heap after a full
+ * collection is 42 MB instead of 81. The answers' hot paths do not read these strings: they copy the text
+ * the service encodes once per set ({@code PlaceText}).
  *
  * <p>Invariants: immutable. Value {@code i} is {@code utf8[start(i), start(i + 1))}; {@code starts[i]} holds
  * that start, or its complement ({@code ~start}, negative) when value {@code i} is null (no bytes then).
