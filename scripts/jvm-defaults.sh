@@ -1,7 +1,7 @@
 # Sourced by the launcher (./meridian) and by the runtime image's bin/meridian (scripts/runtime-image.sh), so
 # that every way of starting Meridian gets the same JVM options; the Dockerfile runs the image's bin/meridian.
 #
-#   meridian_jvm_defaults CACHE_DIR JAR COMMAND [ARGS...]
+#   meridian_jvm_defaults CACHE_DIR JAR COMMAND [ARGS...]      (JAVA_HOME: the Java runtime that will run it)
 #
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
 # then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (serve's AOT cache, the
@@ -34,7 +34,7 @@
 #   profiles), recorded by the first run when it exits and used by every later run; remade when the jar
 #   changes. It cuts start-up to first answer by about half. The other commands get a class-data archive.
 meridian_jvm_defaults() {
-  local cache=$1 jar=$2 slots base prev a cmd aot
+  local cache=$1 jar=$2 slots base prev a cmd aot native
   shift 2
   if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
     MERIDIAN_JAVA_OPTS="-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
@@ -51,6 +51,19 @@ meridian_jvm_defaults() {
       case "$slots" in '' | *[!0-9]*) slots=8 ;; esac
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Xms8m -Xmx$((base + 14 * slots))m"
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS --sun-misc-unsafe-memory-access=allow"
+      # Netty's epoll library extracted from the jar once, beside it (remade when the jar changes), and found on
+      # java.library.path, which Netty tries first: else it copies it to a new temporary file at every start,
+      # whose name seeds a SecureRandom (the security providers' start): ~15 ms of the main thread's CPU.
+      # (The runtime image, which has no jar tool, carries it extracted: scripts/runtime-image.sh.)
+      native="$(dirname "$jar")/native"
+      if [ -x "$JAVA_HOME/bin/jar" ] && [ -w "$(dirname "$jar")" ] \
+        && { [ ! -d "$native/META-INF/native" ] || [ "$jar" -nt "$native" ]; }; then
+        rm -rf "$native" && mkdir -p "$native" \
+          && (cd "$native" && "$JAVA_HOME/bin/jar" --extract --file "$jar" META-INF/native/ 2>/dev/null) \
+          || rm -rf "$native"
+      fi
+      [ -d "$native/META-INF/native" ] \
+        && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Djava.library.path=$native/META-INF/native:/usr/java/packages/lib:/usr/lib64:/lib64:/lib:/usr/lib"
       export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-1048576}
     fi
     cmd=$(printf '%s' "${1:-main}" | tr -c 'a-z' '_')

@@ -49,11 +49,15 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/meridian"
 cp "$JAR" "$tmp/meridian/meridian.jar"
 cp "$ROOT/scripts/jvm-defaults.sh" "$tmp/meridian/jvm-defaults.sh"
+# Netty's epoll library beside the jar, as the launcher's first serve extracts it (the image has no jar tool)
+mkdir "$tmp/meridian/native"
+(cd "$tmp/meridian/native" && "$JAVA_HOME/bin/jar" --extract --file "$tmp/meridian/meridian.jar" META-INF/native/)
 cat > "$tmp/bin/meridian" <<'LAUNCHER'
 #!/usr/bin/env bash
 # Meridian on its own Java runtime, with the JVM defaults of ./meridian (MERIDIAN_JAVA_OPTS replaces them).
 set -euo pipefail
 HOME_DIR=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+export JAVA_HOME=$HOME_DIR
 . "$HOME_DIR/meridian/jvm-defaults.sh"
 meridian_jvm_defaults "${MERIDIAN_CACHE_DIR:-$HOME_DIR/meridian}" "$HOME_DIR/meridian/meridian.jar" "$@"
 exec "$HOME_DIR/bin/java" $MERIDIAN_JAVA_OPTS -jar "$HOME_DIR/meridian/meridian.jar" "$@"

@@ -66,11 +66,23 @@ public final class NearestIndex {
         this.lon = lon.clone();
         this.cosLat = new double[size];
         this.xyz = new double[3 * size];
-        this.order = new int[size];
+        this.answers = new double[3 * size];
         int maxNodes = size / Math.max(1, LEAF_SIZE / 2) + 1;
         int[] nodeArray = tree == null ? new int[NODE_INTS * maxNodes] : tree.nodes();
         this.nodes = nodeArray;
-        for (int i = 0; i < size; i++) {
+        if (tree == null) {
+            this.order = new int[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+        } else {
+            // the points go straight to the tree's order, as build() leaves them (restore() checked the order)
+            this.order = tree.order().clone();
+        }
+        // One pass per point, its answer record too: 200k points are too few for the JIT to compile this
+        // loop (CompileThresholdScaling=3 in the launcher), so each pass costs interpreted bytecodes.
+        for (int pos = 0; pos < size; pos++) {
+            int i = order[pos];
             double la = lat[i];
             double lo = lon[i];
             if (!Earth.isValidLatitude(la) || !Earth.isValidLongitude(lo)) {
@@ -83,31 +95,26 @@ public final class NearestIndex {
             double lambda = Math.toRadians(lo);
             double c = Math.cos(phi);
             cosLat[i] = c;
-            xyz[3 * i] = c * Math.cos(lambda);
-            xyz[3 * i + 1] = c * Math.sin(lambda);
-            xyz[3 * i + 2] = Math.sin(phi);
-            order[i] = i;
+            xyz[3 * pos] = c * Math.cos(lambda);
+            xyz[3 * pos + 1] = c * Math.sin(lambda);
+            xyz[3 * pos + 2] = Math.sin(phi);
+            answers[3 * pos] = la;
+            answers[3 * pos + 1] = lo;
+            answers[3 * pos + 2] = c;
         }
         if (tree == null) {
             int[] rootSlots = new int[6];
             this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0);
-        } else {
-            // the points in the tree's order, as build() leaves them
-            double[] callers = xyz.clone();
+            // build() moved the points into the tree's order: their answers follow
             for (int pos = 0; pos < size; pos++) {
-                int i = tree.order()[pos];
-                order[pos] = i;
-                System.arraycopy(callers, 3 * i, xyz, 3 * pos, 3);
+                int i = order[pos];
+                answers[3 * pos] = lat[i];
+                answers[3 * pos + 1] = lon[i];
+                answers[3 * pos + 2] = cosLat[i];
             }
+        } else {
             this.nodeCount = tree.nodes().length / NODE_INTS;
             this.rootRef = tree.rootRef();
-        }
-        this.answers = new double[3 * size];
-        for (int pos = 0; pos < size; pos++) {
-            int i = order[pos];
-            answers[3 * pos] = this.lat[i];
-            answers[3 * pos + 1] = this.lon[i];
-            answers[3 * pos + 2] = cosLat[i];
         }
     }
 

@@ -7,28 +7,29 @@ import meridian.core.index.NearestIndex;
 
 /**
  * A named, immutable set of places stored by column (ids, names, coordinates, and one column per extra
- * attribute such as country or population), with its {@link NearestIndex} built once at construction.
+ * attribute such as country or population), with its {@link NearestIndex} built once at construction. The
+ * text columns are UTF-8 bytes ({@link TextColumn}): their strings are made when asked for.
  * Positions {@code 0..size()-1} are the order the places were given in; the index answers in positions.
  */
 public final class ReferenceSet {
     private final String name;
-    private final String[] ids;
-    private final String[] names;
+    private final TextColumn ids;
+    private final TextColumn names;
     private final double[] lat;
     private final double[] lon;
     private final List<String> attributeNames;
-    private final String[][] attributes; // [attribute][position]
+    private final TextColumn[] attributes; // [attribute]
     private final NearestIndex index;
 
     /** The places and the index over their points ({@link NearestIndex#build}, or a snapshot's stored tree). */
     ReferenceSet(
             String name,
-            String[] ids,
-            String[] names,
+            TextColumn ids,
+            TextColumn names,
             double[] lat,
             double[] lon,
             List<String> attributeNames,
-            String[][] attributes,
+            TextColumn[] attributes,
             NearestIndex index) {
         this.name = name;
         this.ids = ids;
@@ -63,7 +64,24 @@ public final class ReferenceSet {
             }
         }
         ReferenceSetReader.checkUniqueIds(ids, name);
-        return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs, NearestIndex.build(lat, lon));
+        return new ReferenceSet(
+                name,
+                TextColumn.of(ids, n),
+                TextColumn.of(names, n),
+                lat,
+                lon,
+                attrNames,
+                columns(attrs, n),
+                NearestIndex.build(lat, lon));
+    }
+
+    /** The first {@code n} values of each attribute column as text columns. */
+    static TextColumn[] columns(String[][] attributes, int n) {
+        TextColumn[] c = new TextColumn[attributes.length];
+        for (int a = 0; a < c.length; a++) {
+            c[a] = TextColumn.of(attributes[a], n);
+        }
+        return c;
     }
 
     /** The same places under another name. */
@@ -76,7 +94,7 @@ public final class ReferenceSet {
     }
 
     public int size() {
-        return ids.length;
+        return lat.length;
     }
 
     public NearestIndex index() {
@@ -84,11 +102,11 @@ public final class ReferenceSet {
     }
 
     public String id(int position) {
-        return ids[position];
+        return ids.get(position);
     }
 
     public String placeName(int position) {
-        return names[position];
+        return names.get(position);
     }
 
     public double lat(int position) {
@@ -105,18 +123,18 @@ public final class ReferenceSet {
 
     /** Value of attribute column {@code attribute} (see {@link #attributeNames()}) at a position, or null. */
     public String attribute(int position, int attribute) {
-        return attributes[attribute][position];
+        return attributes[attribute].get(position);
     }
 
     public Place place(int position) {
         Map<String, String> attrs = new LinkedHashMap<>();
         for (int a = 0; a < attributeNames.size(); a++) {
-            String v = attributes[a][position];
+            String v = attributes[a].get(position);
             if (v != null) {
                 attrs.put(attributeNames.get(a), v);
             }
         }
-        return new Place(ids[position], names[position], lat[position], lon[position], attrs);
+        return new Place(ids.get(position), names.get(position), lat[position], lon[position], attrs);
     }
 
     @Override

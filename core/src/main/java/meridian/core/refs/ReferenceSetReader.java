@@ -397,20 +397,16 @@ public final class ReferenceSetReader {
         }
 
         LoadResult finish(String name) {
-            String[][] a = new String[attrs.length][];
-            for (int i = 0; i < attrs.length; i++) {
-                a[i] = Arrays.copyOf(attrs[i], n);
-            }
             double[] placeLat = Arrays.copyOf(lat, n);
             double[] placeLon = Arrays.copyOf(lon, n);
             var set = new ReferenceSet(
                     name,
-                    Arrays.copyOf(ids, n),
-                    Arrays.copyOf(names, n),
+                    TextColumn.of(ids, n),
+                    TextColumn.of(names, n),
                     placeLat,
                     placeLon,
                     attrNames,
-                    a,
+                    ReferenceSet.columns(attrs, n),
                     NearestIndex.build(placeLat, placeLon));
             return new LoadResult(set, read, skipped, List.copyOf(errors));
         }

@@ -111,75 +111,109 @@ public final class Snapshot {
         block.writeTo(out);
     }
 
-    public static ReferenceSet read(InputStream in) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(in.readAllBytes());
-        byte[] magic = new byte[MAGIC.length];
-        b.get(magic);
+    /**
+     * Reads a snapshot from {@code source}, straight into the set's arrays: no copy of the whole snapshot
+     * is held (a 12.9 MB array for the cities, gathered from 16 KB pieces by {@code readAllBytes}, all of
+     * it garbage for the young collections to copy), and the text stays UTF-8 ({@link TextColumn}).
+     */
+    public static ReferenceSet read(InputStream source) throws IOException {
+        var in = new Input(source);
+        byte[] magic = in.bytes(MAGIC.length);
         boolean withTree = java.util.Arrays.equals(magic, MAGIC);
         if (!withTree && !java.util.Arrays.equals(magic, MAGIC_V1) && !java.util.Arrays.equals(magic, MAGIC_V2)) {
             throw new IOException("not a reference-set snapshot");
         }
-        String name = utf(b);
-        int n = b.getInt();
-        int attrCount = b.getInt();
+        String name = in.utf();
+        int n = in.readInt();
+        int attrCount = in.readInt();
         List<String> attrNames = new ArrayList<>(attrCount);
         for (int a = 0; a < attrCount; a++) {
-            attrNames.add(utf(b));
+            attrNames.add(in.utf());
         }
-        double[] lat = new double[n];
-        double[] lon = new double[n];
-        b.asDoubleBuffer().get(lat);
-        b.position(b.position() + 8 * n);
-        b.asDoubleBuffer().get(lon);
-        b.position(b.position() + 8 * n);
-        String[] ids = readText(b, n);
-        String[] names = readText(b, n);
-        String[][] attrs = new String[attrCount][];
+        double[] lat = in.doubles(n);
+        double[] lon = in.doubles(n);
+        TextColumn ids = readText(in, n);
+        TextColumn names = readText(in, n);
+        TextColumn[] attrs = new TextColumn[attrCount];
         for (int a = 0; a < attrCount; a++) {
-            attrs[a] = readText(b, n);
+            attrs[a] = readText(in, n);
         }
-        NearestIndex index = withTree ? readTree(b, n, lat, lon) : NearestIndex.build(lat, lon);
+        NearestIndex index = withTree ? readTree(in, n, lat, lon) : NearestIndex.build(lat, lon);
         return new ReferenceSet(name, ids, names, lat, lon, attrNames, attrs, index);
     }
 
     /** The stored search tree over {@code n} points: its root, the points' order and the nodes. */
-    private static NearestIndex readTree(ByteBuffer b, int n, double[] lat, double[] lon) {
-        int rootRef = b.getInt();
-        int[] order = new int[n];
-        b.asIntBuffer().get(order);
-        b.position(b.position() + 4 * n);
-        int[] nodes = new int[b.getInt()];
-        b.asIntBuffer().get(nodes);
-        b.position(b.position() + 4 * nodes.length);
+    private static NearestIndex readTree(Input in, int n, double[] lat, double[] lon) throws IOException {
+        int rootRef = in.readInt();
+        int[] order = in.ints(n);
+        int[] nodes = in.ints(in.readInt());
         return NearestIndex.restore(lat, lon, new NearestIndex.Tree(order, nodes, rootRef));
     }
 
-    private static String utf(ByteBuffer b) {
-        int len = b.getShort() & 0xffff;
-        String s = new String(b.array(), b.position(), len, StandardCharsets.UTF_8);
-        b.position(b.position() + len);
-        return s;
+    private static TextColumn readText(Input in, int n) throws IOException {
+        int[] offsets = in.ints(n + 1);
+        if (offsets[n] < 0) {
+            throw new IOException("corrupt snapshot: a text column of " + offsets[n] + " bytes");
+        }
+        return TextColumn.fromOffsets(in.bytes(offsets[n]), offsets);
     }
 
-    private static String[] readText(ByteBuffer b, int n) {
-        int[] offsets = new int[n + 1];
-        b.asIntBuffer().get(offsets);
-        b.position(b.position() + 4 * (n + 1));
-        int base = b.position();
-        byte[] a = b.array();
-        String[] out = new String[n];
-        for (int i = 0; i < n; i++) {
-            int from = offsets[i];
-            if (from < 0) {
-                continue;
-            }
-            int to = offsets[i + 1];
-            for (int j = i + 1; to < 0; j++) {
-                to = offsets[j + 1];
-            }
-            out[i] = new String(a, base + from, to - from, StandardCharsets.UTF_8);
+    /** Big-endian values read from a stream through one 64 KB buffer. */
+    private static final class Input {
+        private final InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private final ByteBuffer view = ByteBuffer.wrap(buffer);
+
+        Input(InputStream in) {
+            this.in = in;
         }
-        b.position(base + offsets[n]);
-        return out;
+
+        byte[] bytes(int count) throws IOException {
+            byte[] b = new byte[count];
+            fill(b, count);
+            return b;
+        }
+
+        private void fill(byte[] b, int count) throws IOException {
+            if (in.readNBytes(b, 0, count) != count) {
+                throw new java.io.EOFException("snapshot ends early");
+            }
+        }
+
+        int readInt() throws IOException {
+            fill(buffer, 4);
+            return view.getInt(0);
+        }
+
+        String utf() throws IOException {
+            fill(buffer, 2);
+            int len = view.getShort(0) & 0xffff;
+            return new String(bytes(len), StandardCharsets.UTF_8);
+        }
+
+        double[] doubles(int count) throws IOException {
+            double[] out = new double[count];
+            for (int at = 0; at < count; ) {
+                int k = Math.min(count - at, buffer.length / Double.BYTES);
+                fill(buffer, k * Double.BYTES);
+                view.clear().asDoubleBuffer().get(out, at, k);
+                at += k;
+            }
+            return out;
+        }
+
+        int[] ints(int count) throws IOException {
+            if (count < 0) {
+                throw new IOException("corrupt snapshot: a count of " + count);
+            }
+            int[] out = new int[count];
+            for (int at = 0; at < count; ) {
+                int k = Math.min(count - at, buffer.length / Integer.BYTES);
+                fill(buffer, k * Integer.BYTES);
+                view.clear().asIntBuffer().get(out, at, k);
+                at += k;
+            }
+            return out;
+        }
     }
 }

