@@ -28,13 +28,6 @@ final class EventChunk {
     int[] place;
 
     double[] placeKm;
-    /**
-     * The place's id and name, looked up on the worker too: two random reads in the set's 200,000-entry
-     * string arrays per event, which on the one folding thread were part of its cache misses.
-     */
-    String[] placeId;
-
-    String[] placeName;
 
     EventChunk(int capacity) {
         this.capacity = capacity;
@@ -51,8 +44,6 @@ final class EventChunk {
         ts = new String[capacity];
         place = new int[capacity];
         placeKm = new double[capacity];
-        placeId = new String[capacity];
-        placeName = new String[capacity];
     }
 
     boolean isFull() {
@@ -75,16 +66,12 @@ final class EventChunk {
         ts = Arrays.copyOf(ts, capacity);
         place = Arrays.copyOf(place, capacity);
         placeKm = Arrays.copyOf(placeKm, capacity);
-        placeId = Arrays.copyOf(placeId, capacity);
-        placeName = Arrays.copyOf(placeName, capacity);
     }
 
     /** Forgets the events (the strings are dropped, so a reused chunk holds no garbage alive). */
     void clear() {
         Arrays.fill(key, 0, size, null);
         Arrays.fill(ts, 0, size, null);
-        Arrays.fill(placeId, 0, size, null);
-        Arrays.fill(placeName, 0, size, null);
         size = 0;
     }
 }

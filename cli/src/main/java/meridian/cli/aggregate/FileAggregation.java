@@ -155,11 +155,8 @@ public final class FileAggregation {
         enricher.enrichRange(batch, 0, c.size, EnrichOptions.NEAREST, matches);
         for (int i = 0; i < c.size; i++) {
             boolean found = matches.count(i) > 0;
-            int p = found ? matches.place(i, 0) : -1;
-            c.place[i] = p;
+            c.place[i] = found ? matches.place(i, 0) : -1;
             c.placeKm[i] = found ? matches.distanceKm(i, 0) : Double.NaN;
-            c.placeId[i] = found ? places.id(p) : null;
-            c.placeName[i] = found ? places.placeName(p) : null;
         }
     }
 
@@ -201,7 +198,7 @@ public final class FileAggregation {
             UserAggregate a = key != null ? total.of(key) : keys.get(bytes, c.keyStart[i], c.keyEnd[i], c.keyHash[i]);
             int p = c.place[i];
             if (p >= 0) {
-                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], c.placeId[i], c.placeName[i], c.placeKm[i]);
+                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], places.id(p), places.placeName(p), c.placeKm[i]);
             } else {
                 a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, null, Double.NaN);
             }
