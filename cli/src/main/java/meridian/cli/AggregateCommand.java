@@ -104,11 +104,11 @@ public final class AggregateCommand implements Callable<Integer> {
         }
         if (out == null) {
             Writer w = spec.commandLine().getOut();
-            RollupCsv.write(result, by, w, threads);
+            RollupCsv.write(result, by, w);
         } else {
             try (Writer w = new BufferedWriter(
                     new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8), 1 << 16)) {
-                RollupCsv.write(result, by, w, threads);
+                RollupCsv.write(result, by, w);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
             }
