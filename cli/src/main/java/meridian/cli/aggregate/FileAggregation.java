@@ -186,7 +186,8 @@ public final class FileAggregation {
      * Events whose keys are fetched into the cache ({@link KeyTable#touch}) before they are folded. The fold
      * runs on the one reading thread, and with 50,000 keys its table and aggregates (several MB) miss the
      * L2 cache on most events: KeyTable.get and the first touch of the aggregate were ~9% of the CPU of
-     * `aggregate --no-places` on 1 M events (async-profiler).
+     * `aggregate --no-places` on 1 M events (async-profiler). Alternated against the same build without it
+     * (three pairs, load 4.3-4.7): wall 3.01 / 3.15 / 2.16 s against 3.86 / 3.70 / 2.40 s.
      */
     private static final int TOUCH_EVENTS = 32;
 

@@ -61,8 +61,8 @@ public final class PlaceText {
             if (csv) {
                 // bytes straight into the array, no string per place: the bundled cities' text (200k places)
                 // is built inside every `process` run, and with a concatenated string per place it took
-                // ~4% of the CPU of a 1 M-row run (async-profiler), now ~1% (the loop runs interpreted
-                // and in C1 code: most of it is over before the JIT's C2 compiles it)
+                // 4.5% of the CPU of a 1 M-row run (async-profiler), now 1.9% (the loop runs interpreted
+                // and in C1 code; its on-stack C2 compile still takes the one C2 thread for a while)
                 byte[] id = refs.id(i).getBytes(StandardCharsets.UTF_8);
                 byte[] name = refs.placeName(i).getBytes(StandardCharsets.UTF_8);
                 int most = at + 2 * (id.length + name.length) + 6; // every byte a quote, plus quotes and commas
