@@ -167,7 +167,34 @@ public final class FileAggregation {
      * chunking or the number of threads (sum, mean and variance included, to the last bit).
      */
     void fold(Aggregator total, KeyTable keys, byte[] bytes, EventChunk c) {
-        for (int i = 0; i < c.size; i++) {
+        for (int from = 0; from < c.size; from += TOUCH_EVENTS) {
+            int to = Math.min(c.size, from + TOUCH_EVENTS);
+            if (keys != null) {
+                int t = 0;
+                for (int i = from; i < to; i++) {
+                    if (c.key[i] == null) {
+                        t += keys.touch(c.keyHash[i]);
+                    }
+                }
+                touched += t;
+            }
+            foldRange(total, keys, bytes, c, from, to);
+        }
+    }
+
+    /**
+     * Events whose keys are fetched into the cache ({@link KeyTable#touch}) before they are folded. The fold
+     * runs on the one reading thread, and with 50,000 keys its table and aggregates (several MB) miss the
+     * L2 cache on most events: KeyTable.get and the first touch of the aggregate were ~9% of the CPU of
+     * `aggregate --no-places` on 1 M events (async-profiler). Alternated against the same build without it
+     * (three pairs, load 4.3-4.7): wall 3.01 / 3.15 / 2.16 s against 3.86 / 3.70 / 2.40 s.
+     */
+    private static final int TOUCH_EVENTS = 32;
+
+    private int touched; // the touched values' sum, kept so that the JIT keeps the reads
+
+    private void foldRange(Aggregator total, KeyTable keys, byte[] bytes, EventChunk c, int from, int to) {
+        for (int i = from; i < to; i++) {
             String key = c.key[i];
             UserAggregate a = key != null ? total.of(key) : keys.get(bytes, c.keyStart[i], c.keyEnd[i], c.keyHash[i]);
             int p = c.place[i];

@@ -53,6 +53,12 @@ public final class RollupCsv {
             return Long.toString((long) v);
         }
         double abs = Math.abs(v);
+        if (abs >= 1e-3 && abs < 1e7) {
+            // Double.toString writes plain notation in this range, and BigDecimal.valueOf(v) is that text
+            // read back with its scale, so toPlainString would give the same characters: 4-5 numbers of each
+            // of the 50,000 rollups skip a BigDecimal (RollupCsv.write was ~7% of `aggregate`'s CPU)
+            return Double.toString(v);
+        }
         if (abs >= 1e-4 && abs < 1e15) {
             return BigDecimal.valueOf(v).toPlainString();
         }

@@ -46,6 +46,14 @@ final class CsvChunk extends OutputBlock {
     private boolean scanUnterminated;
     private int latS, latE, lonS, lonE, idS, idE;
 
+    /**
+     * Rows whose nearest place's text is fetched into the cache ({@link PlaceText#touch}) before they are
+     * written: enough misses to overlap, few enough that the lines are still cached when written.
+     */
+    private static final int TOUCH_ROWS = 64;
+
+    private int touched; // the touched bytes' sum, kept so that the JIT keeps the reads
+
     CsvChunk(
             CsvLayout layout,
             String source,
@@ -148,7 +156,22 @@ final class CsvChunk extends OutputBlock {
     }
 
     private void write(int k, PlaceText places, RegionText countries) {
-        for (int i = 0; i < batch.size(); i++) {
+        int n = batch.size();
+        for (int from = 0; from < n; from += TOUCH_ROWS) {
+            int to = Math.min(n, from + TOUCH_ROWS);
+            int t = 0;
+            for (int i = from; i < to; i++) {
+                if (matches.count(i) > 0) {
+                    t += places.touch(matches.place(i, 0));
+                }
+            }
+            touched += t;
+            writeRows(from, to, k, places, countries);
+        }
+    }
+
+    private void writeRows(int from, int to, int k, PlaceText places, RegionText countries) {
+        for (int i = from; i < to; i++) {
             out.put(buf, rowStart[i], rowEnd[i] - rowStart[i]);
             int count = matches.count(i);
             for (int j = 0; j < k; j++) {

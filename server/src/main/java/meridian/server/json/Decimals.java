@@ -162,7 +162,30 @@ public final class Decimals {
      * with at least 6 decimals ({@code 0.000000}, {@code 192.3334276712751}).
      */
     public static void appendDistance(ByteSink out, double km) {
-        String s = Double.toString(km);
+        int at = out.size();
+        out.putDouble(km); // Double.toString's digits, written in place
+        byte[] a = out.array();
+        int end = out.size();
+        int dot = -1;
+        for (int i = at; i < end; i++) {
+            if (a[i] == '.') {
+                dot = i;
+            } else if (a[i] == 'E') { // below 1e-3 or from 1e7 km on (not on Earth): plain notation
+                out.truncate(at);
+                appendPlain(out, Double.toString(km));
+                return;
+            }
+        }
+        // Double.toString writes a point in every finite non-E form; NaN and Infinity have none
+        if (dot < 0) {
+            out.put((byte) '.');
+        }
+        for (int d = dot < 0 ? 0 : end - dot - 1; d < 6; d++) {
+            out.put((byte) '0');
+        }
+    }
+
+    private static void appendPlain(ByteSink out, String s) {
         if (s.indexOf('E') >= 0) {
             s = new BigDecimal(s).toPlainString();
         }

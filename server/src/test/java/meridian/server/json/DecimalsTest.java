@@ -68,4 +68,55 @@ class DecimalsTest {
             assertThat(Double.parseDouble(s)).isEqualTo(km);
         }
     }
+
+    /** The in-place format against its string twin (Double.toString, plain notation, padded), one sink reused. */
+    @Test
+    void distancesMatchTheStringFormat() {
+        var rnd = new Random(11);
+        var sink = new ByteSink(null);
+        for (int i = 0; i < 100_000; i++) {
+            double km =
+                    switch (i % 4) {
+                        case 0 -> rnd.nextDouble() * 20_016;
+                        case 1 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(16) - 8);
+                        case 2 -> Math.round(rnd.nextDouble() * 1e6) / Math.pow(10, rnd.nextInt(7));
+                        default -> Double.longBitsToDouble(rnd.nextLong() & 0x7fffffffffffffffL);
+                    };
+            sink.truncate(0);
+            sink.put((byte) 'x');
+            Decimals.appendDistance(sink, km);
+            String got = new String(sink.array(), 1, sink.size() - 1, java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(got).as("%s", km).isEqualTo(twin(km));
+        }
+        for (double km : new double[] {
+            0.0,
+            -0.0,
+            1e-3,
+            9.999999999999998E-4,
+            1e7,
+            9999999.999999998,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.MIN_VALUE,
+            Double.MAX_VALUE
+        }) {
+            assertThat(Decimals.distance(km)).as("%s", km).isEqualTo(twin(km));
+        }
+    }
+
+    private static String twin(double km) {
+        String s = Double.toString(km);
+        if (s.indexOf('E') >= 0) {
+            s = new java.math.BigDecimal(s).toPlainString();
+        }
+        int dot = s.indexOf('.');
+        StringBuilder b = new StringBuilder(s);
+        if (dot < 0) {
+            b.append('.');
+        }
+        for (int d = dot < 0 ? 0 : s.length() - dot - 1; d < 6; d++) {
+            b.append('0');
+        }
+        return b.toString();
+    }
 }

@@ -1,0 +1,53 @@
+package meridian.server.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import meridian.core.refs.Place;
+import meridian.core.refs.ReferenceSet;
+import org.junit.jupiter.api.Test;
+
+class PlaceTextTest {
+    /** The CSV text written from bytes against its string twin: {@code csvField(id) + "," + csvField(name) + ","}. */
+    @Test
+    void csvTextMatchesTheStringFormat() {
+        long seed = new Random().nextLong();
+        System.out.println("PlaceTextTest seed " + seed);
+        var rnd = new Random(seed);
+        String alphabet = "ab,\"\n\ré ü中😀 x";
+        List<Place> places = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            places.add(new Place(
+                    text(rnd, alphabet) + i,
+                    text(rnd, alphabet),
+                    rnd.nextDouble() * 180 - 90,
+                    rnd.nextDouble() * 360 - 180,
+                    Map.of()));
+        }
+        var refs = ReferenceSet.of("t", places);
+        var text = PlaceText.csv(refs);
+        var sink = new ByteSink(null);
+        for (int i = 0; i < refs.size(); i++) {
+            sink.truncate(0);
+            text.put(sink, i);
+            String twin = PlaceText.csvField(refs.id(i)) + "," + PlaceText.csvField(refs.placeName(i)) + ",";
+            assertThat(new String(sink.array(), 0, sink.size(), StandardCharsets.UTF_8))
+                    .as("place %d, seed %d", i, seed)
+                    .isEqualTo(twin);
+        }
+    }
+
+    private static String text(Random rnd, String alphabet) {
+        var b = new StringBuilder();
+        int n = rnd.nextInt(8);
+        for (int i = 0; i < n; i++) {
+            int at = alphabet.offsetByCodePoints(0, rnd.nextInt(alphabet.codePointCount(0, alphabet.length())));
+            b.appendCodePoint(alphabet.codePointAt(at));
+        }
+        return b.toString();
+    }
+}
