@@ -1,5 +1,6 @@
 package meridian.core.refs;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,24 +65,38 @@ public final class ReferenceSet {
             }
         }
         ReferenceSetReader.checkUniqueIds(ids, name);
+        return ofColumns(name, n, ids, names, lat, lon, attrNames, attrs);
+    }
+
+    /**
+     * A set of the first {@code n} places of value columns (arrays that may be longer, as a reader grows
+     * them): ids, names and attributes become text columns, the coordinates are trimmed to {@code n}, the index
+     * is built over them.
+     */
+    static ReferenceSet ofColumns(
+            String name,
+            int n,
+            String[] ids,
+            String[] names,
+            double[] lat,
+            double[] lon,
+            List<String> attrNames,
+            String[][] attrs) {
+        double[] placeLat = lat.length == n ? lat : Arrays.copyOf(lat, n);
+        double[] placeLon = lon.length == n ? lon : Arrays.copyOf(lon, n);
+        TextColumn[] attributes = new TextColumn[attrs.length];
+        for (int a = 0; a < attributes.length; a++) {
+            attributes[a] = TextColumn.of(attrs[a], n);
+        }
         return new ReferenceSet(
                 name,
                 TextColumn.of(ids, n),
                 TextColumn.of(names, n),
-                lat,
-                lon,
+                placeLat,
+                placeLon,
                 attrNames,
-                columns(attrs, n),
-                NearestIndex.build(lat, lon));
-    }
-
-    /** The first {@code n} values of each attribute column as text columns. */
-    static TextColumn[] columns(String[][] attributes, int n) {
-        TextColumn[] c = new TextColumn[attributes.length];
-        for (int a = 0; a < c.length; a++) {
-            c[a] = TextColumn.of(attributes[a], n);
-        }
-        return c;
+                attributes,
+                NearestIndex.build(placeLat, placeLon));
     }
 
     /** The same places under another name. */

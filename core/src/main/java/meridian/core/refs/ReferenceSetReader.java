@@ -16,7 +16,6 @@ import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
-import meridian.core.index.NearestIndex;
 import meridian.core.io.Input;
 import meridian.core.json.JsonTree;
 import meridian.core.json.JsonTree.JsonObject;
@@ -397,17 +396,7 @@ public final class ReferenceSetReader {
         }
 
         LoadResult finish(String name) {
-            double[] placeLat = Arrays.copyOf(lat, n);
-            double[] placeLon = Arrays.copyOf(lon, n);
-            var set = new ReferenceSet(
-                    name,
-                    TextColumn.of(ids, n),
-                    TextColumn.of(names, n),
-                    placeLat,
-                    placeLon,
-                    attrNames,
-                    ReferenceSet.columns(attrs, n),
-                    NearestIndex.build(placeLat, placeLon));
+            var set = ReferenceSet.ofColumns(name, n, ids, names, lat, lon, attrNames, attrs);
             return new LoadResult(set, read, skipped, List.copyOf(errors));
         }
     }
