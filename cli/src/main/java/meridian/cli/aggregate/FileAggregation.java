@@ -199,9 +199,9 @@ public final class FileAggregation {
             UserAggregate a = key != null ? total.of(key) : keys.get(bytes, c.keyStart[i], c.keyEnd[i], c.keyHash[i]);
             int p = c.place[i];
             if (p >= 0) {
-                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], places.id(p), places.placeName(p), c.placeKm[i]);
+                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], places, p, c.placeKm[i]);
             } else {
-                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, null, Double.NaN);
+                a.add(c.id[i], c.value[i], c.tsMicros[i], c.ts[i], null, -1, Double.NaN);
             }
         }
     }

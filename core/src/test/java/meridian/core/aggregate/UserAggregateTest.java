@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import meridian.core.refs.Place;
+import meridian.core.refs.ReferenceSet;
 import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,6 +24,12 @@ class UserAggregateTest {
     void equalsNaiveComputationWhateverTheOrderAndSplit() {
         long seed = Seeds.seed();
         var rnd = new Random(seed);
+        // the places "p0".."p49" also as a set: an event's place is given either way
+        var placeList = new ArrayList<Place>();
+        for (int k = 0; k < 50; k++) {
+            placeList.add(new Place("p" + k, "p" + k, k, k, Map.of()));
+        }
+        ReferenceSet places = ReferenceSet.of("test", placeList);
         for (int round = 0; round < 300; round++) {
             int n = 1 + rnd.nextInt(200);
             var events = new ArrayList<Ev>();
@@ -36,7 +45,12 @@ class UserAggregateTest {
                 partials.add(new UserAggregate());
             }
             for (Ev e : events) {
-                partials.get(rnd.nextInt(parts)).add(e.id, e.value, e.micros, "t" + e.micros, e.place, e.place, 1.0);
+                UserAggregate a = partials.get(rnd.nextInt(parts));
+                if (rnd.nextBoolean()) {
+                    a.add(e.id, e.value, e.micros, "t" + e.micros, e.place, e.place, 1.0);
+                } else {
+                    a.add(e.id, e.value, e.micros, "t" + e.micros, places, Integer.parseInt(e.place.substring(1)), 1.0);
+                }
             }
             Collections.shuffle(partials, rnd);
             var total = new UserAggregate();
@@ -68,6 +82,7 @@ class UserAggregateTest {
             assertThat(total.firstTs()).as(why).isEqualTo("t" + sorted.getFirst().micros);
             assertThat(total.lastEventId()).as(why).isEqualTo(sorted.getLast().id);
             assertThat(total.lastPlaceId()).as(why).isEqualTo(sorted.getLast().place);
+            assertThat(total.lastPlaceName()).as(why).isEqualTo(sorted.getLast().place);
 
             var restored = UserAggregate.of(total.snapshot());
             assertThat(restored.snapshot()).as(why).isEqualTo(total.snapshot());
