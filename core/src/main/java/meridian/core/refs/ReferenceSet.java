@@ -124,6 +124,16 @@ public final class ReferenceSet {
         return names.get(position);
     }
 
+    /** {@link #id}'s UTF-8 bytes, without a string made on the way (a copy, or null). */
+    public byte[] idUtf8(int position) {
+        return ids.utf8(position);
+    }
+
+    /** {@link #placeName}'s UTF-8 bytes, without a string made on the way (a copy, or null). */
+    public byte[] placeNameUtf8(int position) {
+        return names.utf8(position);
+    }
+
     public double lat(int position) {
         return lat[position];
     }

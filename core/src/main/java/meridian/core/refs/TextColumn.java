@@ -75,6 +75,16 @@ final class TextColumn {
         return starts.length - 1;
     }
 
+    /** Value {@code i}'s UTF-8 bytes (a copy), or null. */
+    byte[] utf8(int i) {
+        int from = starts[i];
+        if (from < 0) {
+            return null;
+        }
+        int to = starts[i + 1];
+        return Arrays.copyOfRange(utf8, from, to < 0 ? ~to : to);
+    }
+
     /** Value {@code i}, or null. */
     String get(int i) {
         int from = starts[i];
