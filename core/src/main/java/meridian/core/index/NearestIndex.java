@@ -26,7 +26,17 @@ public final class NearestIndex {
     static final int LEAF_SIZE = Math.max(2, Integer.getInteger("meridian.index.leafSize", 12));
 
     private final int size;
-    final double[] xyz; // 3 per point, tree order
+    /*
+     * The points in tree order, POINT_DOUBLES a point: the unit vector (x, y, z), then the latitude,
+     * longitude and cos(latitude) that the answer's haversine distance reads. The answer's fields lie in the
+     * cache line the leaf scan has just read, where they were a second array in tree order (and before that
+     * three arrays in the caller's order: a cache miss each on a large set). CPU time, NearestCpuTime,
+     * batches of 16,384, three alternated pairs at load 1.3-1.7: near the cities 1.09-1.17x, near airports
+     * 1.08-1.18x, uniform 1.02-1.08x against the separate array (BENCHMARKS.md).
+     */
+    static final int POINT_DOUBLES = 6;
+
+    final double[] points;
     final int[] order; // tree position -> caller's index
     /*
      * Inner node layout, NODE_INTS ints per node:
@@ -43,14 +53,6 @@ public final class NearestIndex {
     final int[] nodes;
     final int rootRef; // as a child reference: the root node, or the whole set as one leaf
     private int nodeCount;
-    /*
-     * Latitude, longitude and cos(latitude) again in tree order, 3 per point: the answer's distance reads
-     * one 24-byte record beside the leaf just scanned instead of three arrays in the caller's order (three
-     * cache misses on a large set). 4.8 MB more for the cities; CPU time, two alternated pairs at load 9:
-     * batches of 16,384 1.10-1.24x faster near the cities, 1.14-1.18x near airports, uniform within the
-     * noise; one by one 1.3-1.4x near the cities.
-     */
-    final double[] answers;
     private final double[] lat; // caller's order, for haversine
     private final double[] lon;
     private final double[] cosLat;
@@ -65,8 +67,7 @@ public final class NearestIndex {
         this.lat = lat.clone();
         this.lon = lon.clone();
         this.cosLat = new double[size];
-        this.xyz = new double[3 * size];
-        this.answers = new double[3 * size];
+        this.points = new double[POINT_DOUBLES * size];
         int maxNodes = size / Math.max(1, LEAF_SIZE / 2) + 1;
         int[] nodeArray = tree == null ? new int[NODE_INTS * maxNodes] : tree.nodes();
         this.nodes = nodeArray;
@@ -95,22 +96,24 @@ public final class NearestIndex {
             double lambda = Math.toRadians(lo);
             double c = Math.cos(phi);
             cosLat[i] = c;
-            xyz[3 * pos] = c * Math.cos(lambda);
-            xyz[3 * pos + 1] = c * Math.sin(lambda);
-            xyz[3 * pos + 2] = Math.sin(phi);
-            answers[3 * pos] = la;
-            answers[3 * pos + 1] = lo;
-            answers[3 * pos + 2] = c;
+            int at = POINT_DOUBLES * pos;
+            points[at] = c * Math.cos(lambda);
+            points[at + 1] = c * Math.sin(lambda);
+            points[at + 2] = Math.sin(phi);
+            points[at + 3] = la;
+            points[at + 4] = lo;
+            points[at + 5] = c;
         }
         if (tree == null) {
             int[] rootSlots = new int[6];
             this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0);
-            // build() moved the points into the tree's order: their answers follow
+            // build() moved the unit vectors into the tree's order: the answers' fields follow
             for (int pos = 0; pos < size; pos++) {
                 int i = order[pos];
-                answers[3 * pos] = lat[i];
-                answers[3 * pos + 1] = lon[i];
-                answers[3 * pos + 2] = cosLat[i];
+                int at = POINT_DOUBLES * pos;
+                points[at + 3] = lat[i];
+                points[at + 4] = lon[i];
+                points[at + 5] = cosLat[i];
             }
         } else {
             this.nodeCount = tree.nodes().length / NODE_INTS;
@@ -223,7 +226,12 @@ public final class NearestIndex {
     /** {@link #distanceKm(double, double, double, int)} for the point at tree position {@code pos}. */
     double distanceKmAt(double queryLat, double queryLon, double queryCosLat, int pos) {
         return Earth.haversineKm(
-                queryLat, queryLon, queryCosLat, answers[3 * pos], answers[3 * pos + 1], answers[3 * pos + 2]);
+                queryLat,
+                queryLon,
+                queryCosLat,
+                points[POINT_DOUBLES * pos + 3],
+                points[POINT_DOUBLES * pos + 4],
+                points[POINT_DOUBLES * pos + 5]);
     }
 
     /** A query cursor for one thread. */
@@ -255,7 +263,7 @@ public final class NearestIndex {
         int axis = dx >= dy ? (dx >= dz ? 0 : 2) : (dy >= dz ? 1 : 2);
         int mid = (lo + hi) >>> 1;
         select(mid, lo, hi - 1, axis);
-        double split = xyz[3 * mid + axis];
+        double split = points[POINT_DOUBLES * mid + axis];
         nodes[base + 2] = axis;
         nodes[base + 3] = Float.floatToRawIntBits((float) split);
         double saved = region[3 + axis];
@@ -279,7 +287,7 @@ public final class NearestIndex {
         double minX = Double.POSITIVE_INFINITY, minY = minX, minZ = minX;
         double maxX = Double.NEGATIVE_INFINITY, maxY = maxX, maxZ = maxX;
         for (int i = lo; i < hi; i++) {
-            double x = xyz[3 * i], y = xyz[3 * i + 1], z = xyz[3 * i + 2];
+            double x = points[POINT_DOUBLES * i], y = points[POINT_DOUBLES * i + 1], z = points[POINT_DOUBLES * i + 2];
             minX = Math.min(minX, x);
             maxX = Math.max(maxX, x);
             minY = Math.min(minY, y);
@@ -322,25 +330,25 @@ public final class NearestIndex {
                 int newRight = (int) Math.min(right, Math.floor(k + (n - m) * s / n + sd));
                 select(k, newLeft, newRight, a);
             }
-            double t = xyz[3 * k + a];
+            double t = points[POINT_DOUBLES * k + a];
             int i = left;
             int j = right;
             swap(left, k);
-            if (xyz[3 * right + a] > t) {
+            if (points[POINT_DOUBLES * right + a] > t) {
                 swap(left, right);
             }
             while (i < j) {
                 swap(i, j);
                 i++;
                 j--;
-                while (xyz[3 * i + a] < t) {
+                while (points[POINT_DOUBLES * i + a] < t) {
                     i++;
                 }
-                while (xyz[3 * j + a] > t) {
+                while (points[POINT_DOUBLES * j + a] > t) {
                     j--;
                 }
             }
-            if (xyz[3 * left + a] == t) {
+            if (points[POINT_DOUBLES * left + a] == t) {
                 swap(left, j);
             } else {
                 j++;
@@ -360,9 +368,9 @@ public final class NearestIndex {
         order[i] = order[j];
         order[j] = oi;
         for (int c = 0; c < 3; c++) {
-            double t = xyz[3 * i + c];
-            xyz[3 * i + c] = xyz[3 * j + c];
-            xyz[3 * j + c] = t;
+            double t = points[POINT_DOUBLES * i + c];
+            points[POINT_DOUBLES * i + c] = points[POINT_DOUBLES * j + c];
+            points[POINT_DOUBLES * j + c] = t;
         }
     }
 }

@@ -17,7 +17,7 @@ import meridian.core.geo.Earth;
  */
 public final class Searcher {
     private final NearestIndex index;
-    private final double[] xyz;
+    private final double[] points; // NearestIndex.points: x, y, z, lat, lon, cos(lat) of each point
     private final int[] order;
     private final int[] nodes;
 
@@ -52,7 +52,7 @@ public final class Searcher {
 
     Searcher(NearestIndex index) {
         this.index = index;
-        this.xyz = index.xyz;
+        this.points = index.points;
         this.order = index.order;
         this.nodes = index.nodes;
     }
@@ -186,7 +186,9 @@ public final class Searcher {
             bound = Double.POSITIVE_INFINITY;
             return;
         }
-        double dx = xyz[3 * p] - qx, dy = xyz[3 * p + 1] - qy, dz = xyz[3 * p + 2] - qz;
+        double dx = points[NearestIndex.POINT_DOUBLES * p] - qx,
+                dy = points[NearestIndex.POINT_DOUBLES * p + 1] - qy,
+                dz = points[NearestIndex.POINT_DOUBLES * p + 2] - qz;
         best = dx * dx + dy * dy + dz * dz;
         bound = windowAbove(best);
     }
@@ -270,7 +272,9 @@ public final class Searcher {
             return;
         }
         for (int i = lo; i < hi; i++) {
-            double dx = xyz[3 * i] - qx, dy = xyz[3 * i + 1] - qy, dz = xyz[3 * i + 2] - qz;
+            double dx = points[NearestIndex.POINT_DOUBLES * i] - qx,
+                    dy = points[NearestIndex.POINT_DOUBLES * i + 1] - qy,
+                    dz = points[NearestIndex.POINT_DOUBLES * i + 2] - qz;
             if (dx * dx + dy * dy + dz * dz <= bound) {
                 if (tieCount == tiePos.length) {
                     tiePos = Arrays.copyOf(tiePos, 2 * tieCount);
@@ -479,7 +483,9 @@ public final class Searcher {
         }
         final double x = qx, y = qy, z = qz;
         for (int i = lo; i < hi; i++) {
-            double dx = xyz[3 * i] - x, dy = xyz[3 * i + 1] - y, dz = xyz[3 * i + 2] - z;
+            double dx = points[NearestIndex.POINT_DOUBLES * i] - x,
+                    dy = points[NearestIndex.POINT_DOUBLES * i + 1] - y,
+                    dz = points[NearestIndex.POINT_DOUBLES * i + 2] - z;
             double d = dx * dx + dy * dy + dz * dz;
             if (d <= bound) {
                 admit(d, i);
@@ -554,7 +560,9 @@ public final class Searcher {
 
     /** Max-heap of the k best so far; {@code best} is the admission bound. */
     private void offer(int pos) {
-        double dx = xyz[3 * pos] - qx, dy = xyz[3 * pos + 1] - qy, dz = xyz[3 * pos + 2] - qz;
+        double dx = points[NearestIndex.POINT_DOUBLES * pos] - qx,
+                dy = points[NearestIndex.POINT_DOUBLES * pos + 1] - qy,
+                dz = points[NearestIndex.POINT_DOUBLES * pos + 2] - qz;
         double d = dx * dx + dy * dy + dz * dz;
         if (!(d < best)) {
             return;
