@@ -27,17 +27,26 @@ public final class NearestIndex {
 
     private final int size;
     /*
-     * The points in tree order, POINT_DOUBLES a point: the unit vector (x, y, z), then the latitude,
-     * longitude and cos(latitude) that the answer's haversine distance reads. The answer's fields lie in the
-     * cache line the leaf scan has just read, where they were a second array in tree order (and before that
-     * three arrays in the caller's order: a cache miss each on a large set). CPU time, NearestCpuTime,
-     * batches of 16,384, three alternated pairs at load 1.3-1.7: near the cities 1.09-1.17x, near airports
-     * 1.08-1.18x, uniform 1.02-1.08x against the separate array (BENCHMARKS.md).
+     * The points in tree order, POINT_DOUBLES a point: the unit vector (x, y, z), then what the answer
+     * reads: the latitude, longitude and cos(latitude) of its haversine distance and the caller's index (a
+     * double, exact for any int). They lie in the cache line the leaf scan has just read, where they were a
+     * second array in tree order and order[] (a cache miss each on a large set; before that, three arrays in
+     * the caller's order). CPU time, NearestCpuTime, batches of 16,384, alternated pairs at load 1.0-1.7:
+     * the answer's distance fields beside the point, against their own array, near the cities 1.09-1.17x,
+     * near airports 1.07-1.18x, uniform 1.01-1.08x; the caller's index too, against order[], near the cities
+     * 1.17-1.22x, near airports 1.14-1.15x, uniform 1.06-1.11x (BENCHMARKS.md). 56 bytes a point, 1.6 MB
+     * more than before for the bundled cities.
      */
-    static final int POINT_DOUBLES = 6;
+    static final int POINT_DOUBLES = 7;
+
+    // where a point's answer fields are in its record (the unit vector is at 0, 1, 2)
+    static final int LAT = 3;
+    static final int LON = 4;
+    static final int COS_LAT = 5;
+    static final int INDEX = 6;
 
     final double[] points;
-    final int[] order; // tree position -> caller's index
+    final int[] order; // tree position -> caller's index (also in points, for the search's answer)
     /*
      * Inner node layout, NODE_INTS ints per node:
      *   [0] left child, [1] right child: an inner node's number, or -(first point + 1) for a leaf;
@@ -100,9 +109,10 @@ public final class NearestIndex {
             points[at] = c * Math.cos(lambda);
             points[at + 1] = c * Math.sin(lambda);
             points[at + 2] = Math.sin(phi);
-            points[at + 3] = la;
-            points[at + 4] = lo;
-            points[at + 5] = c;
+            points[at + LAT] = la;
+            points[at + LON] = lo;
+            points[at + COS_LAT] = c;
+            points[at + INDEX] = i;
         }
         if (tree == null) {
             int[] rootSlots = new int[6];
@@ -111,9 +121,10 @@ public final class NearestIndex {
             for (int pos = 0; pos < size; pos++) {
                 int i = order[pos];
                 int at = POINT_DOUBLES * pos;
-                points[at + 3] = lat[i];
-                points[at + 4] = lon[i];
-                points[at + 5] = cosLat[i];
+                points[at + LAT] = lat[i];
+                points[at + LON] = lon[i];
+                points[at + COS_LAT] = cosLat[i];
+                points[at + INDEX] = i;
             }
         } else {
             this.nodeCount = tree.nodes().length / NODE_INTS;
@@ -229,9 +240,9 @@ public final class NearestIndex {
                 queryLat,
                 queryLon,
                 queryCosLat,
-                points[POINT_DOUBLES * pos + 3],
-                points[POINT_DOUBLES * pos + 4],
-                points[POINT_DOUBLES * pos + 5]);
+                points[POINT_DOUBLES * pos + LAT],
+                points[POINT_DOUBLES * pos + LON],
+                points[POINT_DOUBLES * pos + COS_LAT]);
     }
 
     /** A query cursor for one thread. */

@@ -17,7 +17,7 @@ import meridian.core.geo.Earth;
  */
 public final class Searcher {
     private final NearestIndex index;
-    private final double[] points; // NearestIndex.points: x, y, z, lat, lon, cos(lat) of each point
+    private final double[] points; // NearestIndex.points: x, y, z, lat, lon, cos(lat), caller's index of each point
     private final int[] order;
     private final int[] nodes;
 
@@ -210,7 +210,7 @@ public final class Searcher {
             resolveTie();
         }
         answerPos = bestPos;
-        return order[bestPos];
+        return (int) points[NearestIndex.POINT_DOUBLES * bestPos + NearestIndex.INDEX];
     }
 
     /**
@@ -369,7 +369,7 @@ public final class Searcher {
         if (pointIndex == lastPoint) {
             return lastDistanceKm;
         }
-        if (answerPos >= 0 && order[answerPos] == pointIndex) {
+        if (answerPos >= 0 && (int) points[NearestIndex.POINT_DOUBLES * answerPos + NearestIndex.INDEX] == pointIndex) {
             return index.distanceKmAt(qLat, qLon, qCosLat, answerPos);
         }
         return index.distanceKm(qLat, qLon, qCosLat, pointIndex);
