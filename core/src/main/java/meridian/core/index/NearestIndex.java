@@ -33,8 +33,8 @@ public final class NearestIndex {
      * second array in tree order and order[] (a cache miss each on a large set; before that, three arrays in
      * the caller's order). CPU time, NearestCpuTime, batches of 16,384, alternated pairs at load 1.0-1.7:
      * the answer's distance fields beside the point, against their own array, near the cities 1.09-1.17x,
-     * near airports 1.07-1.18x, uniform 1.01-1.08x; the caller's index too, against order[], near the cities
-     * 1.17-1.22x, near airports 1.14-1.15x, uniform 1.06-1.11x (BENCHMARKS.md). 56 bytes a point, 1.6 MB
+     * near airports 1.05-1.18x, uniform 1.01-1.08x; the caller's index too, against order[], near the cities
+     * 1.12-1.22x, near airports 1.04-1.15x, uniform 1.00-1.11x (BENCHMARKS.md). 56 bytes a point, 1.6 MB
      * more than before for the bundled cities.
      */
     static final int POINT_DOUBLES = 7;
