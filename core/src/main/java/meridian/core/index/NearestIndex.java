@@ -39,6 +39,9 @@ public final class NearestIndex {
      */
     static final int POINT_DOUBLES = 7;
 
+    /** The most points one index holds: their records fill one Java array. */
+    public static final int MAX_POINTS = (Integer.MAX_VALUE - 8) / POINT_DOUBLES;
+
     // where a point's answer fields are in its record (the unit vector is at 0, 1, 2)
     static final int LAT = 3;
     static final int LON = 4;
@@ -146,6 +149,12 @@ public final class NearestIndex {
             throw new InvalidInputException(
                     "empty_reference_set", "cannot search an empty set of places: load at least one place", Map.of());
         }
+        if (lat.length > MAX_POINTS) {
+            throw new InvalidInputException(
+                    "too_many_places",
+                    "cannot index " + lat.length + " places: at most " + MAX_POINTS + " in one set",
+                    Map.of("places", lat.length, "max", MAX_POINTS));
+        }
         return new NearestIndex(lat, lon);
     }
 
@@ -174,6 +183,7 @@ public final class NearestIndex {
         int n = lat.length;
         int nodeCount = tree.nodes().length / NODE_INTS;
         boolean ok = n > 0
+                && n <= MAX_POINTS
                 && lon.length == n
                 && tree.order().length == n
                 && tree.nodes().length % NODE_INTS == 0
