@@ -20,8 +20,9 @@
 #   starts small and grows only as used. Request bodies and answers are outside the heap, bounded by the
 #   service (the body budget, writes that wait for the socket; docs/ARCHITECTURE.md). Measured with the
 #   side-by-side run: 96 + 12 x 16 MB filled to its bound on every load, peak RSS 561 MB; now 261 MB.
-# - exit on out-of-memory rather than limp on; two malloc arenas instead of one per thread that ever
-#   allocated natively (saves ~5 MB of idle RSS, measured); for serve, allocations of 1 MiB and more
+# - for serve, exit on out-of-memory rather than limp on (the other commands report it themselves, with a hint
+#   and exit status 4: the JVM's own exit on it is status 3, which reads as Meridian's I/O error);
+# - two malloc arenas instead of one per thread that ever allocated natively (saves ~5 MB of idle RSS, measured); for serve, allocations of 1 MiB and more
 #   (Netty's buffers are native memory from malloc on JDK 25) mapped and unmapped on their own instead of
 #   staying in the arenas once freed (glibc raises its mapping threshold after each free, up to 32 MB):
 #   peak RSS of the 10k-record load 252 / 261 / 248 MB against 276 / 286 / 274 MB without, three
@@ -55,7 +56,7 @@ meridian_jvm_defaults() {
   local cache=$1 jar=$2 slots base prev a cmd aot native
   shift 2
   if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
-    MERIDIAN_JAVA_OPTS="-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+    MERIDIAN_JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
     [ "$(meridian_cpus)" -le 2 ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UseSerialGC"
     if [ "${1:-}" = serve ]; then
       slots=${MERIDIAN_MAX_IN_FLIGHT:-8}; base=128
@@ -67,7 +68,7 @@ meridian_jvm_defaults() {
         prev=$a
       done
       case "$slots" in '' | *[!0-9]*) slots=8 ;; esac
-      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Xms8m -Xmx$((base + 14 * slots))m"
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+ExitOnOutOfMemoryError -Xms8m -Xmx$((base + 14 * slots))m"
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS --sun-misc-unsafe-memory-access=allow"
       # Netty's epoll library extracted from the jar once, beside it (remade when the jar changes), and found on
       # java.library.path, which Netty tries first: else it copies it to a new temporary file at every start,

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -133,6 +134,22 @@ class RuntimeImageTest {
                 .contains(",Tokyo,");
     }
 
+    /**
+     * A batch command out of heap reports it with its hint and exit status 4 (internal), not the JVM's own exit
+     * status 3, which is Meridian's I/O error. The heap is cut through JAVA_TOOL_OPTIONS so that the launcher's
+     * defaults stay as they are: the bundled cities do not fit in 24 MB.
+     */
+    @Test
+    void processOutOfHeapSaysSoWithItsExitStatus() throws Exception {
+        var r = run(
+                List.of(meridian.toString(), "process", "-", "--no-progress", "--quiet"),
+                "id,lat,lon\n1,48.8566,2.3522\n",
+                120,
+                Map.of("JAVA_TOOL_OPTIONS", "-Xmx24m"));
+        assertThat(r.code()).as(r.out()).isEqualTo(ExitCode.INTERNAL);
+        assertThat(r.out()).contains("meridian: out of memory").contains("MERIDIAN_JAVA_OPTS=-Xmx");
+    }
+
     @Test
     void searchFindsPlacesByName() throws Exception {
         var r = run(List.of(meridian.toString(), "search", "sao paulo", "--limit", "1"), null, 120);
@@ -144,12 +161,18 @@ class RuntimeImageTest {
 
     /** Runs a command with stdin text (or none), stdout and stderr together, within {@code seconds}. */
     static Result run(List<String> command, String stdin, int seconds) throws Exception {
+        return run(command, stdin, seconds, Map.of());
+    }
+
+    /** As {@link #run(List, String, int)} with these variables added to the environment. */
+    static Result run(List<String> command, String stdin, int seconds, Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(work, "out", ".txt");
         var pb = new ProcessBuilder(new ArrayList<>(command))
                 .directory(work.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         pb.environment().put("LC_ALL", "C.UTF-8");
+        pb.environment().putAll(env);
         Process p = pb.start();
         try (var in = p.getOutputStream()) {
             if (stdin != null) {
