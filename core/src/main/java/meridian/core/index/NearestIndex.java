@@ -8,8 +8,9 @@ import meridian.core.geo.Earth;
 /**
  * Exact nearest-place search on the sphere.
  *
- * <p>Points are stored as unit vectors in a static 3-d k-d tree laid out in flat arrays: the coordinates
- * in one {@code double[]}, reordered so that every subtree owns a contiguous range, and the inner nodes in
+ * <p>Points are stored as unit vectors in a static 3-d k-d tree laid out in flat arrays: one record per
+ * point in one {@code double[]} (its unit vector and what an answer reads), reordered so that every subtree
+ * owns a contiguous range, and the inner nodes in
  * one {@code int[]}, sixteen ints (one cache line) each: both children and the tight bounding boxes of
  * both, so that choosing which child to visit first costs one memory access. A leaf is not a node: its
  * point range follows from the way down (see the node layout). There is no object per point or per node. Straight-line (chord) distance between unit vectors is a monotonic
@@ -34,8 +35,9 @@ public final class NearestIndex {
      * the caller's order). CPU time, NearestCpuTime, batches of 16,384, alternated pairs at load 1.0-1.7:
      * the answer's distance fields beside the point, against their own array, near the cities 1.09-1.17x,
      * near airports 1.05-1.18x, uniform 1.01-1.08x; the caller's index too, against order[], near the cities
-     * 1.12-1.22x, near airports 1.04-1.15x, uniform 1.00-1.11x (BENCHMARKS.md). 56 bytes a point, 1.6 MB
-     * more than before for the bundled cities.
+     * 1.12-1.22x, near airports 1.04-1.15x, uniform 1.00-1.11x (BENCHMARKS.md). With order[] and position[],
+     * 64 bytes a point where the separate arrays and a copy of the coordinates in the caller's order took 76:
+     * 2.4 MB less for the bundled cities.
      */
     static final int POINT_DOUBLES = 7;
 
@@ -65,9 +67,7 @@ public final class NearestIndex {
     final int[] nodes;
     final int rootRef; // as a child reference: the root node, or the whole set as one leaf
     private int nodeCount;
-    private final double[] lat; // caller's order, for haversine
-    private final double[] lon;
-    private final double[] cosLat;
+    private final int[] position; // caller's index -> tree position, where its record is
 
     private NearestIndex(double[] lat, double[] lon) {
         this(lat, lon, null);
@@ -76,9 +76,6 @@ public final class NearestIndex {
     /** Builds the tree, or takes {@code tree} (made by {@link #tree()} over the same points) as it is. */
     private NearestIndex(double[] lat, double[] lon, Tree tree) {
         this.size = lat.length;
-        this.lat = lat.clone();
-        this.lon = lon.clone();
-        this.cosLat = new double[size];
         this.points = new double[POINT_DOUBLES * size];
         int maxNodes = size / Math.max(1, LEAF_SIZE / 2) + 1;
         int[] nodeArray = tree == null ? new int[NODE_INTS * maxNodes] : tree.nodes();
@@ -107,7 +104,6 @@ public final class NearestIndex {
             double phi = Math.toRadians(la);
             double lambda = Math.toRadians(lo);
             double c = Math.cos(phi);
-            cosLat[i] = c;
             int at = POINT_DOUBLES * pos;
             points[at] = c * Math.cos(lambda);
             points[at + 1] = c * Math.sin(lambda);
@@ -120,7 +116,12 @@ public final class NearestIndex {
         if (tree == null) {
             int[] rootSlots = new int[6];
             this.rootRef = build(0, size, new double[] {-1, -1, -1, 1, 1, 1}, rootSlots, 0);
-            // build() moved the unit vectors into the tree's order: the answers' fields follow
+            // build() moved the unit vectors into the tree's order (the records were in the caller's, which
+            // was the identity): the answers' fields follow, from a copy
+            double[] cosLat = new double[size];
+            for (int i = 0; i < size; i++) {
+                cosLat[i] = points[POINT_DOUBLES * i + COS_LAT];
+            }
             for (int pos = 0; pos < size; pos++) {
                 int i = order[pos];
                 int at = POINT_DOUBLES * pos;
@@ -132,6 +133,10 @@ public final class NearestIndex {
         } else {
             this.nodeCount = tree.nodes().length / NODE_INTS;
             this.rootRef = tree.rootRef();
+        }
+        this.position = new int[size];
+        for (int pos = 0; pos < size; pos++) {
+            position[order[pos]] = pos;
         }
     }
 
@@ -224,24 +229,24 @@ public final class NearestIndex {
     }
 
     public double lat(int index) {
-        return lat[index];
+        return points[POINT_DOUBLES * position[index] + LAT];
     }
 
     public double lon(int index) {
-        return lon[index];
+        return points[POINT_DOUBLES * position[index] + LON];
     }
 
     /** Haversine distance in km from a query point to the indexed point {@code index}. */
     public double distanceKm(double queryLat, double queryLon, int index) {
-        return Earth.haversineKm(queryLat, queryLon, lat[index], lon[index]);
+        return Earth.haversineKm(queryLat, queryLon, lat(index), lon(index));
     }
 
     double cosLat(int index) {
-        return cosLat[index];
+        return points[POINT_DOUBLES * position[index] + COS_LAT];
     }
 
     double distanceKm(double queryLat, double queryLon, double queryCosLat, int index) {
-        return Earth.haversineKm(queryLat, queryLon, queryCosLat, lat[index], lon[index], cosLat[index]);
+        return distanceKmAt(queryLat, queryLon, queryCosLat, position[index]);
     }
 
     /** {@link #distanceKm(double, double, double, int)} for the point at tree position {@code pos}. */
