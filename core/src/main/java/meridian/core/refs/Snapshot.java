@@ -152,9 +152,6 @@ public final class Snapshot {
 
     private static TextColumn readText(Input in, int n) throws IOException {
         int[] offsets = in.ints(n + 1);
-        if (offsets[n] < 0) {
-            throw new IOException("corrupt snapshot: a text column of " + offsets[n] + " bytes");
-        }
         return TextColumn.fromOffsets(in.bytes(offsets[n]), offsets);
     }
 
@@ -169,9 +166,17 @@ public final class Snapshot {
         }
 
         byte[] bytes(int count) throws IOException {
-            byte[] b = new byte[count];
+            byte[] b = new byte[checked(count)];
             fill(b, count);
             return b;
+        }
+
+        /** A count read from the snapshot, refused when negative (a corrupt file) before an array is made. */
+        private static int checked(int count) throws IOException {
+            if (count < 0) {
+                throw new IOException("corrupt snapshot: a count of " + count);
+            }
+            return count;
         }
 
         private void fill(byte[] b, int count) throws IOException {
@@ -192,7 +197,7 @@ public final class Snapshot {
         }
 
         double[] doubles(int count) throws IOException {
-            double[] out = new double[count];
+            double[] out = new double[checked(count)];
             for (int at = 0; at < count; ) {
                 int k = Math.min(count - at, buffer.length / Double.BYTES);
                 fill(buffer, k * Double.BYTES);
@@ -203,10 +208,7 @@ public final class Snapshot {
         }
 
         int[] ints(int count) throws IOException {
-            if (count < 0) {
-                throw new IOException("corrupt snapshot: a count of " + count);
-            }
-            int[] out = new int[count];
+            int[] out = new int[checked(count)];
             for (int at = 0; at < count; ) {
                 int k = Math.min(count - at, buffer.length / Integer.BYTES);
                 fill(buffer, k * Integer.BYTES);

@@ -35,6 +35,27 @@ class SnapshotTest {
         assertThat(back.index().nearest(35.7, 139.7)).isEqualTo(2);
     }
 
+    /** A damaged snapshot is refused as such: a negative count, or a file that ends early. */
+    @Test
+    void aCorruptOrShortSnapshotIsRefused() throws IOException {
+        ReferenceSet set = ReferenceSet.of(
+                "mixed", List.of(new Place("1", "A", 1, 2, Map.of()), new Place("2", "B", 3, 4, Map.of("k", "v"))));
+        var out = new ByteArrayOutputStream();
+        Snapshot.write(set, out);
+        byte[] good = out.toByteArray();
+        byte[] negative = good.clone();
+        int countAt = 8 + 2 + "mixed".length(); // after the magic and the name
+        java.nio.ByteBuffer.wrap(negative).putInt(countAt, -5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Snapshot.read(new ByteArrayInputStream(negative)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("corrupt snapshot");
+        for (int cut : new int[] {good.length / 3, good.length - 1}) {
+            byte[] shortened = java.util.Arrays.copyOf(good, cut);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Snapshot.read(new ByteArrayInputStream(shortened)))
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
     @Test
     void bundledSetFromTheSnapshotEqualsTheCsv() {
         assertThat(ReferenceSetReader.class.getResource("/meridian/refs/cities.snapshot"))
