@@ -2,6 +2,7 @@ package meridian.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -73,7 +74,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     // the request being read
     private HttpRequest head;
     private HttpApi.Target target;
-    private ByteBuf body;
+    private ByteBuf body; // one retained piece of a read, or the pieces below gathered
+    private ByteBuf piece; // the pooled piece a body in several reads is being copied into
     private long startNanos;
     private boolean keepAlive;
     private boolean discarding; // answered early (413, refusal, bad framing): drop the rest, then close
@@ -286,8 +288,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         ByteBuf in = content.content();
         int n = in.readableBytes();
         if (n > 0) {
-            long have = body == null ? 0 : body.readableBytes();
-            if (have + n > maxBody) {
+            if (arrived + n > maxBody) {
                 refuse(HttpApi.tooLarge(maxBody, -1));
                 return;
             }
@@ -300,23 +301,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 budget.take(arrived - taken);
                 taken = arrived;
             }
-            if (body == null) {
-                if (content instanceof LastHttpContent) {
-                    body = in.retain(); // the whole body came in one piece: no copy
-                } else {
-                    // Sized to the declared length once its reservation is granted; a parked connection got
-                    // these bytes in the read that brought its head, and holds only them until its turn
-                    // (sized to the length, 40 parked 10k-record bodies held 114 MB of buffers for nothing).
-                    long length = HttpUtil.getContentLength(head, -1L);
-                    int initial = (int) Math.min(maxBody, length > 0 && !parked ? length : Math.max(n, 4096));
-                    body = ch.alloc().buffer(initial);
-                    body.writeBytes(in);
-                }
+            if (body == null && content instanceof LastHttpContent) {
+                body = in.retain(); // the whole body came in one piece: no copy
             } else {
-                body.writeBytes(in);
+                append(in);
             }
         }
         if (content instanceof LastHttpContent) {
+            if (piece != null) {
+                ((CompositeByteBuf) body).addComponent(true, piece);
+                piece = null;
+            }
             ByteBuf b = body == null ? Unpooled.EMPTY_BUFFER : body;
             body = null;
             phase = BUSY;
@@ -326,6 +321,33 @@ final class Connection extends ChannelInboundHandlerAdapter {
             arrived = 0;
             current = ex;
             api.dispatch(ex);
+        }
+    }
+
+    /**
+     * Bytes of a body that comes in more than one read are copied into pooled pieces of {@value #PIECE} bytes,
+     * gathered as one composite buffer, so a body holds no more than its bytes and one piece, parked or not.
+     * It was one buffer of the declared length before: above the allocator's largest pooled size (16,896 bytes
+     * while the heap is under 512 MB) that is fresh direct memory, zeroed and page-faulted at every request. At
+     * the end of a 10k-record {@code -c 64} run, sizing the parked bodies of clients already gone (their FIN is
+     * behind the body) held the event loop for 260 of the 344 CPU samples (1 ms) of the next second, and the
+     * 100-record run after it had a p99 of 300-450 ms against 16-23 ms without that run before it.
+     */
+    static final int PIECE = 16 * 1024;
+
+    private void append(ByteBuf in) {
+        if (body == null) {
+            body = ch.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
+        }
+        while (in.isReadable()) {
+            if (piece == null) {
+                piece = ch.alloc().directBuffer(PIECE, PIECE);
+            }
+            piece.writeBytes(in, Math.min(in.readableBytes(), piece.writableBytes()));
+            if (!piece.isWritable()) {
+                ((CompositeByteBuf) body).addComponent(true, piece);
+                piece = null;
+            }
         }
     }
 
@@ -394,6 +416,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
+        if (piece != null) {
+            piece.release();
+            piece = null;
+        }
         budget.give(taken);
         taken = 0;
         arrived = 0;
@@ -417,27 +443,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
             }
             if (phase == BODY) {
                 enter(BODY, bodyTimeoutNanos);
-                sizeBodyToLength();
             }
             if (phase <= BODY) {
                 ch.config().setAutoRead(true);
             }
         });
-    }
-
-    /**
-     * A parked body holds only the bytes of its first read (see onContent); once its reservation is granted its
-     * buffer takes the declared length at once. Grown by doubling instead, a 10k-record body (3.1 MB) was
-     * copied from buffer to buffer up to 4 MB, those of 1 MiB and more freshly mapped: that growth was 103 of
-     * the 275 CPU samples (1 ms) of the 0.4 s after a 10k-record -c64 run ended, 280 ms of CPU in all then
-     * against 80 ms now, and the next run's first second answered 1,234-1,581 requests against 875-1,431
-     * (three alternated pairs; peak RSS 10 MB lower).
-     */
-    private void sizeBodyToLength() {
-        long length = HttpUtil.getContentLength(head, -1L);
-        if (body != null && length > body.capacity() && length <= maxBody) {
-            body.capacity((int) length);
-        }
     }
 
     // --- writing (any thread) ---

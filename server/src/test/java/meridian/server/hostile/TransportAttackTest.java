@@ -13,21 +13,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import meridian.core.error.RefusedException;
 import meridian.core.refs.ReferenceSet;
 import meridian.server.MeridianServer;
 import meridian.server.ServerConfig;
 import meridian.server.metrics.Metrics;
 import meridian.server.security.RequestGate;
+import meridian.testkit.Seeds;
 import meridian.testkit.TwoCities;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Clients that attack the HTTP transport, over raw sockets so that nothing here depends on the HTTP
@@ -35,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * Each checks that the attacker gets 408/400 JSON (or a close) and that a normal client keeps getting 200.
  * The normal client's latency during the attacks is printed, never asserted.
  */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class TransportAttackTest {
     /** The head of a JSON POST /enrich up to its framing header. */
     private static final String POST_JSON =
@@ -173,6 +179,71 @@ class TransportAttackTest {
             attacking.set(false);
             drip.join();
             assertThat(s.metrics().rejections(Metrics.Rejection.TIMEOUT)).isEqualTo(16);
+        }
+        assertThat(traces).isEmpty();
+    }
+
+    @Test
+    void aBodyArrivingInManySmallReadsIsReadWholeAndInOrder() throws Exception {
+        // 4,000 records (~250 KB, many times the pieces a body is gathered in), sent as one write, then in
+        // writes of 1 to 9,000 bytes with pauses between them (each a read of its own on the server), once
+        // with a Content-Length and once as chunks of those sizes: the same answer, every record once, in order.
+        int n = 4000;
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"point\":{\"lat\":");
+            sb.append(34 + (i % 300) / 100.0)
+                    .append(",\"lon\":")
+                    .append(-122 + (i % 400) / 100.0)
+                    .append("}}");
+        }
+        byte[] body = sb.append(']').toString().getBytes(StandardCharsets.UTF_8);
+        Random rnd = new Random(Seeds.seed());
+        try (MeridianServer s = start(config(5_000, 30_000, 60_000, 4096))) {
+            Raw.Response whole = Raw.bytes(s.httpPort(), "POST", "/enrich", body, "Content-Type: application/json");
+            assertThat(whole.status()).isEqualTo(200);
+            Matcher ids = Pattern.compile("\\{\"id\":(\\d+),\"point\"").matcher(whole.body());
+            for (int i = 0; i < n; i++) {
+                assertThat(ids.find()).as("record %d in the answer", i).isTrue();
+                assertThat(Integer.parseInt(ids.group(1))).isEqualTo(i);
+            }
+            assertThat(ids.find()).isFalse();
+            for (boolean chunked : new boolean[] {false, true}) {
+                try (Socket sock = socket(s)) {
+                    sock.setTcpNoDelay(true);
+                    send(
+                            sock,
+                            POST_JSON
+                                    + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length)
+                                    + "\r\nConnection: close\r\n\r\n");
+                    OutputStream out = sock.getOutputStream();
+                    for (int at = 0; at < body.length; ) {
+                        int len = Math.min(body.length - at, 1 + rnd.nextInt(rnd.nextBoolean() ? 64 : 9000));
+                        if (chunked) {
+                            out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        out.write(body, at, len);
+                        if (chunked) {
+                            out.write(new byte[] {'\r', '\n'});
+                        }
+                        out.flush();
+                        at += len;
+                        if (rnd.nextInt(4) == 0) {
+                            Thread.sleep(1);
+                        }
+                    }
+                    if (chunked) {
+                        send(sock, "0\r\n\r\n");
+                    }
+                    Raw.Response r = Raw.read(sock.getInputStream());
+                    assertThat(r.status())
+                            .as(chunked ? "chunked" : "with a length")
+                            .isEqualTo(200);
+                    assertThat(r.body())
+                            .as(chunked ? "chunked" : "with a length")
+                            .isEqualTo(whole.body());
+                }
+            }
         }
         assertThat(traces).isEmpty();
     }
