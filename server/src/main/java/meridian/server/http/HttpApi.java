@@ -88,7 +88,7 @@ public final class HttpApi {
     private final UsersApi users; // null when the store is off
     private final StoreAccess store;
     private final RequestGate gate;
-    private final ByteBuf hello;
+    private final byte[] hello;
     private final StaticAssets assets = new StaticAssets();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("meridian-http-", 0).factory());
@@ -120,10 +120,8 @@ public final class HttpApi {
         this.smallBodyBytes = config.smallBodyBytes();
         this.scratch = new BodyScratch(config.cpuPermits(), BodyBudget.SLOT_BYTES);
         this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
-        byte[] text =
+        this.hello =
                 ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
-        this.hello = Unpooled.unreleasableBuffer(
-                Unpooled.directBuffer(text.length).writeBytes(text).asReadOnly());
     }
 
     @FunctionalInterface
@@ -463,7 +461,7 @@ public final class HttpApi {
 
     private void root(Exchange ex) {
         ex.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        ex.send(hello.duplicate());
+        ex.send(hello);
     }
 
     private void enrich(Exchange ex) throws IOException {
