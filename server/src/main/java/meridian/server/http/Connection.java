@@ -2,7 +2,6 @@ package meridian.server.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -74,8 +73,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     // the request being read
     private HttpRequest head;
     private HttpApi.Target target;
-    private ByteBuf body; // one retained piece of a read, or the pieces below gathered
-    private ByteBuf piece; // the pooled piece a body in several reads is being copied into
+    private ByteBuf body; // a body that came in one read, kept as it came
+    private PooledPieces pieces; // a body that comes in several reads, copied
     private long startNanos;
     private boolean keepAlive;
     private boolean discarding; // answered early (413, refusal, bad framing): drop the rest, then close
@@ -301,18 +300,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 budget.take(arrived - taken);
                 taken = arrived;
             }
-            if (body == null && content instanceof LastHttpContent) {
+            if (pieces == null && content instanceof LastHttpContent) {
                 body = in.retain(); // the whole body came in one piece: no copy
             } else {
-                append(in);
+                if (pieces == null) {
+                    pieces = new PooledPieces(ch.alloc());
+                }
+                pieces.append(in);
             }
         }
         if (content instanceof LastHttpContent) {
-            if (piece != null) {
-                ((CompositeByteBuf) body).addComponent(true, piece);
-                piece = null;
-            }
-            ByteBuf b = body == null ? Unpooled.EMPTY_BUFFER : body;
+            ByteBuf b = pieces != null ? pieces.take() : body != null ? body : Unpooled.EMPTY_BUFFER;
+            pieces = null;
             body = null;
             phase = BUSY;
             Exchange ex = api.exchange(this, head, target, b, startNanos);
@@ -321,33 +320,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
             arrived = 0;
             current = ex;
             api.dispatch(ex);
-        }
-    }
-
-    /**
-     * Bytes of a body that comes in more than one read are copied into pooled pieces of {@value #PIECE} bytes,
-     * gathered as one composite buffer, so a body holds no more than its bytes and one piece, parked or not.
-     * It was one buffer of the declared length before: above the allocator's largest pooled size (16,896 bytes
-     * while the heap is under 512 MB) that is fresh direct memory, zeroed and page-faulted at every request. At
-     * the end of a 10k-record {@code -c 64} run, sizing the parked bodies of clients already gone (their FIN is
-     * behind the body) held the event loop for 260 of the 344 CPU samples (1 ms) of the next second, and the
-     * 100-record run after it had a p99 of 300-450 ms against 16-23 ms without that run before it.
-     */
-    static final int PIECE = 16 * 1024;
-
-    private void append(ByteBuf in) {
-        if (body == null) {
-            body = ch.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
-        }
-        while (in.isReadable()) {
-            if (piece == null) {
-                piece = ch.alloc().directBuffer(PIECE, PIECE);
-            }
-            piece.writeBytes(in, Math.min(in.readableBytes(), piece.writableBytes()));
-            if (!piece.isWritable()) {
-                ((CompositeByteBuf) body).addComponent(true, piece);
-                piece = null;
-            }
         }
     }
 
@@ -416,9 +388,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             body.release();
             body = null;
         }
-        if (piece != null) {
-            piece.release();
-            piece = null;
+        if (pieces != null) {
+            pieces.release();
+            pieces = null;
         }
         budget.give(taken);
         taken = 0;

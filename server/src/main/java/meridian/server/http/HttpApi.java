@@ -1,7 +1,6 @@
 package meridian.server.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -501,7 +500,7 @@ public final class HttpApi {
             out.close();
             return;
         }
-        // A small body, on a small-request thread: its own workspace, the answer in one pooled buffer.
+        // A small body, on a small-request thread: its own workspace, the answer in pooled pieces (PooledPieces).
         if (System.nanoTime() - ex.deadlineNanos > 0) {
             metrics.rejected(Metrics.Rejection.DEADLINE); // queued behind more small requests than it can wait for
             throw EnrichService.deadline();
@@ -510,21 +509,20 @@ public final class HttpApi {
         ws.batch.clear();
         ws.fields.clear();
         ws.fields.replaceCountry(options.regions() != null);
-        int bodyBytes = ex.bodyBytes(); // before the body is given back
         readRecords(ex, ws);
         service.enrichHere(ws, refs.enricher(), options);
-        ByteBuf buf = ex.conn.alloc().buffer(Math.max(4096, bodyBytes + (bodyBytes >> 2)));
+        PooledPieces answer = new PooledPieces(ex.conn.alloc());
         try {
-            codec.writeArray(new ByteBufOutputStream(buf), ws.fields, ws.batch, ws.matches, placeText, options.k() > 1);
+            codec.writeArray(answer, ws.fields, ws.batch, ws.matches, placeText, options.k() > 1);
         } catch (IOException | RuntimeException e) {
-            buf.release();
+            answer.release();
             throw e;
         } finally {
             ws.batch.clear();
             ws.fields.clear();
         }
         ex.header(HttpHeaderNames.CONTENT_TYPE, JSON);
-        ex.send(buf);
+        ex.send(answer.take());
     }
 
     /**
