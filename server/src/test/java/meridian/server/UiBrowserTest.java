@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -102,9 +103,25 @@ class UiBrowserTest {
             page.close();
         }
         if (browser != null) {
+            // Chromium's helper processes (zygote, renderers, crash handler) write into the profile too: they are
+            // stopped and waited for as well, else one still writing as the temporary profile is deleted made
+            // that deletion fail (DirectoryNotEmptyException). Listed first: once the browser has exited they
+            // are no longer its descendants.
+            List<ProcessHandle> helpers = browser.descendants().toList();
             browser.destroy();
             if (!browser.waitFor(10, TimeUnit.SECONDS)) {
                 browser.destroyForcibly().waitFor();
+            }
+            for (ProcessHandle h : helpers) {
+                h.destroy();
+            }
+            for (ProcessHandle h : helpers) {
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    h.destroyForcibly();
+                    h.onExit().get(10, TimeUnit.SECONDS);
+                }
             }
         }
         if (server != null) {
