@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
+# 10k -c8 5 s, 100-record -c64 5 s, then GET / -c64 as runs of 2 s, 3 s and 5 s back to back
 set -u
-cd /work/main; A=/tmp/meridian-anchor-sbs
-JAVA_TOOL_OPTIONS="${JTO:-}" setsid ./meridian serve --port 3901 --tcp-port 0 --db off --refs /work/shared/tools/seed_refs.csv >/tmp/srv.log 2>&1 & pid=$!
-url=http://127.0.0.1:3901
-for _ in $(seq 600); do curl -fs "$url/health" >/dev/null 2>&1 && break; sleep 0.05; done
-jp=$(pgrep -f "meridian.jar serve --port 3901" | head -1)
-BODY_FILE=$A/body_10k.json wrk -t1 -c8 -d5s --timeout 30s -s $A/enrich.lua $url/enrich >/dev/null; BODY_FILE=$A/body_100.json wrk -t1 -c64 -d5s --timeout 30s -s $A/enrich.lua $url/enrich >/dev/null
-for d in 2 3 5; do echo "  ${d}s: $(wrk -t1 -c64 -d${d}s --latency $url/ | grep -E "Requests/sec|  99%" | tr -s ' ' | paste -sd ' ')"; done
-kill $jp; wait $pid 2>/dev/null; sleep 1
+. "$(dirname "$0")/lib.sh"
+start_meridian 3901
+post 8 body_10k.json 5 >/dev/null; post 64 body_100.json 5 >/dev/null
+for d in 2 3 5; do echo "  ${d}s: $(wrk -t1 -c64 -d${d}s --latency "$url/" | grep -E "Requests/sec|  99%" | tr -s ' ' | paste -sd ' ')"; done
+stop_server

@@ -171,11 +171,11 @@ final class Exchange {
     }
 
     /**
-     * Sends the whole answer, copied into a pooled buffer: every answer then reaches Netty's encoder and
-     * socket writes in the buffer class the others use (see {@link #release}).
+     * Sends the whole answer, copied into pooled memory ({@link PooledPieces#copyOf}): every answer then reaches
+     * Netty's encoder and socket writes in the buffer classes the others use (see {@link #release}).
      */
     void send(byte[] bytes) {
-        send(conn.alloc().buffer(bytes.length).writeBytes(bytes));
+        send(PooledPieces.copyOf(conn.alloc(), bytes));
     }
 
     /** Sends the whole answer; takes ownership of {@code content}. */

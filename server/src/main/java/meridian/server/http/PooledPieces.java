@@ -25,6 +25,19 @@ final class PooledPieces extends OutputStream {
         this.alloc = alloc;
     }
 
+    /**
+     * {@code bytes} in a pooled buffer: one of their size up to a piece (a pooled size), else pieces, so an
+     * answer of any length costs no fresh memory.
+     */
+    static ByteBuf copyOf(ByteBufAllocator alloc, byte[] bytes) {
+        if (bytes.length <= PIECE) {
+            return alloc.directBuffer(bytes.length).writeBytes(bytes);
+        }
+        var pieces = new PooledPieces(alloc);
+        pieces.write(bytes, 0, bytes.length);
+        return pieces.take();
+    }
+
     /** Copies the readable bytes of {@code in}, which is left read. */
     void append(ByteBuf in) {
         while (in.isReadable()) {

@@ -59,6 +59,22 @@ class PooledPiecesTest {
     }
 
     @Test
+    void aCopyHoldsTheBytesInOneBufferUpToAPieceAndInPiecesAbove() {
+        Random rnd = new Random(Seeds.seed() + 1);
+        for (int n : new int[] {0, 1, PooledPieces.PIECE, PooledPieces.PIECE + 1, 5 * PooledPieces.PIECE + 3}) {
+            byte[] data = new byte[n];
+            rnd.nextBytes(data);
+            ByteBuf copy = PooledPieces.copyOf(alloc, data);
+            assertThat(ByteBufUtil.getBytes(copy)).as("%d bytes", n).isEqualTo(data);
+            assertThat(copy.nioBufferCount())
+                    .as("%d bytes", n)
+                    .isEqualTo(n <= PooledPieces.PIECE ? 1 : (n + PooledPieces.PIECE - 1) / PooledPieces.PIECE);
+            copy.release();
+        }
+        assertThat(alloc.metric().usedDirectMemory()).isZero();
+    }
+
+    @Test
     void releaseGivesEveryPieceBack() {
         var pieces = new PooledPieces(alloc);
         pieces.write(new byte[5 * PooledPieces.PIECE + 17], 0, 5 * PooledPieces.PIECE + 17);
