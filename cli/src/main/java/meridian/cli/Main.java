@@ -6,6 +6,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.MeridianException;
@@ -25,14 +27,7 @@ import picocli.CommandLine.Command;
         name = "meridian",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Nearest-place enrichment and per-user event analytics.",
-        subcommands = {
-            ServeCommand.class,
-            ProcessCommand.class,
-            SearchCommand.class,
-            AggregateCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        description = "Nearest-place enrichment and per-user event analytics.")
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -82,8 +77,7 @@ public final class Main implements Runnable {
                 w.flush();
             }
         }
-        var cmd = new CommandLine(new Main(in, o, e));
-        ServeCommand.declareSettings(cmd.getSubcommands().get("serve").getCommandSpec());
+        var cmd = model(new Main(in, o, e), args);
         listExitCodes(cmd);
         cmd.setOut(new PrintWriter(o, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(e, true, StandardCharsets.UTF_8));
@@ -106,6 +100,44 @@ public final class Main implements Runnable {
         } finally {
             o.flush();
             e.flush();
+        }
+    }
+
+    /** The subcommands, in the order {@code meridian --help} lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        var m = new LinkedHashMap<String, Class<?>>();
+        m.put("serve", ServeCommand.class);
+        m.put("process", ProcessCommand.class);
+        m.put("search", SearchCommand.class);
+        m.put("aggregate", AggregateCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return m;
+    }
+
+    /** picocli's model of the command line {@code args}: {@code main} and the subcommands it may name. */
+    static CommandLine model(Main main, String... args) {
+        var cmd = new CommandLine(main);
+        addSubcommands(cmd, args.length > 0 ? args[0] : "");
+        CommandLine serve = cmd.getSubcommands().get("serve");
+        if (serve != null) {
+            ServeCommand.declareSettings(serve.getCommandSpec());
+        }
+        return cmd;
+    }
+
+    /**
+     * Adds the subcommand {@code first} names, alone, or all of them when it names none (help, a usage error,
+     * {@code --version}): picocli builds the model of a command from its annotations by reflection, and
+     * building all five was ~100 ms of CPU (interpreted, at start) where one command's line needs one.
+     */
+    private static void addSubcommands(CommandLine cmd, String first) {
+        Class<?> only = "help".equals(first) ? null : SUBCOMMANDS.get(first);
+        for (var c : SUBCOMMANDS.entrySet()) {
+            if (only == null || only == c.getValue()) {
+                cmd.addSubcommand(c.getKey(), c.getValue());
+            }
         }
     }
 

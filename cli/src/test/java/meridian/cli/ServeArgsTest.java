@@ -76,8 +76,7 @@ class ServeArgsTest {
     /** What picocli's {@code serve} reads from the same line: the options map of {@link ServeCommand#call}. */
     private static ServeCommand.Quick picocli(String[] args) {
         var out = new PrintStream(new ByteArrayOutputStream());
-        var cmd = new CommandLine(new Main(new ByteArrayInputStream(new byte[0]), out, out));
-        ServeCommand.declareSettings(cmd.getSubcommands().get("serve").getCommandSpec());
+        var cmd = Main.model(new Main(new ByteArrayInputStream(new byte[0]), out, out), args);
         CommandLine.ParseResult parsed = cmd.parseArgs(args);
         CommandLine.Model.CommandSpec serve = parsed.subcommand().commandSpec();
         Map<String, String> options = new LinkedHashMap<>();

@@ -5,13 +5,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import meridian.core.index.NearestIndex;
+import meridian.core.io.SnapshotInput;
 
 /**
  * A reference set in a binary, columnar form that loads several times faster than its CSV: coordinates as
@@ -117,7 +117,7 @@ public final class Snapshot {
      * it garbage for the young collections to copy), and the text stays UTF-8 ({@link TextColumn}).
      */
     public static ReferenceSet read(InputStream source) throws IOException {
-        var in = new Input(source);
+        var in = new SnapshotInput(source);
         byte[] magic = in.bytes(MAGIC.length);
         boolean withTree = java.util.Arrays.equals(magic, MAGIC);
         if (!withTree && !java.util.Arrays.equals(magic, MAGIC_V1) && !java.util.Arrays.equals(magic, MAGIC_V2)) {
@@ -143,79 +143,15 @@ public final class Snapshot {
     }
 
     /** The stored search tree over {@code n} points: its root, the points' order and the nodes. */
-    private static NearestIndex readTree(Input in, int n, double[] lat, double[] lon) throws IOException {
+    private static NearestIndex readTree(SnapshotInput in, int n, double[] lat, double[] lon) throws IOException {
         int rootRef = in.readInt();
         int[] order = in.ints(n);
         int[] nodes = in.ints(in.readInt());
         return NearestIndex.restore(lat, lon, new NearestIndex.Tree(order, nodes, rootRef));
     }
 
-    private static TextColumn readText(Input in, int n) throws IOException {
+    private static TextColumn readText(SnapshotInput in, int n) throws IOException {
         int[] offsets = in.ints(n + 1);
         return TextColumn.fromOffsets(in.bytes(offsets[n]), offsets);
-    }
-
-    /** Big-endian values read from a stream through one 64 KB buffer. */
-    private static final class Input {
-        private final InputStream in;
-        private final byte[] buffer = new byte[1 << 16];
-        private final ByteBuffer view = ByteBuffer.wrap(buffer);
-
-        Input(InputStream in) {
-            this.in = in;
-        }
-
-        byte[] bytes(int count) throws IOException {
-            byte[] b = new byte[checked(count)];
-            fill(b, count);
-            return b;
-        }
-
-        /** A count read from the snapshot, refused when negative (a corrupt file) before an array is made. */
-        private static int checked(int count) throws IOException {
-            if (count < 0) {
-                throw new IOException("corrupt snapshot: a count of " + count);
-            }
-            return count;
-        }
-
-        private void fill(byte[] b, int count) throws IOException {
-            if (in.readNBytes(b, 0, count) != count) {
-                throw new java.io.EOFException("snapshot ends early");
-            }
-        }
-
-        int readInt() throws IOException {
-            fill(buffer, 4);
-            return view.getInt(0);
-        }
-
-        String utf() throws IOException {
-            fill(buffer, 2);
-            int len = view.getShort(0) & 0xffff;
-            return new String(bytes(len), StandardCharsets.UTF_8);
-        }
-
-        double[] doubles(int count) throws IOException {
-            double[] out = new double[checked(count)];
-            for (int at = 0; at < count; ) {
-                int k = Math.min(count - at, buffer.length / Double.BYTES);
-                fill(buffer, k * Double.BYTES);
-                view.clear().asDoubleBuffer().get(out, at, k);
-                at += k;
-            }
-            return out;
-        }
-
-        int[] ints(int count) throws IOException {
-            int[] out = new int[checked(count)];
-            for (int at = 0; at < count; ) {
-                int k = Math.min(count - at, buffer.length / Integer.BYTES);
-                fill(buffer, k * Integer.BYTES);
-                view.clear().asIntBuffer().get(out, at, k);
-                at += k;
-            }
-            return out;
-        }
     }
 }

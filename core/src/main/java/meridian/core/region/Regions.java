@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import meridian.core.io.SnapshotInput;
 
 /**
  * The bundled countries (Natural Earth 4.1.0 admin-0, 1:10m, via world-atlas 2.0.2; public domain) and
@@ -171,39 +172,30 @@ public final class Regions {
         bytes.writeTo(target);
     }
 
-    static RegionIndex read(InputStream in) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(in.readAllBytes());
-        byte[] magic = new byte[MAGIC.length];
-        b.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
+    static RegionIndex read(InputStream source) throws IOException {
+        var in = new SnapshotInput(source, ByteOrder.LITTLE_ENDIAN);
+        if (!java.util.Arrays.equals(in.bytes(MAGIC.length), MAGIC)) {
             throw new IOException("not a region snapshot");
         }
-        int n = b.getInt();
+        int n = in.readInt();
         List<Region> regions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String[] s = new String[4];
             for (int j = 0; j < 4; j++) {
-                int len = b.getShort() & 0xffff;
+                int len = in.readUnsignedShort();
                 if (len != 0xffff) {
-                    s[j] = new String(b.array(), b.position(), len, StandardCharsets.UTF_8);
-                    b.position(b.position() + len);
+                    s[j] = new String(in.bytes(len), StandardCharsets.UTF_8);
                 }
             }
             regions.add(new Region(s[0], s[1], s[2], s[3]));
         }
         double[][] d = new double[2][];
         for (int k = 0; k < 2; k++) {
-            d[k] = new double[b.getInt()];
-            b.order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d[k]);
-            b.order(ByteOrder.BIG_ENDIAN);
-            b.position(b.position() + 8 * d[k].length);
+            d[k] = in.doubles(in.readInt());
         }
         int[][] a = new int[6][];
         for (int k = 0; k < 6; k++) {
-            a[k] = new int[b.getInt()];
-            b.order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(a[k]);
-            b.order(ByteOrder.BIG_ENDIAN);
-            b.position(b.position() + 4 * a[k].length);
+            a[k] = in.ints(in.readInt());
         }
         // the unit of each vertex is not stored: it follows from the rings
         int[] vertexUnit = new int[d[0].length];
