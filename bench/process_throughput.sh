@@ -17,5 +17,5 @@ echo "input: $IN ($(wc -c < "$IN") bytes), refs: $REFS, $(nproc) cores"
 for i in $(seq "$RUNS"); do
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   /usr/bin/time -f "  wall %e s, cpu %U s user + %S s sys, max RSS %M KB" \
-    env MERIDIAN_JAVA_OPTS=-Xmx256m "$ROOT/meridian" process "$IN" --refs "$REFS" --out "$DIR/out.csv"
+    env JDK_JAVA_OPTIONS=-Xmx256m "$ROOT/meridian" process "$IN" --refs "$REFS" --out "$DIR/out.csv"
 done

@@ -4,9 +4,9 @@
 #   meridian_jvm_defaults CACHE_DIR JAR COMMAND [ARGS...]      (JAVA_HOME: the Java runtime that will run it)
 #
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
-# then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (serve's AOT cache, the
-# other commands' class-data archives); when it is not writable, runs go without them: slower to start, the
-# same otherwise.
+# then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (an AOT cache per command:
+# serve, process, search, aggregate); when it is not writable, runs go without them: slower to start, the same
+# otherwise.
 #
 # Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
 # - the serial collector on two cores or fewer (no GC threads competing with request threads; measured best
@@ -33,7 +33,8 @@
 #   against 66.4 / 66.4 MB, ready sooner (BENCHMARKS.md);
 # - for serve, an ahead-of-time cache (JDK 25, JEP 483/514/515: classes loaded and linked, method
 #   profiles), recorded by the first run when it exits and used by every later run; remade when the jar
-#   changes. It cuts start-up to first answer by about half. The other commands get a class-data archive.
+#   changes. It cuts start-up to first answer by about half. The other commands get one too, made in two
+#   steps (below), and transparent huge pages.
 # The CPUs this process may run on, as nproc counts them (its affinity, e.g. a container's cpuset), read by
 # the shell itself: starting a program costs ~5 ms here, at every launch. With nproc, tr, dirname and sed
 # replaced by the shell's own reading, the launcher takes 18-22 ms before java starts, against 29-36 ms (five
@@ -52,8 +53,16 @@ meridian_cpus() {
   echo "$n"
 }
 
+# "yes" when the kernel gives transparent huge pages to a process that asks (its setting "always" or "madvise"),
+# read by the shell itself (no process started).
+meridian_thp() {
+  local mode=""
+  read -r mode < /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true
+  case "$mode" in *"[always]"* | *"[madvise]"*) echo yes ;; *) echo no ;; esac
+}
+
 meridian_jvm_defaults() {
-  local cache=$1 jar=$2 slots base prev a cmd aot native
+  local cache=$1 jar=$2 slots base prev a cmd aot record native
   shift 2
   if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
     MERIDIAN_JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
@@ -111,9 +120,40 @@ meridian_jvm_defaults() {
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCacheOutput=$aot -Dmeridian.aot.recording=true"
       fi
     else
-      # The JVM reports the making of an AOT cache on standard output, which is the data of process, search
-      # and aggregate: those get a class-data archive instead, made silently on their first run.
-      [ -w "$cache" ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:SharedArchiveFile=$cache/meridian-$cmd.jsa -XX:+AutoCreateSharedArchive"
+      # The heap and the compiled code in 2 MB pages where the kernel offers them (transparent huge pages,
+      # "always" or "madvise"; with "never" the JVM would warn on standard output): the nearest search is a
+      # chain of cache and TLB misses through the index, and the commands' start fills tens of MB of fresh
+      # heap (the snapshots). Alternated on 1 M rows: process (cities) 42-46 MB/s against 34-39, aggregate
+      # --no-places 1.24-1.49 s against 1.51-1.56, search --near 0.41-0.52 s against 0.54-0.59
+      # (BENCHMARKS.md). Not for serve: 8 MB more idle RSS with two places.
+      [ "$(meridian_thp)" = yes ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UseTransparentHugePages"
+      # An AOT cache per command as for serve, with the method profiles of a run of it, made in two steps
+      # because the one-step making reports on standard output and standard error, which are the data and
+      # the messages of process, search and aggregate: the first run records what it loads and how its
+      # methods run (its own VM messages silenced), the next one makes the cache from that record, silently
+      # (~1 s, once), and uses it, as every later run does. The JIT then compiles the hot loops from the
+      # start with their profiles: aggregate --no-places on 1 M events 0.94-0.95 s against 1.07-1.42 s
+      # with a class-data archive (BENCHMARKS.md). VM messages go to standard error, never into the data.
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+DisplayVMOutputToStderr"
+      aot="$cache/meridian-$cmd.aot"
+      record="$cache/meridian-$cmd.aotconf"
+      if [ ! -w "$cache" ]; then
+        : # no place for the cache: start without one
+      elif [ "$cmd" != process ] && [ "$cmd" != search ] && [ "$cmd" != aggregate ]; then
+        : # help, the version, a usage error: nothing worth a cache
+      elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
+      elif [ -f "$record" ] && [ "$record" -nt "$jar" ]; then
+        if "$JAVA_HOME/bin/java" $MERIDIAN_JAVA_OPTS -XX:AOTMode=create -XX:AOTConfiguration="$record" \
+          -XX:AOTCache="$aot.$$" -jar "$jar" >/dev/null 2>&1 && mv -f "$aot.$$" "$aot"; then
+          MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
+        fi
+        rm -f "$record" "$aot.$$"
+      else
+        rm -f "$aot" "$record"
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration=$record"
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput"
+      fi
     fi
     MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Xlog:aot=off -Xlog:cds=off -Xlog:cds+dynamic=off"
     export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}

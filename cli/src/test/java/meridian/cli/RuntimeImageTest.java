@@ -150,6 +150,40 @@ class RuntimeImageTest {
         assertThat(r.out()).contains("meridian: out of memory").contains("MERIDIAN_JAVA_OPTS=-Xmx");
     }
 
+    /**
+     * A batch command's AOT cache is made over its first two runs (the first records, the second makes the cache
+     * and uses it, the later ones use it) without a word of the JVM's in its data or on standard error: the
+     * three runs print the same rows and nothing else.
+     */
+    @Test
+    void processMakesItsCacheOverTwoRunsWithOnlyItsDataOnItsStreams() throws Exception {
+        Path cache = Files.createTempDirectory(work, "cache");
+        Path aot = cache.resolve("meridian-process.aot");
+        Path record = cache.resolve("meridian-process.aotconf");
+        String expected = "id,lat,lon,nearest_id,nearest_name,distance_km\n1,48.8566,2.3522,2988507,Paris,";
+        List<String> command = List.of(meridian.toString(), "process", "-", "--no-progress", "--quiet");
+        Map<String, String> env = Map.of("MERIDIAN_CACHE_DIR", cache.toString());
+        String first = null;
+        for (int run = 1; run <= 3; run++) {
+            var r = runApart(command, "id,lat,lon\n1,48.8566,2.3522\n", 120, env);
+            assertThat(r.code()).as("run %d: %s", run, r.err()).isZero();
+            assertThat(r.err()).as("run %d's standard error", run).isEmpty();
+            assertThat(r.out()).as("run %d", run).startsWith(expected).endsWith("\n");
+            assertThat(r.out().lines().count())
+                    .as("run %d: the header and the row only", run)
+                    .isEqualTo(2);
+            if (first == null) {
+                first = r.out();
+                assertThat(record).as("what the first run recorded").isRegularFile();
+                assertThat(aot).doesNotExist();
+            } else {
+                assertThat(r.out()).isEqualTo(first);
+                assertThat(aot).as("the cache, made by the second run").isRegularFile();
+                assertThat(record).doesNotExist();
+            }
+        }
+    }
+
     @Test
     void searchFindsPlacesByName() throws Exception {
         var r = run(List.of(meridian.toString(), "search", "sao paulo", "--limit", "1"), null, 120);
@@ -158,6 +192,31 @@ class RuntimeImageTest {
     }
 
     record Result(int code, String out) {}
+
+    record Apart(int code, String out, String err) {}
+
+    /** As {@link #run(List, String, int, Map)} with standard output and standard error kept apart. */
+    static Apart runApart(List<String> command, String stdin, int seconds, Map<String, String> env) throws Exception {
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        var pb = new ProcessBuilder(new ArrayList<>(command))
+                .directory(work.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + seconds + " s:\n" + Files.readString(err));
+        }
+        return new Apart(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
 
     /** Runs a command with stdin text (or none), stdout and stderr together, within {@code seconds}. */
     static Result run(List<String> command, String stdin, int seconds) throws Exception {
