@@ -53,37 +53,52 @@ public final class PlaceText {
     }
 
     private static PlaceText build(ReferenceSet refs, boolean csv, boolean full) {
+        return csv ? buildCsv(refs) : buildJson(refs, full);
+    }
+
+    /**
+     * Bytes straight from the set's columns into the array, no string per place: the bundled cities' text
+     * (200k places) is built inside every {@code process} run, on its main thread before the first row. With
+     * a concatenated string per place it took 4.5% of the CPU of a 1 M-row run (async-profiler), with a string
+     * per field (decoded, then encoded again) 56 ms of the main thread, with the column's bytes 33 ms. A loop
+     * of its own, apart from the JSON one: its one pass is compiled on the stack, and with the JSON strings'
+     * code in the same loop that compile was 126-149 ms of the C2 thread in each 1 M-row run (JFR).
+     */
+    private static PlaceText buildCsv(ReferenceSet refs) {
         int n = refs.size();
         int[] start = new int[n + 1];
         byte[] text = new byte[Math.max(16, n * 32)];
         int at = 0;
         for (int i = 0; i < n; i++) {
-            if (csv) {
-                // bytes straight from the set's columns into the array, no string per place: the bundled
-                // cities' text (200k places) is built inside every `process` run, on its main thread before
-                // the first row. With a concatenated string per place it took 4.5% of the CPU of a 1 M-row
-                // run (async-profiler), with a string per field (decoded, then encoded again) 56 ms of the main
-                // thread (and a 76 ms on-stack compile on the one C2 thread), with the column's bytes 33 ms
-                byte[] id = refs.idUtf8(i);
-                byte[] name = refs.placeNameUtf8(i);
-                int most = at + 2 * (id.length + name.length) + 6; // every byte a quote, plus quotes and commas
-                if (most > text.length) {
-                    text = Arrays.copyOf(text, Math.max(most, text.length * 2));
-                }
-                at = putCsvField(text, at, id);
-                text[at++] = ',';
-                at = putCsvField(text, at, name);
-                text[at++] = ',';
-            } else {
-                String s = "{\"id\":" + jsonString(refs.id(i)) + ",\"name\":" + jsonString(refs.placeName(i))
-                        + (full ? fullTail(refs, i) : "") + ",\"distance_km\":";
-                byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                if (at + b.length > text.length) {
-                    text = Arrays.copyOf(text, Math.max(at + b.length, text.length * 2));
-                }
-                System.arraycopy(b, 0, text, at, b.length);
-                at += b.length;
+            byte[] id = refs.idUtf8(i);
+            byte[] name = refs.placeNameUtf8(i);
+            int most = at + 2 * (id.length + name.length) + 6; // every byte a quote, plus quotes and commas
+            if (most > text.length) {
+                text = Arrays.copyOf(text, Math.max(most, text.length * 2));
             }
+            at = putCsvField(text, at, id);
+            text[at++] = ',';
+            at = putCsvField(text, at, name);
+            text[at++] = ',';
+            start[i + 1] = at;
+        }
+        return new PlaceText(Arrays.copyOf(text, at), start);
+    }
+
+    private static PlaceText buildJson(ReferenceSet refs, boolean full) {
+        int n = refs.size();
+        int[] start = new int[n + 1];
+        byte[] text = new byte[Math.max(16, n * 32)];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+            String s = "{\"id\":" + jsonString(refs.id(i)) + ",\"name\":" + jsonString(refs.placeName(i))
+                    + (full ? fullTail(refs, i) : "") + ",\"distance_km\":";
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            if (at + b.length > text.length) {
+                text = Arrays.copyOf(text, Math.max(at + b.length, text.length * 2));
+            }
+            System.arraycopy(b, 0, text, at, b.length);
+            at += b.length;
             start[i + 1] = at;
         }
         return new PlaceText(Arrays.copyOf(text, at), start);
