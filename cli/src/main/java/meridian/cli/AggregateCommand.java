@@ -1,12 +1,9 @@
 package meridian.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,10 +17,10 @@ import meridian.core.error.NotFoundException;
 import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code meridian aggregate INPUT}: per-key rollups (count, sum, min, max, mean, first/last timestamp,
@@ -43,8 +40,8 @@ import picocli.CommandLine.Parameters;
             ""
         })
 public final class AggregateCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", paramLabel = "INPUT", description = "Event file, or - for standard input.")
     String input;
@@ -103,12 +100,10 @@ public final class AggregateCommand implements Callable<Integer> {
             }
         }
         if (out == null) {
-            Writer w = spec.commandLine().getOut();
-            RollupCsv.write(result, by, w);
+            RollupCsv.write(result, by, main.stdout, threads);
         } else {
-            try (Writer w = new BufferedWriter(
-                    new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8), 1 << 16)) {
-                RollupCsv.write(result, by, w);
+            try (OutputStream o = Files.newOutputStream(out)) {
+                RollupCsv.write(result, by, o, threads);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
             }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +25,6 @@ import meridian.testkit.Haversine;
 import meridian.testkit.NaiveRollup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code meridian aggregate} on the real flights event file against a computation done here, its own way:
@@ -126,7 +123,8 @@ class AggregateCommandTest {
     @Test
     void ndjsonGzipAndAnyChunkingGiveTheSameRollup() throws IOException {
         Path csvOut = tmp.resolve("csv.csv");
-        assertThat(run("aggregate", EVENTS.toString(), "--out", csvOut.toString()).code)
+        assertThat(run("aggregate", EVENTS.toString(), "--out", csvOut.toString())
+                        .code())
                 .isZero();
 
         Path ndjson = tmp.resolve("events.ndjson.gz");
@@ -140,7 +138,8 @@ class AggregateCommandTest {
             }
         }
         Path jsonOut = tmp.resolve("json.csv");
-        assertThat(run("aggregate", ndjson.toString(), "--out", jsonOut.toString()).code)
+        assertThat(run("aggregate", ndjson.toString(), "--out", jsonOut.toString())
+                        .code())
                 .isZero();
         assertThat(Files.readString(jsonOut)).isEqualTo(Files.readString(csvOut));
 
@@ -154,7 +153,7 @@ class AggregateCommandTest {
                                 "3",
                                 "--out",
                                 chunkedOut.toString())
-                        .code)
+                        .code())
                 .isZero();
         List<List<String>> a = readCsv(csvOut);
         List<List<String>> b = readCsv(chunkedOut);
@@ -180,9 +179,9 @@ class AggregateCommandTest {
         Files.writeString(
                 in,
                 "who,value,ts\nb,1.5,2001-01-02T00:00:00Z\na,2,2001-01-01\n\"b,c\",3,2001-01-01T00:00\nb,-1,2001-01-01T10:00+01:00\n");
-        Result r = run("aggregate", in.toString(), "--by", "who");
-        assertThat(r.code).as(r.err).isZero();
-        assertThat(r.out)
+        Cli.Result r = run("aggregate", in.toString(), "--by", "who");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
                 .isEqualTo("who,"
                         + "count,sum,min,max,mean,first_ts,last_ts,last_place_id,last_place_name,last_place_km,stddev\n"
                         + "a,1,2,2,2,2,2001-01-01,2001-01-01,,,,0\n"
@@ -196,26 +195,27 @@ class AggregateCommandTest {
         Files.writeString(
                 in,
                 "id,user_id,lat,lon,value,ts\n1,u,10,20,5,2001-01-01T00:00:00\n2,u,10,20,five,2001-01-01T00:00:00\n");
-        Result r = run("aggregate", in.toString());
-        assertThat(r.code).isNotZero();
-        assertThat(r.err).contains("line 3").contains("value").contains("five");
+        Cli.Result r = run("aggregate", in.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("line 3").contains("value").contains("five");
 
         Files.writeString(
                 in, "id,user_id,lat,lon,value,ts\n1,u,10,20,5,2001-01-01T00:00:00\n\n2,u,95,20,5,2001-01-01\n");
         r = run("aggregate", in.toString());
-        assertThat(r.code).isNotZero();
-        assertThat(r.err).contains("line 4").contains("lat");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("line 4").contains("lat");
 
         Files.writeString(in, "id,user_id,lat,lon,value,ts\n1,u,10,20,5,yesterday\n");
-        assertThat(run("aggregate", in.toString()).err)
+        assertThat(run("aggregate", in.toString()).err())
                 .contains("line 2")
                 .contains("ts")
                 .contains("yesterday");
 
         Files.writeString(in, "id,user,value,ts\n1,u,5,2001-01-01\n");
-        assertThat(run("aggregate", in.toString()).err).contains("no column 'user_id'");
+        assertThat(run("aggregate", in.toString()).err()).contains("no column 'user_id'");
 
-        assertThat(run("aggregate", tmp.resolve("missing.csv").toString()).err).contains("no such file");
+        assertThat(run("aggregate", tmp.resolve("missing.csv").toString()).err())
+                .contains("no such file");
     }
 
     @Test
@@ -231,8 +231,8 @@ class AggregateCommandTest {
         assertThat(rows.getFirst()).containsExactly("id", "lat", "lon", "user_id", "ts", "value");
         assertThat(rows.get(1).get(4)).matches("1[0-9]{9}"); // epoch seconds
 
-        Result r = run("aggregate", in.toString(), "--no-places");
-        assertThat(r.code).as(r.err).isZero();
+        Cli.Result r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code()).as(r.err()).isZero();
         // expected here from the file alone: per user, the count and the earliest and latest ts
         var expected = new TreeMap<String, long[]>();
         for (List<String> row : rows.subList(1, rows.size())) {
@@ -240,7 +240,7 @@ class AggregateCommandTest {
             expected.merge(row.get(3), new long[] {1, ts, ts}, (a, b) ->
                     new long[] {a[0] + b[0], Math.min(a[1], b[1]), Math.max(a[2], b[2])});
         }
-        List<String> lines = r.out.lines().toList();
+        List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(expected.size() + 1);
         int i = 1;
         for (var e : expected.entrySet()) {
@@ -262,26 +262,19 @@ class AggregateCommandTest {
                         + "{\"user_id\":\"u\",\"value\":2,\"ts\":1700003601000},\n"
                         + "{\"user_id\":\"u\",\"value\":3,\"ts\":1700000000.5},\n"
                         + "{\"user_id\":\"u\",\"value\":4,\"ts\":\"1700000001\"}\n]\n");
-        Result r = run("aggregate", in.toString());
-        assertThat(r.code).as(r.err).isZero();
-        assertThat(r.out.lines().toList().get(1)).startsWith("u,4,10,1,4,2.5,1700000000.5,1700003601000,");
+        Cli.Result r = run("aggregate", in.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList().get(1)).startsWith("u,4,10,1,4,2.5,1700000000.5,1700003601000,");
 
         Files.writeString(in, "[{\"user_id\":\"u\",\"value\":1,\"ts\":\"1.7e9\"}]"); // text: plain digits only
         r = run("aggregate", in.toString());
-        assertThat(r.code).isNotZero();
-        assertThat(r.err).contains("line 1").contains("ts").contains(Timestamps.RULE);
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("line 1").contains("ts").contains(Timestamps.RULE);
     }
 
-    record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cmd = new CommandLine(new AggregateCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
-        return new Result(code, out.toString(), err.toString());
+    /** The command as {@code meridian} runs it (its streams the caller's: {@link Cli}). */
+    private static Cli.Result run(String... args) {
+        return Cli.run(args);
     }
 
     private static List<List<String>> readCsv(Path file) throws IOException {

@@ -1,11 +1,17 @@
 package meridian.cli.aggregate;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
+import meridian.core.exec.ParallelRun;
+import meridian.server.json.ByteSink;
 
 /**
  * Writes rollups as CSV, one row per key in key order: the key column, then {@link #COLUMNS}. Numbers are
@@ -18,31 +24,88 @@ public final class RollupCsv {
 
     private RollupCsv() {}
 
-    public static void write(Aggregator aggregator, String keyColumn, Writer out) {
+    /** Keys formatted by one task, into a buffer of their own. */
+    private static final int SLICE = 4096;
+
+    /**
+     * Writes the rows of {@code aggregator} to {@code out} (not closed, flushed), formatted on {@code threads}
+     * threads (the caller and {@code threads - 1} workers) in waves of {@code threads} slices of {@link #SLICE}
+     * keys, each wave written in key order before the next is formatted, so that the text held at once stays
+     * bounded whatever the number of keys. The write runs once, at the end, over every key: on one thread the
+     * 50,000 rollups of a 1 M-event file took 176 ms of a ~1 s run (CPU profile), most of it in code not yet
+     * compiled.
+     */
+    public static void write(Aggregator aggregator, String keyColumn, OutputStream out, int threads) {
+        List<String> keys = aggregator.sortedKeys();
+        int tasks = Math.max(1, Math.min(threads, (keys.size() + SLICE - 1) / SLICE));
+        ByteSink[] slices = new ByteSink[tasks];
+        for (int i = 0; i < tasks; i++) {
+            slices[i] = new ByteSink(null);
+        }
+        ExecutorService pool = tasks > 1 ? BlockPipeline.workers(tasks - 1) : null; // none: the caller alone
         try {
-            out.write(field(keyColumn) + "," + COLUMNS + "\n");
-            var sb = new StringBuilder(256);
-            for (String key : aggregator.sortedKeys()) {
-                UserAggregate a = aggregator.get(key);
-                sb.setLength(0);
-                sb.append(field(key)).append(',');
-                sb.append(a.count()).append(',');
-                sb.append(number(a.sum())).append(',');
-                sb.append(number(a.min())).append(',');
-                sb.append(number(a.max())).append(',');
-                sb.append(number(a.mean())).append(',');
-                sb.append(field(a.firstTs())).append(',');
-                sb.append(field(a.lastTs())).append(',');
-                sb.append(field(a.lastPlaceId())).append(',');
-                sb.append(field(a.lastPlaceName())).append(',');
-                sb.append(number(a.lastPlaceKm())).append(',');
-                sb.append(number(a.stddev())).append('\n');
-                out.write(sb.toString());
+            slices[0].put(utf8(field(keyColumn) + "," + COLUMNS + "\n"));
+            for (int from = 0; from < keys.size(); from += tasks * SLICE) {
+                int wave = from;
+                int n = Math.min(keys.size() - from, tasks * SLICE);
+                ParallelRun.Kernel format = (a, b) -> {
+                    ByteSink sink = slices[a / SLICE];
+                    for (int i = wave + a; i < wave + b; i++) {
+                        row(sink, keys.get(i), aggregator.get(keys.get(i)));
+                    }
+                };
+                try (ParallelRun run = ParallelRun.start(n, SLICE, tasks - 1, pool, format)) {
+                    run.help();
+                    run.join();
+                }
+                for (ByteSink slice : slices) {
+                    slice.target(out);
+                    slice.drain();
+                    slice.target(null);
+                }
             }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
+    }
+
+    private static void row(ByteSink out, String key, UserAggregate a) {
+        out.put(utf8(field(key)));
+        out.put((byte) ',');
+        out.putAscii(Long.toString(a.count()));
+        out.put((byte) ',');
+        out.putAscii(number(a.sum()));
+        out.put((byte) ',');
+        out.putAscii(number(a.min()));
+        out.put((byte) ',');
+        out.putAscii(number(a.max()));
+        out.put((byte) ',');
+        out.putAscii(number(a.mean()));
+        out.put((byte) ',');
+        out.put(utf8(field(a.firstTs())));
+        out.put((byte) ',');
+        out.put(utf8(field(a.lastTs())));
+        out.put((byte) ',');
+        out.put(utf8(field(a.lastPlaceId())));
+        out.put((byte) ',');
+        out.put(utf8(field(a.lastPlaceName())));
+        out.put((byte) ',');
+        out.putAscii(number(a.lastPlaceKm()));
+        out.put((byte) ',');
+        out.putAscii(number(a.stddev()));
+        out.put((byte) '\n');
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     public static String number(double v) {

@@ -3,7 +3,7 @@ package meridian.cli.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
@@ -66,9 +66,9 @@ class EventBlockTest {
     }
 
     private static String text(Aggregator a) {
-        var w = new StringWriter();
-        RollupCsv.write(a, "user_id", w);
-        return w.toString();
+        var out = new ByteArrayOutputStream();
+        RollupCsv.write(a, "user_id", out, 2);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static String randomFile(Random rnd, int rows, boolean withBad) {

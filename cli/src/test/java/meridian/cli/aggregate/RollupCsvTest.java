@@ -2,8 +2,14 @@ package meridian.cli.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import meridian.core.aggregate.Aggregator;
+import meridian.core.aggregate.UserAggregate;
 import org.junit.jupiter.api.Test;
 
 class RollupCsvTest {
@@ -24,6 +30,59 @@ class RollupCsvTest {
         }
         for (double v : new double[] {1e-3, -1e-3, 9.999999999999998E-4, 1e7, 9999999.999999998, 0.5, -0.0, 1e15}) {
             assertThat(RollupCsv.number(v)).as("%s", v).isEqualTo(twin(v));
+        }
+    }
+
+    /**
+     * The rows written by several threads in waves of slices are those of one row after another in key order,
+     * with keys and names that need quoting or are not ASCII, for more keys than one wave holds.
+     */
+    @Test
+    void rowsWrittenInParallelAreTheRowsInKeyOrder() {
+        long seed = new Random().nextLong();
+        var rnd = new Random(seed);
+        var agg = new Aggregator();
+        String[] odd = {"a,b", "q\"uote", "São Paulo", "line\nbreak", "東京", "plain"};
+        int keys = 30_000 + rnd.nextInt(10_000);
+        for (int e = 0; e < 3 * keys; e++) {
+            String key = "u" + rnd.nextInt(keys) + (rnd.nextInt(50) == 0 ? odd[rnd.nextInt(odd.length)] : "");
+            boolean place = rnd.nextBoolean();
+            agg.add(
+                    key,
+                    e,
+                    (rnd.nextDouble() - 0.3) * 1e4,
+                    1_700_000_000_000_000L + e,
+                    "2026-01-01T00:00:00Z",
+                    place ? "p" + rnd.nextInt(9) : null,
+                    place ? odd[rnd.nextInt(odd.length)] : null,
+                    place ? rnd.nextDouble() * 100 : Double.NaN);
+        }
+        List<String> sorted = new ArrayList<>(agg.sortedKeys());
+        var expected = new StringBuilder("user_id," + RollupCsv.COLUMNS + "\n");
+        for (String k : sorted) {
+            UserAggregate a = agg.get(k);
+            expected.append(String.join(
+                            ",",
+                            RollupCsv.field(k),
+                            Long.toString(a.count()),
+                            RollupCsv.number(a.sum()),
+                            RollupCsv.number(a.min()),
+                            RollupCsv.number(a.max()),
+                            RollupCsv.number(a.mean()),
+                            RollupCsv.field(a.firstTs()),
+                            RollupCsv.field(a.lastTs()),
+                            RollupCsv.field(a.lastPlaceId()),
+                            RollupCsv.field(a.lastPlaceName()),
+                            RollupCsv.number(a.lastPlaceKm()),
+                            RollupCsv.number(a.stddev())))
+                    .append('\n');
+        }
+        for (int threads : new int[] {1, 2, 3, 8}) {
+            var out = new ByteArrayOutputStream();
+            RollupCsv.write(agg, "user_id", out, threads);
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .as("%d threads, %d keys, seed %d", threads, sorted.size(), seed)
+                    .isEqualTo(expected.toString());
         }
     }
 
