@@ -87,7 +87,7 @@ public final class AggregateCommand implements Callable<Integer> {
         var aggregation = new FileAggregation(places, threads, chunk);
         Aggregator result;
         if ("-".equals(input)) {
-            result = aggregation.aggregate(System.in, "<stdin>", by);
+            result = aggregation.aggregate(main.stdin, "<stdin>", by);
         } else {
             Path file = Path.of(input);
             try (InputStream in = Files.newInputStream(file)) {

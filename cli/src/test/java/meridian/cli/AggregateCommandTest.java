@@ -173,6 +173,25 @@ class AggregateCommandTest {
         }
     }
 
+    /** {@code -} reads the command's standard input (the caller's stream, not the process's). */
+    @Test
+    void readsStandardInput() {
+        var r = Cli.runWithInput(
+                "who,value,ts\nb,1.5,2001-01-02T00:00:00Z\na,2,2001-01-01\nb,-1,2001-01-01T10:00+01:00\n"
+                        .getBytes(StandardCharsets.UTF_8),
+                "aggregate",
+                "-",
+                "--by",
+                "who",
+                "--no-places");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .isEqualTo("who,"
+                        + "count,sum,min,max,mean,first_ts,last_ts,last_place_id,last_place_name,last_place_km,stddev\n"
+                        + "a,1,2,2,2,2,2001-01-01,2001-01-01,,,,0\n"
+                        + "b,2,0.5,-1,1.5,0.25,2001-01-01T10:00+01:00,2001-01-02T00:00:00Z,,,,1.25\n");
+    }
+
     @Test
     void groupsByAnyColumnAndWorksWithoutCoordinates() throws IOException {
         Path in = tmp.resolve("plain.csv");
