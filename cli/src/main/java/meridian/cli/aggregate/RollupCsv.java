@@ -44,7 +44,7 @@ public final class RollupCsv {
         }
         ExecutorService pool = tasks > 1 ? BlockPipeline.workers(tasks - 1) : null; // none: the caller alone
         try {
-            slices[0].put(utf8(field(keyColumn) + "," + COLUMNS + "\n"));
+            out.write(utf8(field(keyColumn) + "," + COLUMNS + "\n"));
             for (int from = 0; from < keys.size(); from += tasks * SLICE) {
                 int wave = from;
                 int n = Math.min(keys.size() - from, tasks * SLICE);

@@ -86,6 +86,14 @@ class RollupCsvTest {
         }
     }
 
+    /** No key, no row: the header alone. */
+    @Test
+    void noKeysWriteTheHeaderAlone() {
+        var out = new ByteArrayOutputStream();
+        RollupCsv.write(new Aggregator(), "who", out, 2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("who," + RollupCsv.COLUMNS + "\n");
+    }
+
     private static String twin(double v) {
         if (Double.isNaN(v)) {
             return "";
