@@ -22,12 +22,12 @@ public final class PlaceText {
 
     /** {@code id,name,} escaped per RFC 4180, ready to be followed by the distance. */
     public static PlaceText csv(ReferenceSet refs) {
-        return build(refs, true, false);
+        return buildCsv(refs);
     }
 
     /** <code>{"id":"..","name":"..","distance_km":</code> escaped as JSON, ready for the distance. */
     public static PlaceText json(ReferenceSet refs) {
-        return build(refs, false, false);
+        return buildJson(refs, false);
     }
 
     /**
@@ -35,7 +35,7 @@ public final class PlaceText {
      * (what a client needs to draw or tabulate the answer without a second lookup): {@code /enrich?places=full}.
      */
     public static PlaceText jsonFull(ReferenceSet refs) {
-        return build(refs, false, true);
+        return buildJson(refs, true);
     }
 
     public void put(ByteSink out, int place) {
@@ -50,10 +50,6 @@ public final class PlaceText {
      */
     public int touch(int place) {
         return text[start[place]] + text[start[place + 1] - 1];
-    }
-
-    private static PlaceText build(ReferenceSet refs, boolean csv, boolean full) {
-        return csv ? buildCsv(refs) : buildJson(refs, full);
     }
 
     /**
