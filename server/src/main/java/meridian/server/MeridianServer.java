@@ -295,16 +295,13 @@ public final class MeridianServer implements AutoCloseable {
         if (tcp != null) {
             tcp.shutdown(config.graceMs());
         }
-        // No new connections; requests already being handled finish before their connections close.
+        // No new connections; requests already being handled finish before their connections close. Then the
+        // connections close, and what started on one meanwhile finishes before the event loops stop (its answer
+        // is written to a closed channel on a live loop, and dropped).
         http.stopAccepting();
-        while (metrics.httpActive() > 0 && System.nanoTime() - end < 0) {
-            try {
-                Thread.sleep(5); // a drain loop with a deadline, not a wait for an event we could subscribe to
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        drain(end);
+        http.closeConnections(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) / 2));
+        drain(end);
         if (metrics.httpActive() > 0) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -319,6 +316,18 @@ public final class MeridianServer implements AutoCloseable {
         pool.shutdown(Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
         if (store != null) {
             store.close(); // after the listeners: every acknowledged event is already committed
+        }
+    }
+
+    /** Waits until no HTTP request is dispatched or running, or until {@code end} ({@link System#nanoTime}). */
+    private void drain(long end) {
+        while (metrics.httpActive() > 0 && System.nanoTime() - end < 0) {
+            try {
+                Thread.sleep(5); // a drain loop with a deadline, not a wait for an event we could subscribe to
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,45 @@ class LifecycleTest {
         assertThat(r.body()).startsWith("[\n{\"id\":0,");
         stopper.join();
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+    }
+
+    /**
+     * A request dispatched but not yet taken by a thread when the stop begins (every small-request thread busy)
+     * is waited for and answered: the drain counts it from its dispatch. Counted from its thread's start, it was
+     * not waited for; it ran after the event loops had stopped and its answer was lost.
+     */
+    @Test
+    void stopWaitsForARequestStillQueued() throws Exception {
+        MeridianServer s = TestServers.start(
+                TestServers.config(2, 64, 30_000, 64L << 20, 60_000).with(ServerConfig.SMALL_BODY_BYTES, 1 << 16));
+        HttpClient c = TestServers.client();
+        var busy = new AtomicBoolean(true);
+        int threads = s.service().pool().maxChunks();
+        var holding = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            s.service().pool().runSmall(() -> {
+                holding.countDown();
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (busy.get() && System.nanoTime() - end < 0) {
+                    Thread.onSpinWait(); // busy, not blocked: the pool cannot add a thread for it
+                }
+            });
+        }
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<HttpResponse<String>> queued = TestServers.postAsync(c, s, "/enrich", TestServers.body(2));
+        await("the request dispatched", () -> s.metrics().httpActive() == 1);
+
+        Thread stopper = Thread.ofVirtual().start(s::stop);
+        await("draining", s::isDraining);
+        Thread.sleep(300);
+        assertThat(stopper.isAlive())
+                .as("the stop waits for the queued request")
+                .isTrue();
+        busy.set(false);
+        HttpResponse<String> r = queued.get(30, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("[\n{\"id\":0,");
+        stopper.join();
     }
 
     @Test

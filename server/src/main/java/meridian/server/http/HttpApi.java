@@ -270,16 +270,24 @@ public final class HttpApi {
      */
     void dispatch(Exchange ex) {
         Target t = targetOf(ex);
-        if (t.route() == Route.ENRICH && smallBodyBytes > 0 && ex.bodyBytes() <= smallBodyBytes) {
-            ex.small = true;
-            service.pool().runSmall(() -> run(ex, t.handler()));
-        } else if (t.inline()) {
-            run(ex, t.handler());
-        } else {
-            workers.execute(() -> {
-                ex.worker = Thread.currentThread();
+        // counted from here, not from when a thread takes it: a stop's drain then waits for the requests still
+        // queued too, which otherwise ran after the event loops had stopped and could not write their answers
+        metrics.httpRequestStarted();
+        try {
+            if (t.route() == Route.ENRICH && smallBodyBytes > 0 && ex.bodyBytes() <= smallBodyBytes) {
+                ex.small = true;
+                service.pool().runSmall(() -> run(ex, t.handler()));
+            } else if (t.inline()) {
                 run(ex, t.handler());
-            });
+            } else {
+                workers.execute(() -> {
+                    ex.worker = Thread.currentThread();
+                    run(ex, t.handler());
+                });
+            }
+        } catch (RuntimeException e) {
+            metrics.httpRequestFinished(); // not taken: it will not run
+            throw e;
         }
     }
 
@@ -294,8 +302,8 @@ public final class HttpApi {
         };
     }
 
+    /** Runs a dispatched request (counted as started by {@link #dispatch}). */
     private void run(Exchange ex, Handler h) {
-        metrics.httpRequestStarted();
         try {
             h.handle(ex);
         } catch (Throwable e) {

@@ -158,6 +158,11 @@ public final class HttpServer {
         server.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
 
+    /** Closes every connection (no request can start on one any more), waiting at most {@code waitMs}. */
+    public void closeConnections(long waitMs) {
+        open.close().awaitUninterruptibly(Math.max(1, waitMs));
+    }
+
     /** Closes every connection and stops the event loops, waiting at most {@code waitMs}. */
     public void stop(long waitMs) {
         stopAccepting();
