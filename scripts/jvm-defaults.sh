@@ -143,14 +143,18 @@ meridian_jvm_defaults() {
         : # help, the version, a usage error: nothing worth a cache
       elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
+      elif [ -f "$aot.failed" ] && [ "$aot.failed" -nt "$jar" ]; then
+        : # making it failed with this jar: without one, rather than record and fail again every other run
       elif [ -f "$record" ] && [ "$record" -nt "$jar" ]; then
         if "$JAVA_HOME/bin/java" $MERIDIAN_JAVA_OPTS -XX:AOTMode=create -XX:AOTConfiguration="$record" \
           -XX:AOTCache="$aot.$$" -jar "$jar" >/dev/null 2>&1 && mv -f "$aot.$$" "$aot"; then
           MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
+        else
+          : >"$aot.failed"
         fi
         rm -f "$record" "$aot.$$"
       else
-        rm -f "$aot" "$record"
+        rm -f "$aot" "$record" "$aot.failed"
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration=$record"
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput"
       fi

@@ -184,6 +184,28 @@ class RuntimeImageTest {
         }
     }
 
+    /**
+     * When the cache cannot be made from what the first run recorded (here a record that is not one), the
+     * command still runs, says nothing of it, and later runs go without a cache instead of recording again.
+     */
+    @Test
+    void aRecordTheCacheCannotBeMadeFromIsNotRecordedAgain() throws Exception {
+        Path cache = Files.createTempDirectory(work, "cache");
+        Path record = cache.resolve("meridian-process.aotconf");
+        Files.writeString(record, "not a record");
+        List<String> command = List.of(meridian.toString(), "process", "-", "--no-progress", "--quiet");
+        Map<String, String> env = Map.of("MERIDIAN_CACHE_DIR", cache.toString());
+        for (int run = 1; run <= 2; run++) {
+            var r = runApart(command, "id,lat,lon\n1,48.8566,2.3522\n", 120, env);
+            assertThat(r.code()).as("run %d: %s", run, r.err()).isZero();
+            assertThat(r.err()).as("run %d's standard error", run).isEmpty();
+            assertThat(r.out()).as("run %d", run).contains("1,48.8566,2.3522,2988507,Paris,");
+            assertThat(cache.resolve("meridian-process.aot")).doesNotExist();
+            assertThat(cache.resolve("meridian-process.aot.failed")).isRegularFile();
+            assertThat(record).as("run %d: nothing recorded again", run).doesNotExist();
+        }
+    }
+
     @Test
     void searchFindsPlacesByName() throws Exception {
         var r = run(List.of(meridian.toString(), "search", "sao paulo", "--limit", "1"), null, 120);
