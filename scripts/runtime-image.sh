@@ -41,8 +41,8 @@ MODULES="$static$providers,$OPS_MODULES${MERIDIAN_EXTRA_MODULES:+,$MERIDIAN_EXTR
 tmp="$OUT.tmp.$$"
 rm -rf "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-# Without the JDK's own class-data archive (--generate-cds-archive: 27 MB more, two archives): serve starts from
-# its AOT cache, which needs none; process, search and aggregate start without a class-data archive here.
+# Without the JDK's own class-data archive (--generate-cds-archive: 27 MB more, two archives): every command
+# starts from its own AOT cache (jvm-defaults.sh), which needs none.
 "$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
   --compress zip-6 --output "$tmp"
 
@@ -69,7 +69,7 @@ exec "$HOME_DIR/bin/java" $MERIDIAN_JAVA_OPTS -jar "$HOME_DIR/meridian/meridian.
 LAUNCHER
 chmod +x "$tmp/bin/meridian"
 
-# A first check before the image is kept: the CLI starts on it (without leaving a class-data archive behind).
+# A first check before the image is kept: the CLI starts on it (its own options: no cache is recorded).
 MERIDIAN_JAVA_OPTS=-XX:-UsePerfData "$tmp/bin/meridian" --version >/dev/null \
   || { echo "runtime image: the jar does not start on it (modules: $MODULES)" >&2; exit 1; }
 
