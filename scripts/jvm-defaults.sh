@@ -109,6 +109,14 @@ meridian_jvm_defaults() {
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions"
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:-AOTReplayTraining"
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:CompileThresholdScaling=3"
+      # The JIT compiles every branch of a method, not only the ones taken so far: a service's traffic changes
+      # (GET / after minutes of POST /enrich took branches of the shared request path that the POST traffic never
+      # had), and each such branch, pruned from the compiled code, sent its method back to the interpreter and
+      # the JIT to a new compile. GET / -c 64 for 10 s right after the harness's POST runs, three alternated
+      # triples on a quiet machine: 106-117k req/s (p99 1.5-1.6 ms, 8.4-9.0 us of CPU a request, the JIT
+      # 90-120 ms) against 95-113k (p99 1.9-2.1 ms, 8.9-10.5 us, the JIT 520-740 ms); the anchor 101-123k
+      # (BENCHMARKS.md).
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:PerMethodTrapLimit=0"
       if [ ! -w "$cache" ]; then
         : # no place for the cache: start without one
       elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
@@ -127,6 +135,12 @@ meridian_jvm_defaults() {
       # --no-places 1.24-1.49 s against 1.51-1.56, search --near 0.41-0.52 s against 0.54-0.59
       # (BENCHMARKS.md). Not for serve: 8 MB more idle RSS with two places.
       [ "$(meridian_thp)" = yes ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UseTransparentHugePages"
+      # Arrays of 512 KB and more straight into the old generation: they are the reference set, its index and
+      # the blocks' reused buffers, which live as long as the run; the serial collector's first young
+      # collection copied them all (101 MB -> 56 MB, 127-163 ms of pause, and the fresh pages it copied into).
+      # 1 M rows with the cities, alternated pairs: process 0.86-0.94 s of work (67-73 MB/s) and no collection
+      # at all, against 0.93-1.18 s (53-68 MB/s); aggregate 1.21-1.38 s against 1.57-1.61 s (BENCHMARKS.md).
+      MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:PretenureSizeThreshold=512k"
       # An AOT cache per command as for serve, with the method profiles of a run of it, made in two steps
       # because the one-step making reports on standard output and standard error, which are the data and
       # the messages of process, search and aggregate: the first run records what it loads and how its
