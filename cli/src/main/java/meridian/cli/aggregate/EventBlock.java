@@ -217,8 +217,10 @@ final class EventBlock extends Block {
         c.lon[i] = lo;
         c.value[i] = v;
         c.tsMicros[i] = micros;
-        // a valid timestamp is ASCII, so Latin-1 decodes it as UTF-8 would
-        c.ts[i] = new String(b, ts, te - ts, StandardCharsets.ISO_8859_1);
+        // a plain form is kept as a mark, its text made from the instant when written (Timestamps.plainForm);
+        // any other valid timestamp is ASCII, so Latin-1 decodes it as UTF-8 would
+        String form = Timestamps.plainForm(b, ts, te);
+        c.ts[i] = form != null ? form : new String(b, ts, te - ts, StandardCharsets.ISO_8859_1);
         c.size = i + 1;
         return true;
     }

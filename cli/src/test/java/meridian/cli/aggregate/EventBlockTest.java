@@ -135,10 +135,11 @@ class EventBlockTest {
 
     private static String ts(Random rnd, int i) {
         long t = 1_700_000_000L + rnd.nextInt(100_000);
-        return switch (rnd.nextInt(4)) {
+        return switch (rnd.nextInt(5)) {
             case 0 -> Long.toString(t);
             case 1 -> Long.toString(t * 1000 + rnd.nextInt(1000));
-            case 2 -> java.time.Instant.ofEpochSecond(t) + "";
+            case 2 -> java.time.Instant.ofEpochSecond(t) + ""; // a plain form, kept as a mark
+            case 3 -> java.time.Instant.ofEpochSecond(t).toString().replace("Z", ""); // the other plain form
             default -> java.time.Instant.ofEpochSecond(t).toString().replace("Z", "+02:00");
         };
     }

@@ -47,7 +47,7 @@ public final class UserAggregate {
 
     /**
      * Folds in one event. {@code tsMicros} is {@link Timestamps#parseMicros} of {@code ts}, which is kept
-     * as given for display. The place fields may be null (no reference set, or none in range).
+     * as given for display (or is a mark of {@link Timestamps#plainForm}, whose text is made when asked for). The place fields may be null (no reference set, or none in range).
      */
     public void add(
             long eventId, double value, long tsMicros, String ts, String placeId, String placeName, double placeKm) {
@@ -227,7 +227,7 @@ public final class UserAggregate {
     }
 
     public String firstTs() {
-        return firstTs;
+        return Timestamps.text(firstTs, firstMicros);
     }
 
     public long lastEventId() {
@@ -239,7 +239,7 @@ public final class UserAggregate {
     }
 
     public String lastTs() {
-        return lastTs;
+        return Timestamps.text(lastTs, lastMicros);
     }
 
     public String lastPlaceId() {
@@ -265,10 +265,10 @@ public final class UserAggregate {
                 count == 0 ? 0.0 : m2,
                 firstId,
                 firstMicros,
-                firstTs,
+                firstTs(),
                 lastId,
                 lastMicros,
-                lastTs,
+                lastTs(),
                 lastPlaceId(),
                 lastPlaceName(),
                 lastPlaceKm);

@@ -3,11 +3,14 @@ package meridian.core.aggregate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Random;
 import meridian.core.error.InvalidInputException;
 import meridian.testkit.Seeds;
@@ -36,6 +39,45 @@ class TimestampsTest {
                     .as("seed %d: %s", seed, o)
                     .isEqualTo(o.toEpochSecond() * 1_000_000L);
         }
+    }
+
+    /**
+     * The plain forms' marks: for any instant of the years 0000-9999 the text made from the instant is the
+     * text that was read (java.time writes the expected text); every other form keeps its own text.
+     */
+    @Test
+    void plainFormsAreWrittenBackFromTheirInstantExactly() {
+        long seed = Seeds.seed();
+        var rnd = new Random(seed);
+        var format = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss", Locale.ROOT);
+        long min = LocalDateTime.of(0, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC);
+        long max = LocalDateTime.of(9999, 12, 31, 23, 59, 59).toEpochSecond(ZoneOffset.UTC);
+        long[] edges = {min, max, 0, -1, 951_782_400L /* 2000-02-29 */, 4_107_542_399L /* 2100-02-28T23:59:59 */};
+        for (int i = 0; i < 100_000; i++) {
+            long second = i < edges.length ? edges[i] : rnd.nextLong(min, max + 1);
+            String plain = format.format(LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC));
+            for (String text : new String[] {plain, plain + "Z"}) {
+                byte[] b = ("xx" + text + "yy").getBytes(StandardCharsets.US_ASCII);
+                long micros = Timestamps.parseMicros(text);
+                assertThat(micros).as("seed %d: %s", seed, text).isEqualTo(second * 1_000_000L);
+                String mark = Timestamps.plainForm(b, 2, 2 + text.length());
+                assertThat(mark)
+                        .as("seed %d: %s", seed, text)
+                        .isSameAs(text.endsWith("Z") ? Timestamps.UTC_Z : Timestamps.UTC_PLAIN);
+                assertThat(Timestamps.text(mark, micros)).as("seed %d", seed).isEqualTo(text);
+            }
+        }
+        for (String other : new String[] {
+            "2024-02-29 10:00:00", "2024-02-29t10:00:00", "2024-02-29T10:00:00z", "2024-02-29T10:00+02",
+            "2024-02-29T10:00:00.5", "2024-02-29T10:00:00+02:00", "2024-02-29T10:00:00+0200", "2024-02-29T10:00",
+            "2024-02-29", "1700000000"
+        }) {
+            assertThat(Timestamps.tryParseMicros(other)).as(other).isNotEqualTo(Timestamps.INVALID);
+            byte[] b = other.getBytes(StandardCharsets.US_ASCII);
+            assertThat(Timestamps.plainForm(b, 0, b.length)).as(other).isNull();
+        }
+        assertThat(Timestamps.text("2024-02-29 10:00:00", 123)).isEqualTo("2024-02-29 10:00:00");
+        assertThat(Timestamps.text(null, 0)).isNull();
     }
 
     @Test
