@@ -138,9 +138,10 @@ public final class Timestamps {
     /*
      * The two plain forms, whose text is exactly what the instant gives back: a reader of many events keeps a
      * mark instead of a string per event, and the text is made when asked for (text). `meridian aggregate`
-     * made a string per event for the first/last timestamp of its key; with the marks, 1 M events with the
-     * cities 1.02-1.22 s against 1.35-1.46 s (CPU 1.92-2.20 s against 2.32-2.52 s), five alternated pairs
-     * (BENCHMARKS.md): the strings were garbage the collector met still referenced from the rollups.
+     * made a string per event for the first/last timestamp of its key, garbage the collector met still
+     * referenced from the rollups: 1 M events with the cities, young collections in all 38 / 179 ms (one)
+     * against 239 / 293 ms (two); with one constant string for every event, the bound of this change,
+     * 1.02-1.22 s against 1.35-1.46 s, five alternated pairs (BENCHMARKS.md).
      */
 
     /** Marks a timestamp written {@code YYYY-MM-DDTHH:MM:SSZ}. Compared by identity; never shown. */
