@@ -5,14 +5,6 @@
 set -u
 . "$(dirname "$0")/../body-pieces-20261130T0020Z/lib.sh"
 J="$ROOT/scripts/jvm-defaults.sh"
-jit() { local s=0 t; for t in /proc/$1/task/*; do grep -q Compiler "$t/comm" 2>/dev/null && s=$((s + $(awk '{print $14+$15}' "$t/stat"))); done; echo $s; }
-measure() { # $1 label, rest: the wrk run
-  local label=$1; shift
-  local t0 j0 r t1 j1 n
-  t0=$(cpu $jp); j0=$(jit $jp); r=$("$@"); t1=$(cpu $jp); j1=$(jit $jp)
-  n=$(echo "$r" | grep "requests in" | awk '{print $1}')
-  echo -n "$label $(echo "$r" | grep -E "Requests/sec" | awk '{print $2}') req/s p99 $(echo "$r" | grep '  99%' | awk '{print $2}') cpu $(awk -v c=$((t1-t0)) -v n=$n 'BEGIN{printf "%.1f", c*1e4/n}') us JIT $((j1-j0))0 ms | "
-}
 cp "$J" /tmp/jvm-defaults.on
 grep -v 'PerMethodTrapLimit=0' /tmp/jvm-defaults.on > /tmp/jvm-defaults.off
 for p in $(seq "${PAIRS:-3}"); do
