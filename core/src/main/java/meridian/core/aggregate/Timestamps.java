@@ -1,5 +1,6 @@
 package meridian.core.aggregate;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import meridian.core.error.InvalidInputException;
 
@@ -190,24 +191,24 @@ public final class Timestamps {
         int month = (int) (mp < 10 ? mp + 3 : mp - 9);
         int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
         byte[] t = new byte[ts == UTC_Z ? 20 : 19];
-        put(t, 0, year, 4);
+        putDigits(t, 0, year, 4);
         t[4] = '-';
-        put(t, 5, month, 2);
+        putDigits(t, 5, month, 2);
         t[7] = '-';
-        put(t, 8, day, 2);
+        putDigits(t, 8, day, 2);
         t[10] = 'T';
-        put(t, 11, secondOfDay / 3600, 2);
+        putDigits(t, 11, secondOfDay / 3600, 2);
         t[13] = ':';
-        put(t, 14, secondOfDay / 60 % 60, 2);
+        putDigits(t, 14, secondOfDay / 60 % 60, 2);
         t[16] = ':';
-        put(t, 17, secondOfDay % 60, 2);
+        putDigits(t, 17, secondOfDay % 60, 2);
         if (t.length == 20) {
             t[19] = 'Z';
         }
-        return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(t, StandardCharsets.ISO_8859_1);
     }
 
-    private static void put(byte[] t, int at, int value, int width) {
+    private static void putDigits(byte[] t, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
             t[i] = (byte) ('0' + value % 10);
             value /= 10;

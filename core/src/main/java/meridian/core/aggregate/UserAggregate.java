@@ -47,7 +47,8 @@ public final class UserAggregate {
 
     /**
      * Folds in one event. {@code tsMicros} is {@link Timestamps#parseMicros} of {@code ts}, which is kept
-     * as given for display (or is a mark of {@link Timestamps#plainForm}, whose text is made when asked for). The place fields may be null (no reference set, or none in range).
+     * as given for display, or is a mark of {@link Timestamps#plainForm} whose text is made when asked for.
+     * The place fields may be null (no reference set, or none in range).
      */
     public void add(
             long eventId, double value, long tsMicros, String ts, String placeId, String placeName, double placeKm) {
