@@ -97,13 +97,32 @@ public final class StoreAccess implements AutoCloseable {
         }
     }
 
-    /** True once the store is open (for readiness). */
-    public boolean isOpen() {
+    /** Where the store stands, as {@code /health} reports it. */
+    public enum State {
+        /** The first opening has not finished (nor begun: the service starts it once it is ready). */
+        OPENING,
+        OPEN,
+        /** The last attempt failed (a call retries it, at most once a second), or the service is closing. */
+        UNAVAILABLE
+    }
+
+    public State state() {
         FutureTask<Store> f;
         synchronized (this) {
+            if (closed) {
+                return State.UNAVAILABLE;
+            }
             f = opening;
         }
-        return f != null && f.isDone() && !failed(f);
+        if (f == null || (f == first && !f.isDone())) {
+            return State.OPENING;
+        }
+        return f.isDone() && !failed(f) ? State.OPEN : State.UNAVAILABLE;
+    }
+
+    /** True once the store is open (for readiness). */
+    public boolean isOpen() {
+        return state() == State.OPEN;
     }
 
     /** Waits up to {@code millis} for the current attempt (started if none was) to finish; true if open. */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -664,7 +665,7 @@ public final class HttpApi {
         m.put("default_refset", registry.defaultName());
         m.put("refsets", registry.size());
         m.put("in_flight", service.admitted());
-        m.put("database", store == null ? "off" : store.isOpen() ? "open" : "unavailable");
+        m.put("database", store == null ? "off" : store.state().name().toLowerCase(Locale.ROOT));
         ex.status(ready ? 200 : 503);
         send(ex, Json.bytes(m));
     }
