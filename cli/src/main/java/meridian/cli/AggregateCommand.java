@@ -9,8 +9,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import meridian.cli.aggregate.FileAggregation;
 import meridian.cli.aggregate.RollupCsv;
+import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.NotFoundException;
@@ -84,29 +86,38 @@ public final class AggregateCommand implements Callable<Integer> {
                     "invalid_option", "--threads and --chunk must be at least 1", Map.of("field", "threads/chunk"));
         }
         ReferenceSet places = noPlaces ? null : references();
-        var aggregation = new FileAggregation(places, threads, chunk);
-        Aggregator result;
-        if ("-".equals(input)) {
-            result = aggregation.aggregate(main.stdin, "<stdin>", by);
-        } else {
-            Path file = Path.of(input);
-            try (InputStream in = Files.newInputStream(file)) {
-                result = aggregation.aggregate(in, input, by);
-            } catch (NoSuchFileException e) {
-                throw new NotFoundException("file_not_found", "no such file: " + input, Map.of("file", input));
-            } catch (IOException e) {
-                throw new InvalidInputException(
-                        "unreadable_file", "cannot read " + input + ": " + e.getMessage(), Map.of("file", input), e);
+        // one pool of workers for the run: the chunks' scanning and tagging, then the rollups' formatting
+        ExecutorService workers = BlockPipeline.workers(threads);
+        try {
+            var aggregation = new FileAggregation(places, workers, threads, chunk);
+            Aggregator result;
+            if ("-".equals(input)) {
+                result = aggregation.aggregate(main.stdin, "<stdin>", by);
+            } else {
+                Path file = Path.of(input);
+                try (InputStream in = Files.newInputStream(file)) {
+                    result = aggregation.aggregate(in, input, by);
+                } catch (NoSuchFileException e) {
+                    throw new NotFoundException("file_not_found", "no such file: " + input, Map.of("file", input));
+                } catch (IOException e) {
+                    throw new InvalidInputException(
+                            "unreadable_file",
+                            "cannot read " + input + ": " + e.getMessage(),
+                            Map.of("file", input),
+                            e);
+                }
             }
-        }
-        if (out == null) {
-            RollupCsv.write(result, by, main.stdout, threads);
-        } else {
-            try (OutputStream o = Files.newOutputStream(out)) {
-                RollupCsv.write(result, by, o, threads);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+            if (out == null) {
+                RollupCsv.write(result, by, main.stdout, workers, threads);
+            } else {
+                try (OutputStream o = Files.newOutputStream(out)) {
+                    RollupCsv.write(result, by, o, workers, threads);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+                }
             }
+        } finally {
+            workers.shutdownNow();
         }
         return 0;
     }

@@ -35,13 +35,18 @@ import meridian.core.refs.ReferenceSet;
 public final class FileAggregation {
     private final ReferenceSet places;
     private final Enricher enricher;
+    private final ExecutorService pool;
     private final int threads;
     private final int chunkSize;
 
-    /** {@code places} may be null: then no nearest place is computed. */
-    public FileAggregation(ReferenceSet places, int threads, int chunkSize) {
+    /**
+     * {@code places} may be null: then no nearest place is computed. {@code pool} has {@code threads} workers
+     * ({@link BlockPipeline#workers}); the caller owns it and shuts it down.
+     */
+    public FileAggregation(ReferenceSet places, ExecutorService pool, int threads, int chunkSize) {
         this.places = places;
         this.enricher = places == null ? null : new Enricher(places.index());
+        this.pool = pool;
         this.threads = Math.max(1, threads);
         this.chunkSize = Math.max(1, chunkSize);
     }
@@ -54,21 +59,16 @@ public final class FileAggregation {
         } catch (IOException e) {
             throw EventReader.unreadable(source, e);
         }
-        ExecutorService pool = BlockPipeline.workers(threads);
-        try {
-            return input.format() == Input.Format.CSV
-                    ? aggregateCsv(input, source, keyColumn, pool)
-                    : aggregateRecords(input, source, keyColumn, pool);
-        } finally {
-            pool.shutdownNow();
-        }
+        return input.format() == Input.Format.CSV
+                ? aggregateCsv(input, source, keyColumn)
+                : aggregateRecords(input, source, keyColumn);
     }
 
     /**
      * CSV: the block-scanning path of {@code process} ({@link BlockPipeline}), blocks of at most
      * {@code chunkSize} rows, scanned and tagged on the workers, folded here in file order.
      */
-    private Aggregator aggregateCsv(Input input, String source, String keyColumn, ExecutorService pool) {
+    private Aggregator aggregateCsv(Input input, String source, String keyColumn) {
         Aggregator total = new Aggregator(1024);
         try {
             RowBlocks rows = RowBlocks.csvRows(input.stream(), source);
@@ -95,7 +95,7 @@ public final class FileAggregation {
      * one chunk per worker (one {@link ParallelRun} a wave, the next wave read meanwhile), folded here in
      * file order.
      */
-    private Aggregator aggregateRecords(Input input, String source, String keyColumn, ExecutorService pool) {
+    private Aggregator aggregateRecords(Input input, String source, String keyColumn) {
         Aggregator total = new Aggregator(1024);
         int wave = Math.max(1, threads);
         try (EventReader reader = EventReader.open(input, source, keyColumn)) {

@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
 import meridian.core.exec.ParallelRun;
@@ -29,20 +28,20 @@ public final class RollupCsv {
 
     /**
      * Writes the rows of {@code aggregator} to {@code out} (not closed, flushed), formatted on {@code threads}
-     * threads (the caller and {@code threads - 1} workers) in waves of {@code threads} slices of {@link #SLICE}
-     * keys, each wave written in key order before the next is formatted, so that the text held at once stays
-     * bounded whatever the number of keys. The write runs once, at the end, over every key: on one thread the
-     * 50,000 rollups of a 1 M-event file took 176 ms of a ~1 s run (CPU profile), most of it in code not yet
-     * compiled.
+     * threads (the caller and {@code threads - 1} of {@code pool}'s workers; {@code pool} may be null when
+     * {@code threads} is 1) in waves of {@code threads} slices of {@link #SLICE} keys, each wave written in key
+     * order before the next is formatted, so that the text held at once stays bounded whatever the number of
+     * keys. The write runs once, at the end, over every key: on one thread the 50,000 rollups of a 1 M-event
+     * file took 176 ms of a ~1 s run (CPU profile), most of it in code not yet compiled.
      */
-    public static void write(Aggregator aggregator, String keyColumn, OutputStream out, int threads) {
+    public static void write(
+            Aggregator aggregator, String keyColumn, OutputStream out, ExecutorService pool, int threads) {
         List<String> keys = aggregator.sortedKeys();
-        int tasks = Math.max(1, Math.min(threads, (keys.size() + SLICE - 1) / SLICE));
+        int tasks = pool == null ? 1 : Math.max(1, Math.min(threads, (keys.size() + SLICE - 1) / SLICE));
         ByteSink[] slices = new ByteSink[tasks];
         for (int i = 0; i < tasks; i++) {
             slices[i] = new ByteSink(null);
         }
-        ExecutorService pool = tasks > 1 ? BlockPipeline.workers(tasks - 1) : null; // none: the caller alone
         try {
             out.write(utf8(field(keyColumn) + "," + COLUMNS + "\n"));
             for (int from = 0; from < keys.size(); from += tasks * SLICE) {
@@ -70,10 +69,6 @@ public final class RollupCsv {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
     }
 

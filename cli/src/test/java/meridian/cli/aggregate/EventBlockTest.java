@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class EventBlockTest {
 
     private static Object viaParser(String csv) {
         try {
-            var fa = new FileAggregation(null, 1, 1);
+            var fa = new FileAggregation(null, null, 1, 1);
             var total = new Aggregator();
             try (var r = EventReader.open(
                     new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t.csv", "user_id")) {
@@ -56,18 +58,26 @@ class EventBlockTest {
     }
 
     private static Object viaBlocks(String csv, int chunk, int threads) {
+        ExecutorService pool = BlockPipeline.workers(threads);
         try {
-            var total = new FileAggregation(null, threads, chunk)
+            var total = new FileAggregation(null, pool, threads, chunk)
                     .aggregate(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t.csv", "user_id");
             return text(total);
         } catch (InvalidInputException e) {
             return "error: " + e.getMessage();
+        } finally {
+            pool.shutdownNow();
         }
     }
 
     private static String text(Aggregator a) {
         var out = new ByteArrayOutputStream();
-        RollupCsv.write(a, "user_id", out, 2);
+        ExecutorService pool = BlockPipeline.workers(2);
+        try {
+            RollupCsv.write(a, "user_id", out, pool, 2);
+        } finally {
+            pool.shutdownNow();
+        }
         return out.toString(StandardCharsets.UTF_8);
     }
 

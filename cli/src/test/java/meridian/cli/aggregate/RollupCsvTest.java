@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
 import org.junit.jupiter.api.Test;
@@ -79,7 +81,12 @@ class RollupCsvTest {
         }
         for (int threads : new int[] {1, 2, 3, 8}) {
             var out = new ByteArrayOutputStream();
-            RollupCsv.write(agg, "user_id", out, threads);
+            ExecutorService pool = BlockPipeline.workers(threads);
+            try {
+                RollupCsv.write(agg, "user_id", out, pool, threads);
+            } finally {
+                pool.shutdownNow();
+            }
             assertThat(out.toString(StandardCharsets.UTF_8))
                     .as("%d threads, %d keys, seed %d", threads, sorted.size(), seed)
                     .isEqualTo(expected.toString());
@@ -90,7 +97,7 @@ class RollupCsvTest {
     @Test
     void noKeysWriteTheHeaderAlone() {
         var out = new ByteArrayOutputStream();
-        RollupCsv.write(new Aggregator(), "who", out, 2);
+        RollupCsv.write(new Aggregator(), "who", out, null, 1);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("who," + RollupCsv.COLUMNS + "\n");
     }
 
