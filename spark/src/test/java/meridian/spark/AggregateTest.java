@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
 import meridian.cli.aggregate.FileAggregation;
 import meridian.cli.aggregate.RollupCsv;
+import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
 import meridian.core.refs.ReferenceSet;
@@ -33,8 +35,11 @@ class AggregateTest {
     static final ReferenceSet cities = TestSpark.cities();
 
     static Aggregator cli(Path file, ReferenceSet places, String by) throws IOException {
+        ExecutorService pool = BlockPipeline.workers(2);
         try (InputStream in = Files.newInputStream(file)) {
-            return new FileAggregation(places, 2, 1000).aggregate(in, file.toString(), by);
+            return new FileAggregation(places, pool, 2, 1000).aggregate(in, file.toString(), by);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
