@@ -12,3 +12,11 @@ LUA
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 # the second word of the line of file $1 matching $2 (a wrk summary figure)
 field() { grep -E "$2" "$1" | awk '{print $2}'; }
+# CPU ticks of the compiler threads of JVM $1 (0 for a process that has none)
+jit() {
+  local s=0 t
+  for t in /proc/$1/task/*; do
+    grep -q Compiler "$t/comm" 2>/dev/null && s=$((s + $(awk '{print $14+$15}' "$t/stat")))
+  done
+  echo $s
+}

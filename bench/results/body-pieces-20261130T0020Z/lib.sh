@@ -25,19 +25,10 @@ start_anchor() {
 
 stop_server() { kill "$jp" 2>/dev/null; wait "$pid" 2>/dev/null; sleep 1; }
 
-cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+. "$ROOT/bench/wrk-post.sh" # cpu PID, jit PID
 
 # post CONNECTIONS BODY_FILE SECONDS [wrk options]: POST /enrich under wrk with the anchor's script
 post() { BODY_FILE=$A/$2 wrk -t1 -c"$1" -d"$3"s --timeout 30s "${@:4}" -s "$A/enrich.lua" "$url/enrich"; }
-
-# jit PID: CPU ticks of the JVM's compiler threads
-jit() {
-  local s=0 t
-  for t in /proc/$1/task/*; do
-    grep -q Compiler "$t/comm" 2>/dev/null && s=$((s + $(awk '{print $14+$15}' "$t/stat")))
-  done
-  echo $s
-}
 
 # measure LABEL COMMAND...: runs a wrk COMMAND against the server $jp; prints LABEL, req/s, p99, the server's CPU per
 # request and its compiler threads' CPU over the run
