@@ -63,16 +63,7 @@ public class NearestCitiesBenchmark extends FixedHeapBenchmark {
                 cityLat[i] = cities.lat(i);
                 cityLon[i] = cities.lon(i);
             }
-            double[][] q =
-                    switch (points) {
-                        case "uniform" -> Workloads.uniformSpherePoints(QUERIES, 42);
-                        case "clustered" -> Workloads.pointsNear(cityLat, cityLon, QUERIES, 0.09, 42);
-                        case "real" -> {
-                            double[][] airports = Workloads.airports();
-                            yield Workloads.pointsNear(airports[0], airports[1], QUERIES, 0.045, 42);
-                        }
-                        default -> throw new IllegalArgumentException("unknown distribution " + points);
-                    };
+            double[][] q = Workloads.nearestQueries(points, cities, QUERIES);
             lat = q[0];
             lon = q[1];
         }

@@ -48,28 +48,11 @@ public final class NearestCompare {
         }
     }
 
-    static double[][] points(String distribution, ReferenceSet cities, int n) {
-        double[] cityLat = new double[cities.size()];
-        double[] cityLon = new double[cities.size()];
-        for (int i = 0; i < cities.size(); i++) {
-            cityLat[i] = cities.lat(i);
-            cityLon[i] = cities.lon(i);
-        }
-        return switch (distribution) {
-            case "uniform" -> Workloads.uniformSpherePoints(n, 42);
-            case "clustered" -> Workloads.pointsNear(cityLat, cityLon, n, 0.09, 42);
-            default -> {
-                double[][] airports = Workloads.airports();
-                yield Workloads.pointsNear(airports[0], airports[1], n, 0.045, 42);
-            }
-        };
-    }
-
     private static void run(ReferenceSet cities, Path dir, int queries, int sample, int bruteCount) throws IOException {
         Files.createDirectories(dir);
         Searcher searcher = cities.index().searcher();
         for (String d : DISTRIBUTIONS) {
-            double[][] q = points(d, cities, queries);
+            double[][] q = Workloads.nearestQueries(d, cities, queries);
             double[] lat = q[0];
             double[] lon = q[1];
             int[] places = new int[queries];

@@ -21,7 +21,7 @@ import meridian.core.refs.ReferenceSetReader;
  * <p>BATCHES lists the batch sizes measured beside one by one (e.g. {@code 16384,65536,131072}).
  */
 public final class NearestCpuTime {
-    private static final String[] DISTRIBUTIONS = {"uniform", "clustered", "real"};
+    private static final String[] DISTRIBUTIONS = Workloads.NEAREST_DISTRIBUTIONS;
 
     private NearestCpuTime() {}
 
@@ -38,18 +38,10 @@ public final class NearestCpuTime {
         }
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         ReferenceSet cities = ReferenceSetReader.bundled();
-        double[] cityLat = new double[cities.size()];
-        double[] cityLon = new double[cities.size()];
-        for (int i = 0; i < cities.size(); i++) {
-            cityLat[i] = cities.lat(i);
-            cityLon[i] = cities.lon(i);
+        double[][][] points = new double[DISTRIBUTIONS.length][][];
+        for (int d = 0; d < DISTRIBUTIONS.length; d++) {
+            points[d] = Workloads.nearestQueries(DISTRIBUTIONS[d], cities, queries);
         }
-        double[][] airports = Workloads.airports();
-        double[][][] points = {
-            Workloads.uniformSpherePoints(queries, 42),
-            Workloads.pointsNear(cityLat, cityLon, queries, 0.09, 42),
-            Workloads.pointsNear(airports[0], airports[1], queries, 0.045, 42)
-        };
         NearestIndex index = cities.index();
         Searcher searcher = index.searcher();
         double[][][] perQuery = new double[DISTRIBUTIONS.length][ways.length][rounds];

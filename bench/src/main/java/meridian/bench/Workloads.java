@@ -67,6 +67,34 @@ final class Workloads {
         return new double[][] {lat, lon};
     }
 
+    /** The query distributions of the nearest-city benchmarks, in the order they are reported. */
+    static final String[] NEAREST_DISTRIBUTIONS = {"uniform", "clustered", "real"};
+
+    /**
+     * {@code n} queries of one of {@link #NEAREST_DISTRIBUTIONS}, as {lat[], lon[]}: {@code uniform} on the
+     * sphere (70% at sea), {@code clustered} near random places of {@code cities} (0.09°, about 10 km, as
+     * {@code bench/gen_points.sh} with the places), {@code real} near the world's airports (0.045°).
+     */
+    static double[][] nearestQueries(String distribution, ReferenceSet cities, int n) {
+        return switch (distribution) {
+            case "uniform" -> uniformSpherePoints(n, 42);
+            case "clustered" -> {
+                double[] lat = new double[cities.size()];
+                double[] lon = new double[cities.size()];
+                for (int i = 0; i < cities.size(); i++) {
+                    lat[i] = cities.lat(i);
+                    lon[i] = cities.lon(i);
+                }
+                yield pointsNear(lat, lon, n, 0.09, 42);
+            }
+            case "real" -> {
+                double[][] airports = airports();
+                yield pointsNear(airports[0], airports[1], n, 0.045, 42);
+            }
+            default -> throw new IllegalArgumentException("unknown distribution " + distribution);
+        };
+    }
+
     /**
      * The world's airports ({@link Airports}) as {lat[], lon[]}: a real distribution of where travellers'
      * events happen. {@code -Dmeridian.bench.airports=FILE} reads another {@code lat,lon} CSV instead (gzipped
