@@ -30,9 +30,8 @@ for r in $(seq 1 "$ROUNDS"); do
     else
       wrk -t1 -c64 -d5s -s "$W/post.lua" "$url/enrich" >/dev/null; wrk -t1 -c64 -d5s "$url/" >/dev/null
     fi
-    jvm=$(pgrep -P $pid -f 'meridian.jar serve' | head -1); jvm=${jvm:-$pid}
-    t0=$(cpu $pid); j0=$(jit "$jvm"); wrk -t1 -c64 -d10s --latency "$url/" >"$W/get.txt"
-    t1=$(cpu $pid); j1=$(jit "$jvm"); wrk -t1 -c64 -d10s --latency -s "$W/post.lua" "$url/enrich" >"$W/post.txt"
+    t0=$(cpu $pid); j0=$(jit $pid); wrk -t1 -c64 -d10s --latency "$url/" >"$W/get.txt"
+    t1=$(cpu $pid); j1=$(jit $pid); wrk -t1 -c64 -d10s --latency -s "$W/post.lua" "$url/enrich" >"$W/post.txt"
     t2=$(cpu $pid)
     gn=$(grep "requests in" "$W/get.txt" | awk '{print $1}'); pn=$(grep "requests in" "$W/post.txt" | awk '{print $1}')
     echo "r$r $who: GET / $(field "$W/get.txt" Requests/sec) req/s p99 $(field "$W/get.txt" ' 99%')" \

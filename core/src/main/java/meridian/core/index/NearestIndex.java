@@ -152,7 +152,8 @@ public final class NearestIndex {
         for (int pos = 0; pos < size; pos++) {
             position[order[pos]] = pos;
         }
-        this.way = new int[WAY_INTS * ((1 << (innerDepth(rootRef) + 1)) - 1)];
+        // inner nodes at depths 0 .. innerDepth - 1 take the heap's first 2^innerDepth - 1 places
+        this.way = new int[WAY_INTS * ((1 << innerDepth(rootRef)) - 1)];
         fillWay(rootRef, 0);
     }
 
