@@ -12,10 +12,14 @@ import java.util.concurrent.ExecutorService;
 import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
+import meridian.server.json.ByteSink;
 import org.junit.jupiter.api.Test;
 
 class RollupCsvTest {
-    /** {@link RollupCsv#number} against its twin, the BigDecimal form it used for every non-integer value. */
+    /**
+     * {@link RollupCsv#number} against its twin, the BigDecimal form it used for every non-integer value, and the
+     * bytes the rows are written with ({@link RollupCsv#putNumber}) against {@code number}.
+     */
     @Test
     void numbersMatchThePlainDecimalForm() {
         long seed = new Random().nextLong();
@@ -29,9 +33,28 @@ class RollupCsvTest {
                         default -> Double.longBitsToDouble(rnd.nextLong());
                     };
             assertThat(RollupCsv.number(v)).as("%s, seed %d", v, seed).isEqualTo(twin(v));
+            assertThat(written(v)).as("%s, seed %d", v, seed).isEqualTo(twin(v));
         }
-        for (double v : new double[] {1e-3, -1e-3, 9.999999999999998E-4, 1e7, 9999999.999999998, 0.5, -0.0, 1e15}) {
+        for (double v : new double[] {
+            1e-3,
+            -1e-3,
+            9.999999999999998E-4,
+            1e7,
+            9999999.999999998,
+            0.5,
+            -0.0,
+            1e15,
+            -1e15,
+            999999999999999.0,
+            Long.MAX_VALUE,
+            Long.MIN_VALUE,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            -7,
+            0
+        }) {
             assertThat(RollupCsv.number(v)).as("%s", v).isEqualTo(twin(v));
+            assertThat(written(v)).as("%s", v).isEqualTo(twin(v));
         }
     }
 
@@ -99,6 +122,12 @@ class RollupCsvTest {
         var out = new ByteArrayOutputStream();
         RollupCsv.write(new Aggregator(), "who", out, null, 1);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("who," + RollupCsv.COLUMNS + "\n");
+    }
+
+    private static String written(double v) {
+        var sink = new ByteSink(null);
+        RollupCsv.putNumber(sink, v);
+        return new String(sink.array(), 0, sink.size(), StandardCharsets.US_ASCII);
     }
 
     private static String twin(double v) {
