@@ -5,8 +5,8 @@
 #
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
 # then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (an AOT cache per command:
-# serve, process, search, aggregate); when it is not writable, runs go without them: slower to start, the same
-# otherwise.
+# serve, process, search, aggregate and aggregate --no-places); when it is not writable, runs go without them:
+# slower to start, the same otherwise.
 #
 # Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
 # - the serial collector on two cores or fewer (no GC threads competing with request threads; measured best
@@ -97,6 +97,13 @@ meridian_jvm_defaults() {
     fi
     cmd=${1:-main}
     cmd=${cmd//[^a-z]/_}
+    # aggregate without places runs none of the search: its own cache, so that a first run of one kind does not
+    # leave the other kind a cache without its methods. aggregate with the cities, 1 M events, four alternated
+    # pairs: 1.15-1.27 s with a cache recorded by a run with the cities against 1.31-1.52 s with one recorded by a
+    # --no-places run (--no-places itself the same with either: 0.72-0.78 s; BENCHMARKS.md).
+    if [ "$cmd" = aggregate ]; then
+      for a in "$@"; do [ "$a" = --no-places ] && cmd=aggregate_no_places; done
+    fi
     if [ "${1:-}" = serve ]; then
       aot="$cache/meridian-$cmd.aot"
       # Classes and linking only: the cache's method profiles, replayed at start, had the JIT compile the
@@ -154,7 +161,7 @@ meridian_jvm_defaults() {
       record="$cache/meridian-$cmd.aotconf"
       if [ ! -w "$cache" ]; then
         : # no place for the cache: start without one
-      elif [ "$cmd" != process ] && [ "$cmd" != search ] && [ "$cmd" != aggregate ]; then
+      elif [ "$cmd" != process ] && [ "$cmd" != search ] && [ "${cmd%_no_places}" != aggregate ]; then
         : # help, the version, a usage error: nothing worth a cache
       elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
