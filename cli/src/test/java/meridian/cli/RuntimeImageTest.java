@@ -185,6 +185,34 @@ class RuntimeImageTest {
     }
 
     /**
+     * {@code aggregate --no-places} makes a cache of its own, so that {@code aggregate} with places does not get
+     * one recorded without the search: after two runs without places, the first run with places records anew.
+     */
+    @Test
+    void aggregateWithoutPlacesKeepsACacheOfItsOwn() throws Exception {
+        Path cache = Files.createTempDirectory(work, "cache");
+        Map<String, String> env = Map.of("MERIDIAN_CACHE_DIR", cache.toString());
+        String events = "user_id,lat,lon,value,ts\nu1,48.8566,2.3522,1.5,2026-01-01T00:00:00Z\n";
+        String row = "u1,1,1.5,1.5,1.5,1.5,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,";
+        for (int run = 1; run <= 2; run++) {
+            var r = runApart(List.of(meridian.toString(), "aggregate", "-", "--no-places"), events, 120, env);
+            assertThat(r.code()).as("run %d: %s", run, r.err()).isZero();
+            assertThat(r.err()).as("run %d's standard error", run).isEmpty();
+            assertThat(r.out()).as("run %d", run).contains(row + ",,,0\n");
+        }
+        assertThat(cache.resolve("meridian-aggregate_no_places.aot")).isRegularFile();
+        assertThat(cache.resolve("meridian-aggregate.aot")).doesNotExist();
+        var r = runApart(List.of(meridian.toString(), "aggregate", "-"), events, 120, env);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains(row + "2988507,Paris,0.43324173587601195,0\n");
+        assertThat(cache.resolve("meridian-aggregate.aotconf"))
+                .as("what the first run with places recorded")
+                .isRegularFile();
+        assertThat(cache.resolve("meridian-aggregate_no_places.aot")).isRegularFile();
+    }
+
+    /**
      * When the cache cannot be made from what the first run recorded (here a record that is not one), the
      * command still runs, says nothing of it, and later runs go without a cache instead of recording again.
      */
