@@ -5,8 +5,8 @@
 #
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
 # then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (an AOT cache per command:
-# serve, process, search, aggregate and aggregate --no-places); when it is not writable, runs go without them:
-# slower to start, the same otherwise.
+# serve, process, search, aggregate, with process --country and aggregate --no-places apart); when it is not
+# writable, runs go without them: slower to start, the same otherwise.
 #
 # Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
 # - the serial collector on two cores or fewer (no GC threads competing with request threads; measured best
@@ -97,13 +97,20 @@ meridian_jvm_defaults() {
     fi
     cmd=${1:-main}
     cmd=${cmd//[^a-z]/_}
-    # aggregate without places runs none of the search: its own cache, so that a first run of one kind does not
-    # leave the other kind a cache without its methods. aggregate with the cities, 1 M events, four alternated
-    # pairs: 1.15-1.27 s with a cache recorded by a run with the cities against 1.31-1.52 s with one recorded by a
-    # --no-places run (--no-places itself the same with either: 0.72-0.78 s; BENCHMARKS.md).
-    if [ "$cmd" = aggregate ]; then
-      for a in "$@"; do [ "$a" = --no-places ] && cmd=aggregate_no_places; done
-    fi
+    # The options that send a command down other code keep a cache of their own, so that a first run of one kind
+    # does not leave the other kind a cache without its methods (the cache's compiles are those of the run that
+    # recorded it). 1 M rows or events with the cities, alternated, the cache swapped in before each run:
+    # aggregate 1.15-1.27 s with a cache recorded by a run with places against 1.31-1.52 s with one recorded by a
+    # --no-places run; process --country 1.16-1.26 s against 1.38-1.63 s with one recorded by a plain process
+    # (and plain process 0.88-1.24 s against 0.88-0.94 s with one recorded by --country; BENCHMARKS.md).
+    case "$cmd" in
+      aggregate) modes="--no-places" ;;
+      process) modes="--country" ;;
+      *) modes="" ;;
+    esac
+    for a in "$@"; do
+      for m in $modes; do [ "$a" = "$m" ] && m=${m#--} && cmd="${cmd}_${m//[^a-z]/_}"; done
+    done
     if [ "${1:-}" = serve ]; then
       aot="$cache/meridian-$cmd.aot"
       # Classes and linking only: the cache's method profiles, replayed at start, had the JIT compile the
@@ -161,7 +168,7 @@ meridian_jvm_defaults() {
       record="$cache/meridian-$cmd.aotconf"
       if [ ! -w "$cache" ]; then
         : # no place for the cache: start without one
-      elif [ "$cmd" != process ] && [ "$cmd" != search ] && [ "${cmd%_no_places}" != aggregate ]; then
+      elif [ "${cmd%%_*}" != process ] && [ "$cmd" != search ] && [ "${cmd%%_*}" != aggregate ]; then
         : # help, the version, a usage error: nothing worth a cache
       elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
