@@ -196,6 +196,9 @@ meridian_jvm_defaults() {
       else
         rm -f "$aot" "$record" "$aot.failed"
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration=$record"
+        # (process and aggregate then go on over made-up rows after the user's, output discarded, so that the cache
+        # holds their hot loops' compiles whatever the first file was: meridian.cli.TrainingRows)
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Dmeridian.aot.recording=true"
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput"
       fi
     fi

@@ -1,5 +1,6 @@
 package meridian.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import meridian.core.error.NotFoundException;
 import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.server.AotTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -116,10 +118,29 @@ public final class AggregateCommand implements Callable<Integer> {
                     throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
                 }
             }
+            if (AotTraining.recording()) {
+                train(places, workers);
+            }
         } finally {
             workers.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * In the run that records the AOT cache, after the user's events: {@link TrainingRows}' made-up events with
+     * the same places (or none), the rollups discarded, so that the cache holds the hot loops' compiles whatever
+     * the first file was. A failure here only leaves the cache without them.
+     */
+    private void train(ReferenceSet places, ExecutorService workers) {
+        try {
+            var aggregation = new FileAggregation(places, workers, threads, chunk);
+            Aggregator result = aggregation.aggregate(
+                    new ByteArrayInputStream(TrainingRows.events(places)), "<training>", "user_id");
+            RollupCsv.write(result, "user_id", OutputStream.nullOutputStream(), workers, threads);
+        } catch (RuntimeException e) {
+            // recorded from the user's events alone: later runs compile their loops later, nothing else
+        }
     }
 
     private ReferenceSet references() {

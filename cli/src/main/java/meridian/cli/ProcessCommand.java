@@ -1,6 +1,7 @@
 package meridian.cli;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +32,7 @@ import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
 import meridian.core.region.RegionIndex;
 import meridian.core.region.Regions;
+import meridian.server.AotTraining;
 import meridian.server.json.ByteSink;
 import meridian.server.json.RecordCodec;
 import picocli.CommandLine.Command;
@@ -194,9 +196,10 @@ final class ProcessCommand implements Callable<Integer> {
         boolean ok = false;
         long rows = 0;
         CountingInputStream plain;
+        Format f;
         try (InputStream closeRaw = stdin ? null : raw) { // stdin stays open: it is not ours to close
             Input opened = Input.of(raw, source); // core's one rule: gzip, byte-order mark, format
-            Format f = format != null ? format : Format.of(opened.format());
+            f = format != null ? format : Format.of(opened.format());
             plain = new CountingInputStream(opened.stream());
             OutputStream sinkStream;
             if (out == null) {
@@ -280,7 +283,34 @@ final class ProcessCommand implements Callable<Integer> {
             }
         }
         err.flush();
+        if (AotTraining.recording()) {
+            train(set, options, f);
+        }
         return ExitCode.OK;
+    }
+
+    /**
+     * In the run that records the AOT cache, after the user's rows: the same options over {@link TrainingRows}'
+     * made-up rows in the same format, the output discarded, so that the cache holds the hot loops' compiles
+     * whatever the first file was. A failure here only leaves the cache without them.
+     */
+    private void train(ReferenceSet set, EnrichOptions options, Format f) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService workers = BlockPipeline.workers(threads);
+        try {
+            var in = new ByteArrayInputStream(TrainingRows.points(set, f));
+            var bad = new BadRows("<training>", true);
+            OutputStream none = OutputStream.nullOutputStream();
+            switch (f) {
+                case CSV, NDJSON ->
+                    BlockPipeline.run(f == Format.CSV, in, bad, options, set, none, chunk, workers, threads, n -> {});
+                case JSON -> streamJson(in, bad, set, options, none, workers, threads, n -> {});
+            }
+        } catch (IOException | RuntimeException e) {
+            // recorded from the user's rows alone: later runs compile their loops later, nothing else
+        } finally {
+            workers.shutdownNow();
+        }
     }
 
     /**

@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * {@code POST /enrich} over loopback, and a line on the TCP stream when it is on; with bearer tokens
  * required they are refused (401), which still runs most of the path. Nothing waits for them.
  */
-final class AotTraining {
+public final class AotTraining {
     static final String PROPERTY = "meridian.aot.recording";
 
     private static final String PARIS = "{\"id\":1,\"point\":{\"lat\":48.8566,\"lon\":2.3522},\"payload\":[1.5]}";
@@ -31,9 +31,14 @@ final class AotTraining {
 
     private AotTraining() {}
 
+    /** Whether this run records the ahead-of-time cache (the launcher says so with {@value #PROPERTY}). */
+    public static boolean recording() {
+        return Boolean.getBoolean(PROPERTY);
+    }
+
     /** Starts the requests on a virtual thread when this run records the cache; otherwise does nothing. */
     static void exerciseIfRecording(MeridianServer server) {
-        if (!Boolean.getBoolean(PROPERTY)) {
+        if (!recording()) {
             return;
         }
         String host = loopbackFor(server.config().host());
