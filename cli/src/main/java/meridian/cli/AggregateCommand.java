@@ -118,7 +118,7 @@ public final class AggregateCommand implements Callable<Integer> {
                     throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
                 }
             }
-            if (AotTraining.recording()) {
+            if (AotTraining.recording() && result.events() < TrainingRows.ROWS) {
                 train(places, workers);
             }
         } finally {
@@ -128,9 +128,10 @@ public final class AggregateCommand implements Callable<Integer> {
     }
 
     /**
-     * In the run that records the AOT cache, after the user's events: {@link TrainingRows}' made-up events with
-     * the same places (or none), the rollups discarded, so that the cache holds the hot loops' compiles whatever
-     * the first file was. A failure here only leaves the cache without them.
+     * In the run that records the AOT cache, after fewer of the user's events than {@link TrainingRows#ROWS}: its
+     * made-up events with the same places (or none), the rollups discarded, so that the cache holds the hot loops'
+     * compiles whatever the first file was (a larger first file has trained it on the user's own data). A failure
+     * here only leaves the cache without them.
      */
     private void train(ReferenceSet places, ExecutorService workers) {
         try {

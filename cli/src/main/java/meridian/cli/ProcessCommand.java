@@ -283,16 +283,17 @@ final class ProcessCommand implements Callable<Integer> {
             }
         }
         err.flush();
-        if (AotTraining.recording()) {
+        if (AotTraining.recording() && rows < TrainingRows.ROWS) {
             train(set, options, f);
         }
         return ExitCode.OK;
     }
 
     /**
-     * In the run that records the AOT cache, after the user's rows: the same options over {@link TrainingRows}'
-     * made-up rows in the same format, the output discarded, so that the cache holds the hot loops' compiles
-     * whatever the first file was. A failure here only leaves the cache without them.
+     * In the run that records the AOT cache, after fewer of the user's rows than {@link TrainingRows#ROWS}: the
+     * same options over its made-up rows in the same format, the output discarded, so that the cache holds the hot
+     * loops' compiles whatever the first file was (a larger first file has trained it on the user's own data). A
+     * failure here only leaves the cache without them.
      */
     private void train(ReferenceSet set, EnrichOptions options, Format f) {
         int threads = Runtime.getRuntime().availableProcessors();

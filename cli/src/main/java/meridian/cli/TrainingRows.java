@@ -8,11 +8,12 @@ import meridian.core.refs.ReferenceSet;
 
 /**
  * Made-up input for the run that records a batch command's ahead-of-time cache ({@code process}, {@code
- * aggregate}): after the user's own input, that run goes on over these rows with the output discarded, so that the
- * cache holds the compiles of the hot loops whatever the first file was. The later runs compile what the cache
+ * aggregate}): after the user's own input, when it held fewer rows than these, that run goes on over them with the
+ * output discarded, so that the cache holds the compiles of the hot loops whatever the first file was. The later runs compile what the cache
  * holds as soon as their classes are ready (the launcher's {@code -XX:+AOTCompileEagerly}), and a cache recorded
  * by a 10-row first run left later 1 M-row runs of {@code process} at 0.99-1.14 s against 0.75-0.96 s with one
- * recorded by a 200,000-row run (BENCHMARKS.md).
+ * recorded by a 200,000-row run; a first file that large trains the cache on the user's own data, which is better
+ * still for that data than these rows (BENCHMARKS.md).
  *
  * <p>The points lie near the reference set's places (a place drawn at random, moved by ~10 km), as real points
  * mostly do; uniform on the sphere when there is no set. Drawn from a fixed seed: the same rows every time.

@@ -72,6 +72,15 @@ public final class Aggregator {
         return byKey.size();
     }
 
+    /** The events folded in, over all keys. */
+    public long events() {
+        long n = 0;
+        for (UserAggregate a : byKey.values()) {
+            n += a.count();
+        }
+        return n;
+    }
+
     /** The aggregate of {@code key}, or null when it had no events. */
     public UserAggregate get(String key) {
         return byKey.get(key);

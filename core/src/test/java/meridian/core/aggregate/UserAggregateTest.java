@@ -117,5 +117,8 @@ class UserAggregateTest {
         assertThat(x.get("a").firstTs()).isEqualTo("t5");
         assertThat(x.get("a").lastTs()).isEqualTo("t10");
         assertThat(List.of(x.get("b").count())).containsExactly(1L);
+        assertThat(x.events()).as("the events of both, over both keys").isEqualTo(3);
+        assertThat(y.events()).isEqualTo(2);
+        assertThat(new Aggregator().events()).isZero();
     }
 }
