@@ -139,8 +139,9 @@ public final class AggregateCommand implements Callable<Integer> {
             Aggregator result = aggregation.aggregate(
                     new ByteArrayInputStream(TrainingRows.events(places)), "<training>", "user_id");
             RollupCsv.write(result, "user_id", OutputStream.nullOutputStream(), workers, threads);
-        } catch (RuntimeException e) {
-            // recorded from the user's events alone: later runs compile their loops later, nothing else
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // recorded from the user's events alone: later runs compile their loops later, nothing else (and a heap
+            // too small for the made-up events must not turn the user's finished run into a failed one)
         }
     }
 

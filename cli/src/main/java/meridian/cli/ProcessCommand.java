@@ -307,8 +307,9 @@ final class ProcessCommand implements Callable<Integer> {
                     BlockPipeline.run(f == Format.CSV, in, bad, options, set, none, chunk, workers, threads, n -> {});
                 case JSON -> streamJson(in, bad, set, options, none, workers, threads, n -> {});
             }
-        } catch (IOException | RuntimeException e) {
-            // recorded from the user's rows alone: later runs compile their loops later, nothing else
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // recorded from the user's rows alone: later runs compile their loops later, nothing else (and a heap
+            // too small for the made-up rows must not turn the user's finished run into a failed one)
         } finally {
             workers.shutdownNow();
         }
