@@ -5,8 +5,8 @@
 #
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
 # then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (an AOT cache per command:
-# serve, process, search, aggregate, with process --country and aggregate --no-places apart); when it is not
-# writable, runs go without them: slower to start, the same otherwise.
+# serve, process, search, aggregate, with process --country, process -k N and aggregate --no-places apart); when
+# it is not writable, runs go without them: slower to start, the same otherwise.
 #
 # Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
 # - the serial collector on two cores or fewer (no GC threads competing with request threads; measured best
@@ -63,7 +63,7 @@ meridian_thp() {
 }
 
 meridian_jvm_defaults() {
-  local cache=$1 jar=$2 slots base prev a cmd aot record native
+  local cache=$1 jar=$2 slots base prev a cmd aot record native modes m k
   shift 2
   if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
     MERIDIAN_JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
@@ -101,16 +101,28 @@ meridian_jvm_defaults() {
     # does not leave the other kind a cache without its methods (the cache's compiles are those of the run that
     # recorded it). 1 M rows or events with the cities, alternated, the cache swapped in before each run:
     # aggregate 1.15-1.27 s with a cache recorded by a run with places against 1.31-1.52 s with one recorded by a
-    # --no-places run; process --country 1.16-1.26 s against 1.38-1.63 s with one recorded by a plain process
-    # (and plain process 0.88-1.24 s against 0.88-0.94 s with one recorded by --country; BENCHMARKS.md).
+    # --no-places run; process --country 1.16-1.26 s against 1.38-1.63 s with one recorded by a plain process;
+    # plain process 0.85-0.96 s against 1.10-1.17 s with one recorded by process -k 3 (BENCHMARKS.md).
     case "$cmd" in
       aggregate) modes="--no-places" ;;
       process) modes="--country" ;;
       *) modes="" ;;
     esac
-    for a in "$@"; do
-      for m in $modes; do [ "$a" = "$m" ] && m=${m#--} && cmd="${cmd}_${m//[^a-z]/_}"; done
+    for m in $modes; do
+      for a in "$@"; do
+        if [ "$a" = "$m" ]; then m=${m#--}; cmd="${cmd}_${m//[^a-z]/_}"; break; fi
+      done
     done
+    if [ "$cmd" != "${cmd#process}" ]; then
+      # -k N above 1 (as "-k N", "-k=N" or "-kN") takes the k-nearest path
+      k=1 prev=""
+      for a in "$@"; do
+        [ "$prev" = -k ] && k=$a
+        case "$a" in -k=*) k=${a#-k=} ;; -k[0-9]*) k=${a#-k} ;; esac
+        prev=$a
+      done
+      [ "$k" != 1 ] && cmd="${cmd}_k"
+    fi
     if [ "${1:-}" = serve ]; then
       aot="$cache/meridian-$cmd.aot"
       # Classes and linking only: the cache's method profiles, replayed at start, had the JIT compile the
