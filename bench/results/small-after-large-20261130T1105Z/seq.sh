@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# seq.sh NAME [_JAVA_OPTIONS]: serve as a user starts it, 10k c8 5 s, 10k c64 15 s, then 100-record c64 2 x 5 s; prints the 100-record runs
-cd /work/main
+# [ROOT=CHECKOUT] seq.sh NAME [_JAVA_OPTIONS]: serve as a user starts it, 10k c8 5 s, 10k c64 15 s, then 100-record c64 15 s and GET / 5 s (the 5-s windows of notes.txt: the 100-record run as two -d5s runs)
+cd ${ROOT:-/work/main} # ROOT: run another checkout's ./meridian
 H=/tmp/meridian-anchor-sbs
 name=$1; shift
 if [ -n "${1:-}" ]; then export _JAVA_OPTIONS="$1"; else unset _JAVA_OPTIONS; fi

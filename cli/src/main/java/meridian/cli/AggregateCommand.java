@@ -137,8 +137,8 @@ public final class AggregateCommand implements Callable<Integer> {
         try {
             var aggregation = new FileAggregation(places, workers, threads, chunk);
             Aggregator result = aggregation.aggregate(
-                    new ByteArrayInputStream(TrainingRows.events(places)), "<training>", "user_id");
-            RollupCsv.write(result, "user_id", OutputStream.nullOutputStream(), workers, threads);
+                    new ByteArrayInputStream(TrainingRows.events(places)), "<training>", TrainingRows.KEY);
+            RollupCsv.write(result, TrainingRows.KEY, OutputStream.nullOutputStream(), workers, threads);
         } catch (RuntimeException | OutOfMemoryError e) {
             // recorded from the user's events alone: later runs compile their loops later, nothing else (and a heap
             // too small for the made-up events must not turn the user's finished run into a failed one)

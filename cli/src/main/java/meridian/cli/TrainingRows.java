@@ -9,8 +9,9 @@ import meridian.core.refs.ReferenceSet;
 /**
  * Made-up input for the run that records a batch command's ahead-of-time cache ({@code process}, {@code
  * aggregate}): after the user's own input, when it held fewer rows than these, that run goes on over them with the
- * output discarded, so that the cache holds the compiles of the hot loops whatever the first file was. The later runs compile what the cache
- * holds as soon as their classes are ready (the launcher's {@code -XX:+AOTCompileEagerly}), and a cache recorded
+ * output discarded, so that the cache holds the compiles of the hot loops whatever the first file was. The later
+ * runs compile what the cache holds as soon as their classes are ready (the launcher's
+ * {@code -XX:+AOTCompileEagerly}), and a cache recorded
  * by a 10-row first run left later 1 M-row runs of {@code process} at 0.99-1.14 s against 0.75-0.96 s with one
  * recorded by a 200,000-row run; a first file that large trains the cache on the user's own data, which is better
  * still for that data than these rows (BENCHMARKS.md).
@@ -21,6 +22,9 @@ import meridian.core.refs.ReferenceSet;
 final class TrainingRows {
     /** Rows of training: enough for the JIT to compile each per-row and per-block loop at its top tier. */
     static final int ROWS = 200_000;
+
+    /** The key column of {@link #events}. */
+    static final String KEY = "user_id";
 
     private TrainingRows() {}
 
@@ -61,7 +65,7 @@ final class TrainingRows {
     /** {@code user_id,lat,lon,value,ts} events over 5,000 keys, a second apart, timestamps in ISO-8601. */
     static byte[] events(ReferenceSet places) {
         var rnd = new Random(42);
-        var b = new StringBuilder(ROWS * 64).append("user_id,lat,lon,value,ts\n");
+        var b = new StringBuilder(ROWS * 64).append(KEY).append(",lat,lon,value,ts\n");
         double[] p = new double[2];
         long start = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
         for (int i = 0; i < ROWS; i++) {

@@ -82,7 +82,7 @@ public final class RollupCsv {
     private static void row(ByteSink out, String key, UserAggregate a) {
         putField(out, key);
         out.put((byte) ',');
-        putLong(out, a.count());
+        out.putLong(a.count());
         out.put((byte) ',');
         putNumber(out, a.sum());
         out.put((byte) ',');
@@ -107,21 +107,26 @@ public final class RollupCsv {
     }
 
     /** {@link #field} of {@code s} in UTF-8; an ASCII value that needs no quotes is copied char by char. */
+    @SuppressWarnings("StringEquality") // field() gives s itself back when it needs no quotes
     private static void putField(ByteSink out, String s) {
         if (s == null) {
             return;
         }
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || c == ',' || c == '"' || c == '\n' || c == '\r') {
-                out.put(utf8(field(s)));
-                return;
+        String f = field(s);
+        if (f == s && isAscii(s)) {
+            out.putAscii(s);
+        } else {
+            out.put(utf8(f));
+        }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
             }
         }
-        for (int i = 0; i < n; i++) {
-            out.put((byte) s.charAt(i));
-        }
+        return true;
     }
 
     /** {@link #number} of {@code v}, written as {@link Double#toString} would where the two agree. */
@@ -130,7 +135,7 @@ public final class RollupCsv {
             return;
         }
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            putLong(out, (long) v);
+            out.putLong((long) v);
             return;
         }
         double abs = Math.abs(v);
@@ -139,25 +144,6 @@ public final class RollupCsv {
             return;
         }
         out.putAscii(number(v));
-    }
-
-    /** The decimal digits of {@code v}, as {@link Long#toString}. */
-    private static void putLong(ByteSink out, long v) {
-        if (v == Long.MIN_VALUE) {
-            out.putAscii(Long.toString(v));
-            return;
-        }
-        if (v < 0) {
-            out.put((byte) '-');
-            v = -v;
-        }
-        long p = 1;
-        while (p <= v / 10) {
-            p *= 10;
-        }
-        for (; p > 0; p /= 10) {
-            out.put((byte) ('0' + v / p % 10));
-        }
     }
 
     private static byte[] utf8(String s) {
@@ -184,7 +170,7 @@ public final class RollupCsv {
         return Double.toString(v);
     }
 
-    /** RFC 4180: quoted when it holds a comma, quote or line break. */
+    /** RFC 4180: quoted when it holds a comma, quote or line break; {@code s} itself when it needs no quotes. */
     static String field(String s) {
         if (s == null) {
             return "";

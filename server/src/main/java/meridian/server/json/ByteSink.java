@@ -68,12 +68,24 @@ public final class ByteSink {
      * and its array (~64 bytes, the largest allocation per row) and the copy out of it.
      */
     public void putDouble(double v) {
+        putDigits(scratch().append(v));
+    }
+
+    /** Appends {@link Long#toString}'s text of {@code v} without making the string, as {@link #putDouble}. */
+    public void putLong(long v) {
+        putDigits(scratch().append(v));
+    }
+
+    private StringBuilder scratch() {
         StringBuilder sb = digits;
         if (sb == null) {
             sb = digits = new StringBuilder(32);
         }
         sb.setLength(0);
-        sb.append(v);
+        return sb;
+    }
+
+    private void putDigits(StringBuilder sb) {
         int len = sb.length();
         if (n + len > a.length) {
             grow(len);
