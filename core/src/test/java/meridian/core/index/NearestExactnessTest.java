@@ -80,9 +80,11 @@ class NearestExactnessTest {
             }
             ties += atLeast > 1 ? 1 : 0;
         }
+        // 954-2,661 of the 10,000 sampled over twelve seeds (the duplicated and mirrored places are drawn at
+        // random): 500 still asks for hundreds of exact ties, where 1,000 failed one seed in twelve
         assertThat(ties)
                 .as("queries of the sample with two places or more at the least distance")
-                .isGreaterThan(1_000);
+                .isGreaterThan(500);
     }
 
     private static void check(Random r, double[][] queries) {
