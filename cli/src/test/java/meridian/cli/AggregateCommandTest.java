@@ -148,7 +148,7 @@ class AggregateCommandTest {
                                 "aggregate",
                                 EVENTS.toString(),
                                 "--chunk",
-                                "333",
+                                "61",
                                 "--threads",
                                 "3",
                                 "--out",

@@ -6,19 +6,17 @@ import java.nio.charset.StandardCharsets;
 import meridian.cli.io.Block;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
-import meridian.core.enrich.Matches;
-import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.server.json.Decimals;
 
 /**
- * One block of whole CSV event rows, scanned in place and folded into its own {@link Aggregator} on one
- * worker ({@code aggregate}'s streaming path; {@code process} has {@code CsvChunk}). The common row (no
+ * One block of whole CSV event rows, scanned in place on one worker ({@code aggregate}'s streaming path;
+ * {@code process} has {@code CsvChunk}). The common row (no
  * quote, no lone carriage return, every field well formed) is read straight from the bytes: numbers by
  * {@link Decimals#parse} (the same doubles as {@link Double#parseDouble}), the timestamp by
  * {@link Timestamps} over a view of the bytes, the key left in the bytes (its place and hash) for the
- * fold's {@link KeyTable}; the events are tagged with their nearest places here and folded on the calling thread. Any
+ * fold's {@link KeyTable}; the events are folded on the calling thread. Any
  * other row (quotes, a bad field) goes through core's {@link CsvParser} and {@link EventReader.Csv}'s
  * checks, the path every row took before, so values and error messages stay those of that path.
  *
@@ -28,12 +26,8 @@ import meridian.server.json.Decimals;
  */
 final class EventBlock extends Block {
     private final EventReader.Csv csv;
-    private final FileAggregation aggregation;
-    private final boolean withPlaces;
     private final EventChunk chunk;
     private final AsciiView view = new AsciiView();
-    private final RecordBatch batch = new RecordBatch(4096);
-    private final Matches matches = new Matches();
     private final int[] fieldStart;
     private final int[] fieldEnd;
     private int rowEndAt = -1; // the last row measured by rowEnd, and its inner line ends
@@ -42,10 +36,8 @@ final class EventBlock extends Block {
     /** The first bad row of the block, or null. */
     InvalidInputException failure;
 
-    EventBlock(EventReader.Csv csv, FileAggregation aggregation, boolean withPlaces, int chunkRows) {
+    EventBlock(EventReader.Csv csv, int chunkRows) {
         this.csv = csv;
-        this.aggregation = aggregation;
-        this.withPlaces = withPlaces;
         this.chunk = new EventChunk(Math.max(16, chunkRows));
         this.fieldStart = new int[csv.width];
         this.fieldEnd = new int[csv.width];
@@ -58,13 +50,12 @@ final class EventBlock extends Block {
         rowEndAt = -1;
         try {
             scan();
-            aggregation.tag(chunk, withPlaces, batch, matches);
         } catch (InvalidInputException e) {
             failure = e;
         }
     }
 
-    /** The block's events, tagged with their places, after {@link #process}. */
+    /** The block's events, after {@link #process}. */
     EventChunk events() {
         return chunk;
     }

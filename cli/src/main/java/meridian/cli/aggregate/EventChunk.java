@@ -24,10 +24,6 @@ final class EventChunk {
     double[] value;
     long[] tsMicros;
     String[] ts;
-    /** The nearest place of each event (-1 for none), and its distance: set by {@code FileAggregation.tag}. */
-    int[] place;
-
-    double[] placeKm;
 
     EventChunk(int capacity) {
         this.capacity = capacity;
@@ -42,8 +38,6 @@ final class EventChunk {
         value = new double[capacity];
         tsMicros = new long[capacity];
         ts = new String[capacity];
-        place = new int[capacity];
-        placeKm = new double[capacity];
     }
 
     boolean isFull() {
@@ -64,8 +58,6 @@ final class EventChunk {
         value = Arrays.copyOf(value, capacity);
         tsMicros = Arrays.copyOf(tsMicros, capacity);
         ts = Arrays.copyOf(ts, capacity);
-        place = Arrays.copyOf(place, capacity);
-        placeKm = Arrays.copyOf(placeKm, capacity);
     }
 
     /** Forgets the events (the strings are dropped, so a reused chunk holds no garbage alive). */

@@ -46,8 +46,7 @@ class EventBlockTest {
                     new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t.csv", "user_id")) {
                 var c = new EventChunk(1 << 20);
                 while (r.fill(c)) {
-                    fa.tag(c, false, null, null);
-                    fa.fold(total, null, null, c);
+                    fa.fold(total, null, null, c, false);
                     c.clear();
                 }
             }

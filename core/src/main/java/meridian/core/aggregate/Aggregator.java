@@ -1,6 +1,7 @@
 package meridian.core.aggregate;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +80,11 @@ public final class Aggregator {
             n += a.count();
         }
         return n;
+    }
+
+    /** Every key's aggregate, in no particular order (live: for setting what is found after the fold). */
+    public Collection<UserAggregate> aggregates() {
+        return Collections.unmodifiableCollection(byKey.values());
     }
 
     /** The aggregate of {@code key}, or null when it had no events. */

@@ -44,6 +44,13 @@ public final class UserAggregate {
     private ReferenceSet lastPlaces;
     private int lastPlace;
     private double lastPlaceKm = Double.NaN;
+    /*
+     * Or the last event's point, its nearest place to be found once all events are in (placeLast): only the last
+     * event's place is kept, so a file's rollups need one search per key instead of one per event (50,000
+     * instead of 1,000,000 for `aggregate` on the 1 M-event file with the bundled cities, BENCHMARKS.md).
+     */
+    private double lastLat = Double.NaN;
+    private double lastLon = Double.NaN;
 
     /**
      * Folds in one event. {@code tsMicros} is {@link Timestamps#parseMicros} of {@code ts}, which is kept
@@ -72,6 +79,27 @@ public final class UserAggregate {
         }
     }
 
+    /**
+     * As {@link #add(long, double, long, String, String, String, double)} with the event's point instead of its
+     * place: the last event's point is kept ({@link #lastLat}, {@link #lastLon}) for its nearest place to be set
+     * once all events are in ({@link #placeLast}). NaN coordinates: no point.
+     */
+    public void addAt(long eventId, double value, long tsMicros, String ts, double lat, double lon) {
+        if (add(eventId, value, tsMicros, ts)) {
+            lastLat = lat;
+            lastLon = lon;
+        }
+    }
+
+    /** Sets the nearest place of the last event ({@code places} null: none): for a point given by {@link #addAt}. */
+    public void placeLast(ReferenceSet places, int place, double placeKm) {
+        lastPlaceId = null;
+        lastPlaceName = null;
+        lastPlaces = places;
+        lastPlace = place;
+        lastPlaceKm = placeKm;
+    }
+
     /** Folds in one event without its place; returns whether it is now the last event (its place unset). */
     private boolean add(long eventId, double value, long tsMicros, String ts) {
         long n = ++count;
@@ -98,6 +126,8 @@ public final class UserAggregate {
             lastPlaceName = null;
             lastPlaces = null;
             lastPlaceKm = Double.NaN;
+            lastLat = Double.NaN;
+            lastLon = Double.NaN;
             return true;
         }
         return false;
@@ -134,6 +164,8 @@ public final class UserAggregate {
             lastPlaces = other.lastPlaces;
             lastPlace = other.lastPlace;
             lastPlaceKm = other.lastPlaceKm;
+            lastLat = other.lastLat;
+            lastLon = other.lastLon;
         }
     }
 
@@ -173,6 +205,8 @@ public final class UserAggregate {
         lastPlaces = o.lastPlaces;
         lastPlace = o.lastPlace;
         lastPlaceKm = o.lastPlaceKm;
+        lastLat = o.lastLat;
+        lastLon = o.lastLon;
     }
 
     public long count() {
@@ -253,6 +287,16 @@ public final class UserAggregate {
 
     public double lastPlaceKm() {
         return lastPlaceKm;
+    }
+
+    /** The latitude of the last event given by {@link #addAt}, NaN otherwise. */
+    public double lastLat() {
+        return lastLat;
+    }
+
+    /** The longitude of the last event given by {@link #addAt}, NaN otherwise. */
+    public double lastLon() {
+        return lastLon;
     }
 
     /** An immutable copy of the current state. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -44,12 +45,18 @@ class UserAggregateTest {
             for (int p = 0; p < parts; p++) {
                 partials.add(new UserAggregate());
             }
+            // or as a point (the place's index as its latitude), its place set once all events are in
+            var byPoint = new HashSet<Long>();
             for (Ev e : events) {
                 UserAggregate a = partials.get(rnd.nextInt(parts));
-                if (rnd.nextBoolean()) {
-                    a.add(e.id, e.value, e.micros, "t" + e.micros, e.place, e.place, 1.0);
-                } else {
-                    a.add(e.id, e.value, e.micros, "t" + e.micros, places, Integer.parseInt(e.place.substring(1)), 1.0);
+                int place = Integer.parseInt(e.place.substring(1));
+                switch (rnd.nextInt(3)) {
+                    case 0 -> a.add(e.id, e.value, e.micros, "t" + e.micros, e.place, e.place, 1.0);
+                    case 1 -> a.add(e.id, e.value, e.micros, "t" + e.micros, places, place, 1.0);
+                    default -> {
+                        a.addAt(e.id, e.value, e.micros, "t" + e.micros, place, -place);
+                        byPoint.add(e.id);
+                    }
                 }
             }
             Collections.shuffle(partials, rnd);
@@ -60,6 +67,14 @@ class UserAggregateTest {
             String why = "seed " + seed + " round " + round;
             var sorted = new ArrayList<>(events);
             sorted.sort(Comparator.comparingLong(Ev::micros).thenComparingLong(Ev::id));
+            if (byPoint.contains(sorted.getLast().id)) {
+                assertThat(total.lastPlaceId()).as(why).isNull();
+                assertThat(total.lastLon()).as(why).isEqualTo(-total.lastLat());
+                total.placeLast(places, (int) total.lastLat(), 1.0);
+            } else {
+                assertThat(total.lastLat()).as(why).isNaN();
+                assertThat(total.lastLon()).as(why).isNaN();
+            }
             double sum = 0;
             double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
             for (Ev e : events) {
