@@ -21,65 +21,77 @@ import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
 import meridian.server.AotTraining;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code meridian aggregate INPUT}: per-key rollups (count, sum, min, max, mean, first/last timestamp,
  * last nearest place, standard deviation) of an event file, with the same core aggregator the store uses.
  */
-@Command(
-        name = "aggregate",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Per-user (or per-KEY) rollups of an event file: CSV with a header or NDJSON, gzip detected.",
-            "",
-            "Columns used: the --by column, value, ts (ISO-8601, UTC when it has no offset, or epoch seconds or "
-                    + "milliseconds as a number), and "
-                    + "optionally id (else the line number) and lat,lon (to tag each event with its nearest place).",
-            "",
-            "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + ".",
-            ""
-        })
 public final class AggregateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
+    static final OptionTable<AggregateCommand> OPTIONS = OptionTable.<AggregateCommand>command(
+                    "aggregate",
+                    true,
+                    "Per-user (or per-KEY) rollups of an event file: CSV with a header or NDJSON, gzip detected.",
+                    "",
+                    "Columns used: the --by column, value, ts (ISO-8601, UTC when it has no offset, or epoch seconds or "
+                            + "milliseconds as a number), and "
+                            + "optionally id (else the line number) and lat,lon (to tag each event with its nearest "
+                            + "place).",
+                    "",
+                    "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + ".",
+                    "")
+            .param("INPUT", true, "Event file, or - for standard input.", (c, v) -> c.input = (String) v)
+            .option(
+                    "--by",
+                    "COLUMN",
+                    String.class,
+                    "user_id",
+                    "Key column (default: ${DEFAULT-VALUE}).",
+                    (c, v) -> c.by = (String) v)
+            .option(
+                    "--out",
+                    "FILE",
+                    Path.class,
+                    null,
+                    "Output CSV file (default: standard output).",
+                    (c, v) -> c.out = (Path) v)
+            .option(
+                    "--refs",
+                    "FILE",
+                    Path.class,
+                    null,
+                    "Reference places (CSV or GeoJSON); default: the bundled GeoNames cities.",
+                    (c, v) -> c.refs = (Path) v)
+            .flag("--no-places", "Do not tag events with their nearest place.", (c, v) -> c.noPlaces = (Boolean) v)
+            .option(
+                    "--threads",
+                    "N",
+                    int.class,
+                    null,
+                    "Worker threads (default: the number of cores).",
+                    (c, v) -> c.threads = (Integer) v)
+            // As process's chunk: the batch nearest search gains with the batch (NearestCpuTime: 1.5x at 16,384 rows
+            // against 1,024 on clustered points), and the result no longer depends on the chunking (one fold in file
+            // order).
+            .option(
+                    "--chunk",
+                    "N",
+                    int.class,
+                    "16384",
+                    "Events per parallel chunk (default: ${DEFAULT-VALUE}).",
+                    (c, v) -> c.chunk = (Integer) v);
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "Event file, or - for standard input.")
-    String input;
+    private final Main main;
+    private String input;
+    private String by;
+    private Path out;
+    private Path refs;
+    private boolean noPlaces;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private int chunk;
 
-    @Option(
-            names = "--by",
-            paramLabel = "COLUMN",
-            defaultValue = "user_id",
-            description = "Key column (default: ${DEFAULT-VALUE}).")
-    String by;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Output CSV file (default: standard output).")
-    Path out;
-
-    @Option(
-            names = "--refs",
-            paramLabel = "FILE",
-            description = "Reference places (CSV or GeoJSON); default: the bundled GeoNames cities.")
-    Path refs;
-
-    @Option(names = "--no-places", description = "Do not tag events with their nearest place.")
-    boolean noPlaces;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    // As process's chunk: the batch nearest search gains with the batch (NearestCpuTime: 1.5x at 16,384 rows
-    // against 1,024 on clustered points), and the result no longer depends on the chunking (one fold in file order).
-    @Option(
-            names = "--chunk",
-            paramLabel = "N",
-            defaultValue = "16384",
-            description = "Events per parallel chunk (default: ${DEFAULT-VALUE}).")
-    int chunk;
+    AggregateCommand(Main main) {
+        this.main = main;
+    }
 
     @Override
     public Integer call() {

@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.concurrent.Callable;
 import meridian.core.error.ConflictException;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.MeridianException;
@@ -62,16 +62,16 @@ public final class Main implements Runnable {
     public static int run(InputStream in, OutputStream out, OutputStream err, String... args) {
         PrintStream o = out instanceof PrintStream p ? p : new PrintStream(out, false, StandardCharsets.UTF_8);
         PrintStream e = err instanceof PrintStream p ? p : new PrintStream(err, true, StandardCharsets.UTF_8);
-        ServeCommand.Quick serve = args.length > 0 && args[0].equals("serve") ? ServeCommand.quickParse(args, 1) : null;
-        if (serve != null) {
-            // a plain `serve` command line starts without building picocli's model (see quickParse)
+        Callable<Integer> plain = args.length > 0 ? readPlain(new Main(in, o, e), args) : null;
+        if (plain != null) {
+            // a plain command line runs without picocli's model (see ServeCommand.quickParse, OptionTable)
             PrintWriter w = new PrintWriter(e, true, StandardCharsets.UTF_8);
             try {
-                return serve.run();
+                return plain.call();
             } catch (OutOfMemoryError oom) {
                 return outOfMemory(oom, e);
             } catch (Exception ex) {
-                return failed(ex, w);
+                return failed(ex, w, "meridian " + args[0]);
             } finally {
                 o.flush();
                 w.flush();
@@ -92,7 +92,8 @@ public final class Main implements Runnable {
             w.flush();
             return ExitCode.USAGE;
         });
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failed(ex, commandLine.getErr()));
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                failed(ex, commandLine.getErr(), commandLine.getCommandSpec().qualifiedName()));
         try {
             return cmd.execute(args);
         } catch (OutOfMemoryError oom) {
@@ -104,22 +105,40 @@ public final class Main implements Runnable {
     }
 
     /** The subcommands, in the order {@code meridian --help} lists them. */
-    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+    private static final List<String> SUBCOMMANDS = List.of("serve", "process", "search", "aggregate", "help");
 
-    private static Map<String, Class<?>> subcommands() {
-        var m = new LinkedHashMap<String, Class<?>>();
-        m.put("serve", ServeCommand.class);
-        m.put("process", ProcessCommand.class);
-        m.put("search", SearchCommand.class);
-        m.put("aggregate", AggregateCommand.class);
-        m.put("help", CommandLine.HelpCommand.class);
-        return m;
+    /**
+     * The command {@code args[0]} names, read without picocli when its line is plain (serve's settings, the batch
+     * commands' {@link OptionTable}), else null.
+     */
+    private static Callable<Integer> readPlain(Main main, String[] args) {
+        return switch (args[0]) {
+            case "serve" -> {
+                ServeCommand.Quick serve = ServeCommand.quickParse(args, 1);
+                yield serve == null ? null : serve::run;
+            }
+            case "process" -> readPlain(ProcessCommand.OPTIONS, new ProcessCommand(main), args);
+            case "search" -> readPlain(SearchCommand.OPTIONS, new SearchCommand(main), args);
+            case "aggregate" -> readPlain(AggregateCommand.OPTIONS, new AggregateCommand(main), args);
+            default -> null;
+        };
+    }
+
+    private static <C extends Callable<Integer>> C readPlain(OptionTable<C> table, C command, String[] args) {
+        return table.readPlain(command, args, 1) ? command : null;
     }
 
     /** picocli's model of the command line {@code args}: {@code main} and the subcommands it may name. */
     static CommandLine model(Main main, String... args) {
         var cmd = new CommandLine(main);
-        addSubcommands(cmd, args.length > 0 ? args[0] : "");
+        String first = args.length > 0 ? args[0] : "";
+        for (String name : SUBCOMMANDS) {
+            // the one the line names, alone, or all of them when it names none (help, a usage error, --version):
+            // picocli builds serve's model from its annotations by reflection, interpreted, at every start
+            if (!SUBCOMMANDS.contains(first) || first.equals("help") || first.equals(name)) {
+                cmd.addSubcommand(name, subcommand(main, name));
+            }
+        }
         CommandLine serve = cmd.getSubcommands().get("serve");
         if (serve != null) {
             ServeCommand.declareSettings(serve.getCommandSpec());
@@ -127,19 +146,14 @@ public final class Main implements Runnable {
         return cmd;
     }
 
-    /**
-     * Adds the subcommand {@code first} names, alone, or all of them when it names none (help, a usage error,
-     * {@code --version}): picocli builds the model of a command from its annotations by reflection, interpreted,
-     * at every start. In a JVM without the class cache, five runs each: {@code search}'s model 164-244 ms
-     * (median 194), all five subcommands' 201-399 ms (median 258).
-     */
-    private static void addSubcommands(CommandLine cmd, String first) {
-        Class<?> only = "help".equals(first) ? null : SUBCOMMANDS.get(first);
-        for (var c : SUBCOMMANDS.entrySet()) {
-            if (only == null || only == c.getValue()) {
-                cmd.addSubcommand(c.getKey(), c.getValue());
-            }
-        }
+    private static Object subcommand(Main main, String name) {
+        return switch (name) {
+            case "serve" -> ServeCommand.class;
+            case "process" -> new CommandLine(ProcessCommand.OPTIONS.spec(new ProcessCommand(main)));
+            case "search" -> new CommandLine(SearchCommand.OPTIONS.spec(new SearchCommand(main)));
+            case "aggregate" -> new CommandLine(AggregateCommand.OPTIONS.spec(new AggregateCommand(main)));
+            default -> CommandLine.HelpCommand.class;
+        };
     }
 
     private static int outOfMemory(OutOfMemoryError oom, PrintStream e) {
@@ -148,14 +162,17 @@ public final class Main implements Runnable {
         return ExitCode.INTERNAL;
     }
 
-    /** Reports an exception that ended a command; returns its exit code. */
-    private static int failed(Throwable ex, PrintWriter w) {
+    /** Reports an exception that ended the command {@code command} ("meridian process"); returns its exit code. */
+    private static int failed(Throwable ex, PrintWriter w, String command) {
         int code = exitCode(ex);
         if (code == ExitCode.INTERNAL) {
             w.println("meridian: internal error: " + ex);
             ex.printStackTrace(w);
         } else {
             w.println("meridian: " + message(ex));
+            if (ex instanceof InvalidInputException i && i.code().equals("invalid_option")) {
+                w.println("Try '" + command + " --help' for more information.");
+            }
         }
         w.flush();
         return code;

@@ -35,133 +35,109 @@ import meridian.core.region.Regions;
 import meridian.server.AotTraining;
 import meridian.server.json.ByteSink;
 import meridian.server.json.RecordCodec;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code meridian process}: enriches a CSV, NDJSON or JSON-array file with the nearest reference places,
  * streaming: a chunk of records is read, enriched in parallel, written, and the buffers are reused for
  * the next chunk, so memory depends on the chunk size, never on the input size.
  */
-@Command(
-        name = "process",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
-        description = {
-            "Enrich a file of records with their nearest reference places.",
-            "",
-            "CSV: columns found by header (id, lat|latitude, lon|longitude required; the others pass through"
-                    + " unchanged); each row gets nearest_id,nearest_name,distance_km (for -k N > 1:"
-                    + " nearest_id_1,nearest_name_1,distance_km_1 ... distance_km_N); fields are empty when no"
-                    + " place lies within --max-km.",
-            "NDJSON / JSON array: each record keeps all its fields, in order and as written, and gets"
-                    + " \"nearest\": {\"id\",\"name\",\"distance_km\"} (null when none within --max-km; for"
-                    + " -k N > 1 an array of them, maybe empty);"
-                    + " coordinates from \"point\": {\"lat\",\"lon\"} or top-level lat/lon; \"payload\" values"
-                    + " are multiplied by the nearest distance.",
-            "--country adds the columns country,country_name,country_km after the nearest-place ones (in JSON a"
-                    + " \"country\": {\"alpha2\",\"alpha3\",\"name\",\"km\"} after \"nearest\", or null).",
-            "Distances are great-circle km with at least 6 decimals. Gzip input is detected; output is"
-                    + " gzipped when --out ends in .gz.",
-        })
 final class ProcessCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final OptionTable<ProcessCommand> OPTIONS = OptionTable.<ProcessCommand>command(
+                    "process",
+                    false,
+                    "Enrich a file of records with their nearest reference places.",
+                    "",
+                    "CSV: columns found by header (id, lat|latitude, lon|longitude required; the others pass through"
+                            + " unchanged); each row gets nearest_id,nearest_name,distance_km (for -k N > 1:"
+                            + " nearest_id_1,nearest_name_1,distance_km_1 ... distance_km_N); fields are empty when no"
+                            + " place lies within --max-km.",
+                    "NDJSON / JSON array: each record keeps all its fields, in order and as written, and gets"
+                            + " \"nearest\": {\"id\",\"name\",\"distance_km\"} (null when none within --max-km; for"
+                            + " -k N > 1 an array of them, maybe empty);"
+                            + " coordinates from \"point\": {\"lat\",\"lon\"} or top-level lat/lon; \"payload\" values"
+                            + " are multiplied by the nearest distance.",
+                    "--country adds the columns country,country_name,country_km after the nearest-place ones (in JSON a"
+                            + " \"country\": {\"alpha2\",\"alpha3\",\"name\",\"km\"} after \"nearest\", or null).",
+                    "Distances are great-circle km with at least 6 decimals. Gzip input is detected; output is"
+                            + " gzipped when --out ends in .gz.")
+            .param("INPUT", true, "the input file, or - for standard input", (c, v) -> c.input = (String) v)
+            .refs((c, v) -> c.refs = (String) v)
+            .option(
+                    "-o --out",
+                    "FILE",
+                    Path.class,
+                    null,
+                    "output file (gzipped if it ends in .gz); default: standard output",
+                    (c, v) -> c.out = (Path) v)
+            .option(
+                    "-f --format",
+                    "csv|ndjson|json",
+                    Format.class,
+                    null,
+                    "input (and output) format; default: .csv, .ndjson or .jsonl by name, else by content ([ JSON array,"
+                            + " { NDJSON, other CSV)",
+                    (c, v) -> c.format = (Format) v)
+            .option("-k", "N", int.class, "1", "report the N nearest places (default: 1)", (c, v) -> c.k = (Integer) v)
+            .option(
+                    "--max-km",
+                    "D",
+                    Double.class,
+                    null,
+                    "only places within D km count as near (default: no limit)",
+                    (c, v) -> c.maxKm = (Double) v)
+            .flag(
+                    "--country",
+                    "also the country holding each record (ISO alpha-2, name, km: 0 inside, the distance"
+                            + " to the border within the territorial sea; empty or null when none)",
+                    (c, v) -> c.country = (Boolean) v)
+            .regions("--country", (c, v) -> c.regions = (Path) v, (c, v) -> c.seaKm = (Double) v)
+            .flag(
+                    "--skip-bad",
+                    "skip bad rows (count and report them) instead of stopping at the first",
+                    (c, v) -> c.skipBad = (Boolean) v)
+            .option(
+                    "--chunk",
+                    "ROWS",
+                    int.class,
+                    "16384",
+                    "records per chunk (memory vs parallelism; default: ${DEFAULT-VALUE})",
+                    (c, v) -> c.chunk = (Integer) v)
+            .flag("--no-progress", "no progress bar, even on a terminal", (c, v) -> c.noProgress = (Boolean) v)
+            .flag("-q --quiet", "no summary on standard error", (c, v) -> c.quiet = (Boolean) v);
 
-    @ParentCommand
-    Main main;
+    private final Main main;
+    private String input;
+    private String refs;
+    private Path out;
+    private Format format;
+    private int k;
+    private Double maxKm;
+    private boolean country;
+    private Path regions;
+    private Double seaKm;
+    private boolean skipBad;
+    private int chunk;
+    private boolean noProgress;
+    private boolean quiet;
 
-    @Parameters(index = "0", paramLabel = "INPUT", description = "the input file, or - for standard input")
-    String input;
-
-    @Option(names = "--refs", paramLabel = "FILE|cities", defaultValue = "cities", description = References.DESCRIPTION)
-    String refs;
-
-    @Option(
-            names = {"-o", "--out"},
-            paramLabel = "FILE",
-            description = "output file (gzipped if it ends in .gz); default: standard output")
-    Path out;
-
-    @Option(
-            names = {"-f", "--format"},
-            paramLabel = "csv|ndjson|json",
-            description =
-                    "input (and output) format; default: .csv, .ndjson or .jsonl by name, else by content ([ JSON array, { NDJSON, other CSV)")
-    Format format;
-
-    @Option(
-            names = "-k",
-            paramLabel = "N",
-            defaultValue = "1",
-            description = "report the N nearest places (default: 1)")
-    int k;
-
-    @Option(
-            names = "--max-km",
-            paramLabel = "D",
-            description = "only places within D km count as near (default: no limit)")
-    Double maxKm;
-
-    @Option(
-            names = "--country",
-            description = "also the country holding each record (ISO alpha-2, name, km: 0 inside, the distance"
-                    + " to the border within the territorial sea; empty or null when none)")
-    boolean country;
-
-    @Option(
-            names = "--regions",
-            paramLabel = "FILE",
-            description = "with --country: country boundaries (GeoJSON or TopoJSON polygons) instead of the"
-                    + " bundled Natural Earth countries")
-    Path regions;
-
-    @Option(
-            names = "--sea-km",
-            paramLabel = "D",
-            description = "with --country: the territorial sea, in km (default: 22.224, 12 nautical miles)")
-    Double seaKm;
-
-    @Option(
-            names = "--skip-bad",
-            description = "skip bad rows (count and report them) instead of stopping at the first")
-    boolean skipBad;
-
-    @Option(
-            names = "--chunk",
-            paramLabel = "ROWS",
-            defaultValue = "16384",
-            description = "records per chunk (memory vs parallelism; default: ${DEFAULT-VALUE})")
-    int chunk;
-
-    @Option(names = "--no-progress", description = "no progress bar, even on a terminal")
-    boolean noProgress;
-
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "no summary on standard error")
-    boolean quiet;
+    ProcessCommand(Main main) {
+        this.main = main;
+    }
 
     @Override
     @SuppressWarnings("try") // the try-with-resources only closes the input file
     public Integer call() throws IOException {
         if (k < 1 || k > EnrichOptions.MAX_K) {
-            throw new ParameterException(
-                    spec.commandLine(), "-k must be between 1 and " + EnrichOptions.MAX_K + ", got " + k);
+            throw OptionTable.usage("-k must be between 1 and " + EnrichOptions.MAX_K + ", got " + k);
         }
         if (maxKm != null && (maxKm.isNaN() || maxKm < 0)) {
-            throw new ParameterException(spec.commandLine(), "--max-km must be a distance >= 0, got " + maxKm);
+            throw OptionTable.usage("--max-km must be a distance >= 0, got " + maxKm);
         }
         if (chunk < 1 || chunk > 1 << 20) {
-            throw new ParameterException(spec.commandLine(), "--chunk must be between 1 and 1048576, got " + chunk);
+            throw OptionTable.usage("--chunk must be between 1 and 1048576, got " + chunk);
         }
         if (!country && (regions != null || seaKm != null)) {
-            throw new ParameterException(spec.commandLine(), "--regions and --sea-km only apply to --country");
+            throw OptionTable.usage("--regions and --sea-km only apply to --country");
         }
         var options = new EnrichOptions(k, maxKm == null ? Double.POSITIVE_INFINITY : maxKm);
         if (country) {

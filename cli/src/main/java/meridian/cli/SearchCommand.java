@@ -1,6 +1,7 @@
 package meridian.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,114 +18,102 @@ import meridian.core.region.RegionIndex;
 import meridian.core.region.RegionLocator;
 import meridian.core.region.Regions;
 import meridian.server.json.Decimals;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code meridian search}: places of a reference set by name (case- and accent-insensitive substring, or
  * a regular expression), or the k nearest to a point. Prints a tab-separated table with a header:
  * {@code id, name, <attributes...>, lat, lon} and, for {@code --near}, {@code distance_km}.
  */
-@Command(
-        name = "search",
-        mixinStandardHelpOptions = true,
-        sortOptions = false,
-        description = {
-            "Find places in a reference set by name, or near a point.",
-            "",
-            "By name: PATTERN matches anywhere in the name, ignoring case and accents ('sao paulo' finds"
-                    + " 'São Paulo'); with --regex it is a regular expression (case-insensitive, tried on the name"
-                    + " and on its accent-free form). Exact matches come first, then prefixes, then the rest;"
-                    + " larger population first within each.",
-            "Near a point: --near LAT,LON lists the -k nearest places with their distance in km, after a line"
-                    + " '# country: ...' naming the country that contains the point (or whose territorial sea it is"
-                    + " in, with the distance to its border), from the bundled Natural Earth countries or --regions.",
-            "Output: tab-separated, with a header: id, name, the set's attributes (country, population...),"
-                    + " lat, lon[, distance_km].",
-        })
 final class SearchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final OptionTable<SearchCommand> OPTIONS = OptionTable.<SearchCommand>command(
+                    "search",
+                    false,
+                    "Find places in a reference set by name, or near a point.",
+                    "",
+                    "By name: PATTERN matches anywhere in the name, ignoring case and accents ('sao paulo' finds"
+                            + " 'São Paulo'); with --regex it is a regular expression (case-insensitive, tried on the"
+                            + " name and on its accent-free form). Exact matches come first, then prefixes, then the"
+                            + " rest; larger population first within each.",
+                    "Near a point: --near LAT,LON lists the -k nearest places with their distance in km, after a line"
+                            + " '# country: ...' naming the country that contains the point (or whose territorial sea"
+                            + " it is in, with the distance to its border), from the bundled Natural Earth countries or"
+                            + " --regions.",
+                    "Output: tab-separated, with a header: id, name, the set's attributes (country, population...),"
+                            + " lat, lon[, distance_km].")
+            .param("PATTERN", false, "text (or --regex) to find in place names", (c, v) -> c.pattern = (String) v)
+            .refs((c, v) -> c.refs = (String) v)
+            .flag("--regex", "PATTERN is a regular expression", (c, v) -> c.regex = (Boolean) v)
+            .option(
+                    "-n --limit",
+                    "N",
+                    int.class,
+                    "20",
+                    "print at most N places (default: ${DEFAULT-VALUE})",
+                    (c, v) -> c.limit = (Integer) v)
+            .option(
+                    "--near",
+                    "LAT,LON",
+                    String.class,
+                    null,
+                    "list the places nearest to this point",
+                    (c, v) -> c.near = (String) v)
+            .option(
+                    "-k",
+                    "N",
+                    Integer.class,
+                    null,
+                    "with --near: how many places (default: 10)",
+                    (c, v) -> c.k = (Integer) v)
+            .option(
+                    "--max-km",
+                    "D",
+                    Double.class,
+                    null,
+                    "with --near: only places within D km",
+                    (c, v) -> c.maxKm = (Double) v)
+            .regions("--near", (c, v) -> c.regions = (Path) v, (c, v) -> c.seaKm = (Double) v);
 
-    @ParentCommand
-    Main main;
+    private final Main main;
+    private String pattern;
+    private String refs;
+    private boolean regex;
+    private int limit;
+    private String near;
+    private Integer k;
+    private Double maxKm;
+    private Path regions;
+    private Double seaKm;
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "PATTERN",
-            description = "text (or --regex) to find in place names")
-    String pattern;
-
-    @Option(names = "--refs", paramLabel = "FILE|cities", defaultValue = "cities", description = References.DESCRIPTION)
-    String refs;
-
-    @Option(names = "--regex", description = "PATTERN is a regular expression")
-    boolean regex;
-
-    @Option(
-            names = {"-n", "--limit"},
-            paramLabel = "N",
-            defaultValue = "20",
-            description = "print at most N places (default: ${DEFAULT-VALUE})")
-    int limit;
-
-    @Option(names = "--near", paramLabel = "LAT,LON", description = "list the places nearest to this point")
-    String near;
-
-    @Option(names = "-k", paramLabel = "N", description = "with --near: how many places (default: 10)")
-    Integer k;
-
-    @Option(names = "--max-km", paramLabel = "D", description = "with --near: only places within D km")
-    Double maxKm;
-
-    @Option(
-            names = "--regions",
-            paramLabel = "FILE",
-            description = "with --near: country boundaries (GeoJSON or TopoJSON polygons) instead of the bundled"
-                    + " Natural Earth countries")
-    java.nio.file.Path regions;
-
-    @Option(
-            names = "--sea-km",
-            paramLabel = "D",
-            description = "with --near: the territorial sea, in km (default: 22.224, 12 nautical miles)")
-    Double seaKm;
+    SearchCommand(Main main) {
+        this.main = main;
+    }
 
     @Override
     public Integer call() {
         if ((pattern == null) == (near == null)) {
-            throw new ParameterException(spec.commandLine(), "give either a PATTERN or --near LAT,LON (not both)");
+            throw OptionTable.usage("give either a PATTERN or --near LAT,LON (not both)");
         }
         if (limit < 1) {
-            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
+            throw OptionTable.usage("--limit must be at least 1, got " + limit);
         }
         if (near == null && (k != null || maxKm != null || regions != null || seaKm != null)) {
-            throw new ParameterException(
-                    spec.commandLine(), "-k, --max-km, --regions and --sea-km only apply to --near");
+            throw OptionTable.usage("-k, --max-km, --regions and --sea-km only apply to --near");
         }
         Pattern compiled = null;
         if (regex) {
             try {
                 compiled = Pattern.compile(pattern, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
             } catch (PatternSyntaxException e) {
-                throw new ParameterException(
-                        spec.commandLine(),
-                        "invalid regular expression: " + e.getDescription() + " in '" + pattern + "'");
+                throw OptionTable.usage("invalid regular expression: " + e.getDescription() + " in '" + pattern + "'");
             }
         }
         double[] point = near == null ? null : parsePoint(near);
         int count = k == null ? 10 : k;
         if (count < 1 || count > 1000) {
-            throw new ParameterException(spec.commandLine(), "-k must be between 1 and 1000, got " + count);
+            throw OptionTable.usage("-k must be between 1 and 1000, got " + count);
         }
         if (maxKm != null && (maxKm.isNaN() || maxKm < 0)) {
-            throw new ParameterException(spec.commandLine(), "--max-km must be a distance >= 0, got " + maxKm);
+            throw OptionTable.usage("--max-km must be a distance >= 0, got " + maxKm);
         }
         ReferenceSet set = References.load(refs);
         PrintStream out = main.stdout;
@@ -158,14 +147,12 @@ final class SearchCommand implements Callable<Integer> {
             double lon = Decimals.parse(parts[1].strip());
             if (!Double.isNaN(lat) && !Double.isNaN(lon)) {
                 if (lat < -90 || lat > 90 || lon < -180 || lon > 180) {
-                    throw new ParameterException(
-                            spec.commandLine(), "--near: lat must be in [-90, 90] and lon in [-180, 180], got " + text);
+                    throw OptionTable.usage("--near: lat must be in [-90, 90] and lon in [-180, 180], got " + text);
                 }
                 return new double[] {lat, lon};
             }
         }
-        throw new ParameterException(
-                spec.commandLine(), "--near expects LAT,LON in degrees (e.g. 48.8566,2.3522), got '" + text + "'");
+        throw OptionTable.usage("--near expects LAT,LON in degrees (e.g. 48.8566,2.3522), got '" + text + "'");
     }
 
     private void printNear(ReferenceSet set, double lat, double lon, int count, double max, PrintStream out) {
