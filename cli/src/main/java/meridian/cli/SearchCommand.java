@@ -204,20 +204,24 @@ final class SearchCommand implements Callable<Integer> {
         List<Integer> exact = new ArrayList<>();
         List<Integer> prefix = new ArrayList<>();
         List<Integer> other = new ArrayList<>();
+        boolean asciiNeedle = needle != null && isAscii(needle);
         for (int i = 0; i < set.size(); i++) {
             String name = set.placeName(i);
-            String folded = fold(name);
             if (regex != null) {
+                String folded = fold(name);
                 if (regex.matcher(name).find() || regex.matcher(folded).find()) {
                     (folded.equals(fold(pattern)) ? exact : other).add(i);
                 }
                 continue;
             }
-            int at = folded.indexOf(needle);
+            // an ASCII name folds to its lower case, of the same length: matched in place, no string made
+            String folded = asciiNeedle && isAscii(name) ? null : fold(name);
+            int at = folded == null ? indexOfIgnoringAsciiCase(name, needle) : folded.indexOf(needle);
             if (at < 0) {
                 continue;
             }
-            (folded.length() == needle.length() ? exact : at == 0 ? prefix : other).add(i);
+            int length = folded == null ? name.length() : folded.length();
+            (length == needle.length() ? exact : at == 0 ? prefix : other).add(i);
         }
         Comparator<Integer> order = Comparator.<Integer>comparingLong(i -> -population(set, i, popAttr))
                 .thenComparing(set::placeName)
@@ -247,17 +251,44 @@ final class SearchCommand implements Callable<Integer> {
 
     /** Lower case without accents: NFD, combining marks removed ("São Paulo" -> "sao paulo"). */
     static String fold(String s) {
-        boolean ascii = true;
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
-            }
-        }
-        if (!ascii) {
-            s = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+        if (!isAscii(s)) {
+            s = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
         }
         return s.toLowerCase(Locale.ROOT);
+    }
+
+    /** Combining marks, which {@link #fold} drops once a name is decomposed (compiled once, not per name). */
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where the lower-case ASCII {@code needle} first occurs in the ASCII {@code s} compared in lower case, or -1:
+     * {@code fold(s).indexOf(needle)} without the folded string.
+     */
+    static int indexOfIgnoringAsciiCase(String s, String needle) {
+        int n = needle.length();
+        for (int at = 0; at + n <= s.length(); at++) {
+            int j = 0;
+            while (j < n && lower(s.charAt(at + j)) == needle.charAt(j)) {
+                j++;
+            }
+            if (j == n) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     private static void header(ReferenceSet set, PrintStream out, boolean distance) {

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Random;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(Seeds.class)
 class SearchCommandTest {
     @TempDir
     Path dir;
@@ -22,6 +26,28 @@ class SearchCommandTest {
         assertThat(Cli.run("search", "SÃO PAULO", "--limit", "1").out())
                 .isEqualTo(r.out().lines().limit(2).map(l -> l + "\n").reduce("", String::concat));
         assertThat(SearchCommand.fold("Zürich Ærø São")).isEqualTo("zurich ærø sao");
+    }
+
+    @Test
+    void asciiMatchInPlaceAgreesWithFolding() {
+        long seed = Seeds.seed();
+        var rnd = new Random(seed);
+        String letters = "aAbBzZ@[`{ 0-";
+        for (int round = 0; round < 20_000; round++) {
+            String s = random(rnd, letters, rnd.nextInt(12));
+            String needle = SearchCommand.fold(random(rnd, letters, 1 + rnd.nextInt(3)));
+            assertThat(SearchCommand.indexOfIgnoringAsciiCase(s, needle))
+                    .as("seed %d: '%s' in '%s'", seed, needle, s)
+                    .isEqualTo(SearchCommand.fold(s).indexOf(needle));
+        }
+    }
+
+    private static String random(Random rnd, String letters, int length) {
+        var b = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            b.append(letters.charAt(rnd.nextInt(letters.length())));
+        }
+        return b.toString();
     }
 
     @Test
