@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -59,6 +60,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final long idleTimeoutNanos;
     private final long maxBody;
     private final BodyBudget.Lanes lanes;
+    private final ResponseEncoder encoder;
     private BodyBudget budget; // the lane of the body being read
     private final ChannelFutureListener afterAnswer = f -> answered();
     private final Object writable = new Object();
@@ -91,8 +93,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             long bodyTimeoutMs,
             long idleTimeoutMs,
             long maxBody,
-            BodyBudget.Lanes lanes) {
+            BodyBudget.Lanes lanes,
+            ResponseEncoder encoder) {
         this.api = api;
+        this.encoder = encoder;
         this.lanes = lanes;
         this.budget = lanes.large();
         this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMs);
@@ -144,8 +148,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
     // --- the clock ---
 
     private void enter(int p, long timeoutNanos) {
+        enter(p, timeoutNanos, System.nanoTime());
+    }
+
+    private void enter(int p, long timeoutNanos, long now) {
         phase = p;
-        phaseDeadline = System.nanoTime() + timeoutNanos;
+        phaseDeadline = now + timeoutNanos;
     }
 
     /** Makes sure the timer fires no later than the current phase's deadline. */
@@ -232,8 +240,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void onHead(HttpRequest req) {
-        startNanos = System.nanoTime();
+        long now = System.nanoTime();
+        startNanos = now;
         discarding = false;
+        encoder.answering(HttpMethod.HEAD.equals(req.method()));
         if (((HttpObject) req).decoderResult().isFailure()) {
             malformed(req.decoderResult().cause());
             return;
@@ -242,7 +252,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             malformed(new IllegalArgumentException("unsupported protocol version " + req.protocolVersion()));
             return;
         }
-        enter(BODY, bodyTimeoutNanos);
+        enter(BODY, bodyTimeoutNanos, now);
         head = req;
         keepAlive = HttpUtil.isKeepAlive(req);
         target = api.route(req);

@@ -88,7 +88,9 @@ public final class HttpApi {
     private final UsersApi users; // null when the store is off
     private final StoreAccess store;
     private final RequestGate gate;
-    private final byte[] hello;
+    /** The text of {@code GET /}, shared by every answer (never released; each answer reads a duplicate). */
+    private final ByteBuf hello;
+
     private final StaticAssets assets = new StaticAssets();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("meridian-http-", 0).factory());
@@ -120,8 +122,9 @@ public final class HttpApi {
         this.smallBodyBytes = config.smallBodyBytes();
         this.scratch = new BodyScratch(config.cpuPermits(), BodyBudget.SLOT_BYTES);
         this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
-        this.hello =
-                ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n").getBytes(StandardCharsets.UTF_8);
+        this.hello = Unpooled.unreleasableBuffer(
+                Unpooled.wrappedBuffer(("Meridian " + version + ": nearest-place enrichment. POST /enrich\n")
+                        .getBytes(StandardCharsets.UTF_8)));
     }
 
     @FunctionalInterface
@@ -469,7 +472,7 @@ public final class HttpApi {
 
     private void root(Exchange ex) {
         ex.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        ex.send(hello);
+        ex.send(hello.duplicate());
     }
 
     private void enrich(Exchange ex) throws IOException {

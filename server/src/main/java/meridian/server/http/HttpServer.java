@@ -20,7 +20,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -106,14 +106,16 @@ public final class HttpServer {
                             return;
                         }
                         open.add(ch);
+                        ResponseEncoder encoder = new ResponseEncoder();
                         Connection conn = new Connection(
                                 api,
                                 config.headerTimeoutMs(),
                                 config.bodyTimeoutMs(),
                                 config.idleTimeoutMs(),
                                 config.maxBodyBytes(),
-                                budget);
-                        ch.pipeline().addLast(conn.new Arrival(), new HttpServerCodec(decoder), conn);
+                                budget,
+                                encoder);
+                        ch.pipeline().addLast(conn.new Arrival(), new HttpRequestDecoder(decoder), encoder, conn);
                     }
                 });
         var bound = b.bind(new InetSocketAddress(config.host(), config.port())).awaitUninterruptibly();

@@ -148,6 +148,9 @@ public final class HttpGate implements RequestGate {
         if (host == null) {
             return; // HTTP/1.0 without Host: not a browser, which always sends one
         }
+        if (host.equals(lastHost)) {
+            return; // clients send the same Host on every request: compared, not parsed again
+        }
         String name = hostName(host);
         if (name == null || !(isIpLiteral(name) || hosts.contains(name.toLowerCase(Locale.ROOT)))) {
             throw new RefusedException(
@@ -156,7 +159,11 @@ public final class HttpGate implements RequestGate {
                             + " allowed-hosts",
                     Map.of("host", host));
         }
+        lastHost = host;
     }
+
+    /** The last Host value allowed (any thread's; a stale one is only a slower check). */
+    private volatile String lastHost;
 
     /**
      * An origin is allowed when listed, or when it is the service's own (the page at {@code /ui} calling

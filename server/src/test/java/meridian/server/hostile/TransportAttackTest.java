@@ -105,6 +105,24 @@ class TransportAttackTest {
     }
 
     @Test
+    void anAnswerToHeadHasItsHeadersAndNoBodyAndTheConnectionGoesOn() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            String both = answer(
+                    s,
+                    "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                            + "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            int end = both.indexOf("\r\n\r\n");
+            String head = both.substring(0, end);
+            assertThat(head).startsWith("HTTP/1.1 405 ").containsIgnoringCase("content-length: ");
+            String next = both.substring(end + 4);
+            assertThat(next)
+                    .as("the next answer right after the head: no body between")
+                    .startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(next).endsWith("POST /enrich\n");
+        }
+    }
+
+    @Test
     void stalledBodiesHoldNoSlotAndGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
             List<Socket> stalled = connections(s, 16, POST_JSON + "Content-Length: 1000\r\n\r\n[{\"id\":1,");
