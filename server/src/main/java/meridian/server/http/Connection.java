@@ -69,6 +69,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private Channel ch;
     private int phase = IDLE;
     private long phaseDeadline;
+    private boolean headStarting; // phase HEAD entered by the read being handled, its deadline not yet set
     private ScheduledFuture<?> timer;
     private long timerAt;
 
@@ -121,7 +122,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (phase == IDLE) {
-                enter(HEAD, headerTimeoutNanos);
+                phase = HEAD;
+                headStarting = true; // its deadline set by arm() only if the head is still incomplete after this read
             }
             c.fireChannelRead(msg);
             arm(); // only when the head or body is still incomplete after this read does a timer move
@@ -154,12 +156,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private void enter(int p, long timeoutNanos, long now) {
         phase = p;
         phaseDeadline = now + timeoutNanos;
+        headStarting = false;
     }
 
     /** Makes sure the timer fires no later than the current phase's deadline. */
     private void arm() {
         if (phase > BODY) {
             return;
+        }
+        if (headStarting) {
+            // a head began in the read just handled and is not complete: its clock runs from now, a read's
+            // handling later than its first byte (a request read whole in one read reads no clock here)
+            enter(HEAD, headerTimeoutNanos);
         }
         if (timer != null) {
             if (timerAt - phaseDeadline <= 0) {
@@ -442,7 +450,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     void finish(Exchange ex, HttpObject last) {
         boolean close = !keepAlive;
         if (last instanceof FullHttpResponse res) {
-            HttpUtil.setContentLength(res, res.content().readableBytes());
+            if (!ResponseEncoder.wholeAnswer(res)) {
+                HttpUtil.setContentLength(res, res.content().readableBytes()); // else the encoder writes it
+            }
             if (res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
                 close = true;
             } else if (close) {

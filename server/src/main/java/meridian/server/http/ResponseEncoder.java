@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,11 @@ final class ResponseEncoder extends HttpResponseEncoder {
         }
     }
 
-    private static boolean wholeAnswer(FullHttpResponse res) {
+    /**
+     * Whether {@code res} goes out the whole-answer way, which writes its {@code content-length} from the body
+     * when the headers do not give one (no header entry and no string made for it).
+     */
+    static boolean wholeAnswer(FullHttpResponse res) {
         int code = res.status().code();
         return code >= 200 && code != 204 && code != 304 && res.protocolVersion() == HttpVersion.HTTP_1_1;
     }
@@ -60,11 +65,32 @@ final class ResponseEncoder extends HttpResponseEncoder {
             ByteBufUtil.writeAscii(out, h.getValue());
             out.writeShort(CRLF);
         }
+        if (!res.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            out.writeBytes(CONTENT_LENGTH);
+            writeDigits(out, content.readableBytes());
+            out.writeShort(CRLF);
+        }
         out.writeShort(CRLF);
         if (length > 0) {
             out.writeBytes(content, content.readerIndex(), length);
         }
         return out;
+    }
+
+    private static final byte[] CONTENT_LENGTH = "content-length: ".getBytes(StandardCharsets.US_ASCII);
+
+    private static void writeDigits(ByteBuf out, int n) {
+        int digits = 1;
+        for (int p = 10; p <= n && digits < 10; p *= 10) {
+            digits++;
+        }
+        int at = out.writerIndex() + digits;
+        out.ensureWritable(digits);
+        for (int i = 1; i <= digits; i++) {
+            out.setByte(at - i, '0' + n % 10);
+            n /= 10;
+        }
+        out.writerIndex(at);
     }
 
     private static final int COLON_SPACE = (':' << 8) | ' ';

@@ -31,6 +31,24 @@ class ResponseEncoderTest {
     }
 
     @Test
+    void aWholeAnswerWithoutContentLengthGetsItFromItsBody() {
+        var ch = new EmbeddedChannel(new ResponseEncoder());
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.OK,
+                Unpooled.copiedBuffer("x".repeat(1234), StandardCharsets.UTF_8));
+        res.headers().set("content-type", "text/plain");
+        ch.writeOutbound(res);
+        ByteBuf b = ch.readOutbound();
+        String text = b.toString(StandardCharsets.ISO_8859_1);
+        b.release();
+        ch.finishAndReleaseAll();
+        assertThat(text)
+                .isEqualTo("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1234\r\n\r\n"
+                        + "x".repeat(1234));
+    }
+
+    @Test
     void theAnswerToHeadKeepsItsHeadersWithoutTheBody() {
         var encoder = new ResponseEncoder();
         encoder.answering(true);
