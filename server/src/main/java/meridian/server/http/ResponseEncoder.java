@@ -15,7 +15,10 @@ import java.util.Map;
 /**
  * Netty's response encoder with a shorter way for a whole answer of a known length (what every answer but a
  * streamed one is): its status line, headers and body written into one buffer in one pass. Streamed answers
- * and the rare statuses without a body (1xx, 204, 304) go through Netty's encoder as before.
+ * and the rare statuses without a body (1xx, 204, 304) go through Netty's encoder as before. Netty's encoder was
+ * about a fifth of the user CPU of a {@code GET /} (its header iteration, a second buffer for the body, the
+ * content-length as a string); with this and the other per-request savings of the same change, 3.2-3.9 us of user
+ * CPU a {@code GET /} against 3.9-4.5 before, the anchor's 2.0-2.8 (BENCHMARKS.md).
  *
  * <p>The answer to a {@code HEAD} request keeps its headers and drops its body, as HTTP/1.1 requires; the
  * connection says which request it answers ({@link #answering}), since answers go out in the order of the
