@@ -146,13 +146,16 @@ meridian_jvm_defaults() {
       MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:PerMethodTrapLimit=0"
       if [ ! -w "$cache" ]; then
         : # no place for the cache: start without one
-      elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ]; then
+      elif [ -f "$aot" ] && [ "$aot" -nt "$jar" ] && [ -f "$aot.served" ]; then
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCache=$aot"
       else
-        rm -f "$aot"
+        rm -f "$aot" "$aot.served"
         # (the recording run sends itself a few requests once it listens, so that the cache holds the classes
-        # of the request path even if no client comes before it stops: meridian.server.AotTraining)
+        # of the request path even if no client comes before it stops, and marks that it served: a first start
+        # that stopped before it listened, such as a usage error, leaves a cache the next start records anew;
+        # meridian.server.AotTraining)
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTCacheOutput=$aot -Dmeridian.aot.recording=true"
+        MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Dmeridian.aot.served=$aot.served"
       fi
     else
       # The heap and the compiled code in 2 MB pages where the kernel offers them (transparent huge pages,

@@ -119,6 +119,32 @@ class RuntimeImageTest {
         assertThat(image.resolve("meridian/meridian-serve.aot"))
                 .as("the AOT cache the first serve records when it stops, for the later starts")
                 .isRegularFile();
+        assertThat(image.resolve("meridian/meridian-serve.aot.served"))
+                .as("the mark that the recording run served, without which later starts record anew")
+                .isRegularFile();
+    }
+
+    /**
+     * A first {@code serve} after a build that stops before it listens (here a usage error) records a cache
+     * without the service's classes: the next start records anew instead of using it.
+     */
+    @Test
+    void aFirstServeThatNeverListenedLeavesItsCacheToBeRecordedAgain() throws Exception {
+        Path cache = Files.createTempDirectory(work, "cache");
+        Map<String, String> env = Map.of("MERIDIAN_CACHE_DIR", cache.toString());
+        Path aot = cache.resolve("meridian-serve.aot");
+        var first = runApart(List.of(meridian.toString(), "serve", "--port=abc"), "", 120, env);
+        assertThat(first.code()).as(first.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(first.err()).contains("'port'");
+        assertThat(aot).as("recorded at the failed start's exit").isRegularFile();
+        assertThat(cache.resolve("meridian-serve.aot.served")).doesNotExist();
+        var recorded = Files.getLastModifiedTime(aot);
+        Thread.sleep(1100); // file times of the next recording must differ
+        var second = runApart(List.of(meridian.toString(), "serve", "--port=abc"), "", 120, env);
+        assertThat(second.code()).as(second.err()).isEqualTo(ExitCode.USAGE);
+        assertThat(Files.getLastModifiedTime(aot))
+                .as("the second start recorded the cache again rather than using the first one")
+                .isNotEqualTo(recorded);
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The run that records the ahead-of-time cache (the launcher's first {@code serve}, flagged with
@@ -41,6 +43,7 @@ public final class AotTraining {
         if (!recording()) {
             return;
         }
+        markServed();
         String host = loopbackFor(server.config().host());
         Thread.ofVirtual().name("meridian-aot-training").start(() -> {
             try {
@@ -61,6 +64,26 @@ public final class AotTraining {
             }
         });
     }
+
+    /**
+     * The launcher's mark that the run recording the cache got as far as serving (the file {@value #SERVED} names):
+     * only then is its cache used by later starts. A first start after a build that stops before it listens (a
+     * usage error, {@code --help}, a port in use) records a cache without the service's classes, which the next
+     * start then records anew instead of using.
+     */
+    private static void markServed() {
+        String mark = System.getProperty(SERVED);
+        if (mark == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(mark), "");
+        } catch (IOException | RuntimeException e) {
+            // then the next start records the cache again: a slower start once, nothing else
+        }
+    }
+
+    static final String SERVED = "meridian.aot.served";
 
     /** The address to reach a server bound to {@code host} from the same machine. */
     static String loopbackFor(String host) {
