@@ -10,6 +10,8 @@ LUA
 }
 # utime+stime of process $1, in clock ticks
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# system CPU ticks of process $1 (the kernel's part of cpu)
+sys() { awk '{print $15}' "/proc/$1/stat"; }
 # the second word of the line of file $1 matching $2 (a wrk summary figure)
 field() { grep -E "$2" "$1" | awk '{print $2}'; }
 # CPU ticks of the compiler threads of JVM $1 (0 for a process that has none)

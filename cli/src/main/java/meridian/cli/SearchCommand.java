@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import meridian.cli.io.Ascii;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
 import meridian.core.refs.ReferenceSet;
@@ -204,7 +205,7 @@ final class SearchCommand implements Callable<Integer> {
         List<Integer> exact = new ArrayList<>();
         List<Integer> prefix = new ArrayList<>();
         List<Integer> other = new ArrayList<>();
-        boolean asciiNeedle = needle != null && isAscii(needle);
+        boolean asciiNeedle = needle != null && Ascii.isAscii(needle);
         for (int i = 0; i < set.size(); i++) {
             String name = set.placeName(i);
             if (regex != null) {
@@ -215,7 +216,7 @@ final class SearchCommand implements Callable<Integer> {
                 continue;
             }
             // an ASCII name folds to its lower case, of the same length: matched in place, no string made
-            String folded = asciiNeedle && isAscii(name) ? null : fold(name);
+            String folded = asciiNeedle && Ascii.isAscii(name) ? null : fold(name);
             int at = folded == null ? indexOfIgnoringAsciiCase(name, needle) : folded.indexOf(needle);
             if (at < 0) {
                 continue;
@@ -251,7 +252,7 @@ final class SearchCommand implements Callable<Integer> {
 
     /** Lower case without accents: NFD, combining marks removed ("São Paulo" -> "sao paulo"). */
     static String fold(String s) {
-        if (!isAscii(s)) {
+        if (!Ascii.isAscii(s)) {
             s = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
         }
         return s.toLowerCase(Locale.ROOT);
@@ -259,15 +260,6 @@ final class SearchCommand implements Callable<Integer> {
 
     /** Combining marks, which {@link #fold} drops once a name is decomposed (compiled once, not per name). */
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * Where the lower-case ASCII {@code needle} first occurs in the ASCII {@code s} compared in lower case, or -1:

@@ -28,7 +28,7 @@ import meridian.core.refs.ReferenceSet;
  * <p>Only the last event's place is part of a rollup, so only it is searched for: each aggregate keeps its
  * last event's point while the file is read ({@link UserAggregate#addAt}), and the search runs once per key at
  * the end instead of once per event. 1 M events over 50,000 keys with the bundled cities, alternated with the
- * search per event: 1.16-1.41 s against 1.48-1.85 s, 2.0-2.5 CPU-s against 2.7-3.1 (BENCHMARKS.md).
+ * search per event: 1.16-1.41 s against 1.48-1.85 s, 2.1-2.6 CPU-s against 2.8-3.3 (BENCHMARKS.md).
  *
  * <p>Memory is bounded: at most {@code 2 * threads} chunks are in flight, whatever the file size; the
  * result holds one aggregate per key. Folding every event in file order on one thread makes the output

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import meridian.cli.io.Ascii;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.UserAggregate;
 import meridian.core.exec.ParallelRun;
@@ -113,20 +114,11 @@ public final class RollupCsv {
             return;
         }
         String f = field(s);
-        if (f == s && isAscii(s)) {
+        if (f == s && Ascii.isAscii(s)) {
             out.putAscii(s);
         } else {
             out.put(utf8(f));
         }
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@link #number} of {@code v}, written as {@link Double#toString} would where the two agree. */

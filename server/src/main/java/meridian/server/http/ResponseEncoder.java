@@ -99,18 +99,23 @@ final class ResponseEncoder extends HttpResponseEncoder {
     private static final int COLON_SPACE = (':' << 8) | ' ';
     private static final int CRLF = ('\r' << 8) | '\n';
 
-    /** "HTTP/1.1 200 OK\r\n" for the statuses the service answers with, made once each. */
+    /**
+     * "HTTP/1.1 200 OK\r\n", made once per status code with its reason phrase (a status of the same code with
+     * another phrase gets a line of its own, not cached).
+     */
     private static byte[] statusLine(int code, String reason) {
-        byte[][] cached = code < STATUS_LINES.length ? STATUS_LINES : null;
-        if (cached != null && cached[code] != null) {
-            return cached[code];
+        StatusLine cached = code < STATUS_LINES.length ? STATUS_LINES[code] : null;
+        if (cached != null && cached.reason().equals(reason)) {
+            return cached.bytes();
         }
         byte[] line = ("HTTP/1.1 " + code + " " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        if (cached != null) {
-            cached[code] = line; // benign race: every thread makes the same bytes
+        if (cached == null && code < STATUS_LINES.length) {
+            STATUS_LINES[code] = new StatusLine(reason, line); // a benign race: the same line either way
         }
         return line;
     }
 
-    private static final byte[][] STATUS_LINES = new byte[600][];
+    private record StatusLine(String reason, byte[] bytes) {}
+
+    private static final StatusLine[] STATUS_LINES = new StatusLine[600];
 }
