@@ -35,7 +35,9 @@
 #   profiles), recorded by the first run when it exits and used by every later run; remade when the jar
 #   changes. It cuts start-up to first answer by about half. The other commands get one too, made in two
 #   steps (below), whose recorded methods they compile as soon as their classes are ready, and transparent
-#   huge pages.
+#   huge pages;
+# - for process, aggregate and search on an input known to be short (under 96 MiB, not a pipe), the quick
+#   compiler alone: the optimising one costs more than it earns on runs of under ~1.5 M rows (below).
 # The CPUs this process may run on, as nproc counts them (its affinity, e.g. a container's cpuset), read by
 # the shell itself: starting a program costs ~5 ms here, at every launch. With nproc, tr, dirname and sed
 # replaced by the shell's own reading, the launcher takes 18-22 ms before java starts, against 29-36 ms (five
@@ -54,6 +56,27 @@ meridian_cpus() {
   echo "$n"
 }
 
+# Whether what a batch command will read is known to be short: standard input is not a pipe or a socket (whose
+# length nobody knows beforehand), and the regular files named on its command line (its input, a reference set,
+# an output an earlier run left) and standard input when it is a file come to less than 96 MiB together. One
+# stat for all of them, none when no argument names a file.
+meridian_short_input() {
+  local a s sizes total=0 files=()
+  if [ -p /dev/stdin ] || [ -S /dev/stdin ]; then
+    return 1
+  fi
+  [ -f /dev/stdin ] && files+=(/dev/stdin)
+  for a in "$@"; do
+    [ -f "$a" ] && files+=("$a")
+  done
+  [ ${#files[@]} -eq 0 ] && return 0
+  sizes=$(stat -Lc %s -- "${files[@]}" 2>/dev/null) || return 1 # without stat: as for an unknown length
+  for s in $sizes; do
+    total=$((total + s))
+  done
+  [ "$total" -lt $((96 << 20)) ]
+}
+
 # "yes" when the kernel gives transparent huge pages to a process that asks (its setting "always" or "madvise"),
 # read by the shell itself (no process started).
 meridian_thp() {
@@ -63,7 +86,7 @@ meridian_thp() {
 }
 
 meridian_jvm_defaults() {
-  local cache=$1 jar=$2 slots base prev a cmd aot record native modes m k
+  local cache=$1 jar=$2 slots base prev a cmd aot record native modes m k recording=""
   shift 2
   if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
     MERIDIAN_JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
@@ -210,6 +233,7 @@ meridian_jvm_defaults() {
         rm -f "$record" "$aot.$$"
       else
         rm -f "$aot" "$record" "$aot.failed"
+        recording=yes
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:AOTMode=record -XX:AOTConfiguration=$record"
         # (process and aggregate then go on over made-up rows after the user's, output discarded, so that the cache
         # holds their hot loops' compiles whatever the first file was: meridian.cli.TrainingRows)
@@ -217,6 +241,22 @@ meridian_jvm_defaults() {
         MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput"
       fi
     fi
+    # A short run on the quick compiler alone (C1, no profiling; the optimising compiler C2 never starts): C2
+    # spends ~0.5 s of CPU compiling the hot loops (the process's other core, on two), which a run of under
+    # ~1.5 M rows does not earn back. Alternated, three pairs each (BENCHMARKS.md), C1 alone against both:
+    # aggregate --no-places 100k events 0.38-0.42 s against 0.50-0.57, 1 M 0.62-0.65 s against 0.74-0.77,
+    # 1.5 M (95 MB) 0.75-0.86 against 0.83-1.00, 2 M (127 MB) 1.27-1.29 against 1.20-1.23; process near the
+    # cities 300k 0.53-0.63 s against 0.73-0.82, 1 M 60-75 MB/s against 53-65, 1.5 M (79 MB) even, 10 M
+    # 60-68 MB/s against 85-88; search by name 0.33-0.39 s against 0.40-0.44. Not for the recording run (the cache
+    # keeps its C2 compiles for the long runs), nor for process -k N (its k-nearest loops ran 2.9 s under
+    # C1 against 2.1 s on 1 M rows), nor when the input's length is unknown (a pipe): those keep both.
+    case "$cmd" in
+      process | process_country | aggregate | aggregate_no_places | search)
+        if [ -z "$recording" ] && meridian_short_input "${@:2}"; then
+          MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:TieredStopAtLevel=1"
+        fi
+        ;;
+    esac
     MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -Xlog:aot=off -Xlog:cds=off -Xlog:cds+dynamic=off"
     export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
   fi
