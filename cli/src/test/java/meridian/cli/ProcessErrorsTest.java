@@ -121,6 +121,29 @@ class ProcessErrorsTest {
         }
     }
 
+    /**
+     * Rows are cut on a reader thread ahead of the workers, and a row too long to cut fails the reader: that
+     * failure comes after the rows before it, so a bad row earlier in the file is still the one reported,
+     * whichever block or wave each falls in; alone, the long row is reported with its line.
+     */
+    @Test
+    void aRowTooLongToCutIsReportedAfterTheRowsBeforeIt() throws IOException {
+        String longRow = "99,35,-120,\"" + "x".repeat(17 << 20) + "\"\n";
+        var rows = new StringBuilder("id,lat,lon,note\n");
+        for (int i = 1; i <= 40; i++) {
+            rows.append(i).append(i == 30 ? ",abc,-120,n\n" : ",35,-120,n\n");
+        }
+        for (String chunk : new String[] {"1", "4", "16384"}) {
+            var r = process("in.csv", rows + longRow, "--chunk", chunk);
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.BAD_DATA);
+            assertThat(r.err()).contains("line 31, field 'lat'").doesNotContain("longer than");
+        }
+        String good = rows.toString().replace(",abc,", ",35,");
+        var alone = process("in.csv", good + longRow, "--chunk", "4");
+        assertThat(alone.code()).as(alone.err()).isEqualTo(ExitCode.BAD_DATA);
+        assertThat(alone.err()).contains("line 42: row is longer than").doesNotContain("Exception");
+    }
+
     @Test
     void exitCodesForUsageAndFiles() throws IOException {
         Path refs = Cli.twoCities(dir);

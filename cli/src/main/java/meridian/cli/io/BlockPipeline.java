@@ -33,7 +33,7 @@ import meridian.server.json.RecordCodec;
  * order and refills its blocks. Memory is bounded: two waves, {@code 2 * threads} blocks, are all there
  * is, each of at most {@code chunkRows} rows and about {@link #BLOCK_BYTES} bytes, and their buffers are
  * reused. Bad rows are reported in input order, so the first bad row of the file is the one that stops a
- * run, whichever worker met it first.
+ * run, whichever worker met it first, or a row that cannot be cut (too long) when it is first.
  */
 public final class BlockPipeline {
     /** Upper bound on the bytes of one block (a block ends earlier when it has {@code chunkRows} rows). */
@@ -74,12 +74,13 @@ public final class BlockPipeline {
             current.add(newBlock.get());
             next.add(newBlock.get());
         }
-        int n = fill(rows, current, chunkRows);
+        var reading = new Reading(rows, chunkRows);
+        int n = reading.fill(current);
         ParallelRun running = start(current, n, pool, threads);
         ParallelRun queued = null;
         try {
             while (running != null) {
-                int m = fill(rows, next, chunkRows); // read the next wave while this one runs
+                int m = reading.fill(next); // read the next wave while this one runs
                 queued = start(next, m, pool, threads);
                 running.help();
                 running.join();
@@ -95,6 +96,7 @@ public final class BlockPipeline {
                 running = queued;
                 queued = null;
             }
+            reading.rethrow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -109,13 +111,43 @@ public final class BlockPipeline {
         }
     }
 
-    /** Fills up to {@code blocks.size()} blocks; returns how many hold rows. */
-    private static int fill(RowBlocks rows, List<? extends Block> blocks, int chunkRows) throws IOException {
-        int n = 0;
-        while (n < blocks.size() && rows.next(blocks.get(n), chunkRows, BLOCK_BYTES)) {
-            n++;
+    /**
+     * The calling thread's reading of {@code rows} into blocks. A failure to cut the input (a read error, a row
+     * too long to cut) is kept, not thrown, so that it comes after the bad rows of the blocks read before it:
+     * {@link #fill} gives those blocks and then no more, and {@link #rethrow} throws it once they are drained.
+     * (Thrown at once, it overtook a bad row of the wave being scanned, and of its own wave's first blocks.)
+     */
+    private static final class Reading {
+        private final RowBlocks rows;
+        private final int chunkRows;
+        private Exception failure;
+
+        Reading(RowBlocks rows, int chunkRows) {
+            this.rows = rows;
+            this.chunkRows = chunkRows;
         }
-        return n;
+
+        /** Fills up to {@code blocks.size()} blocks; returns how many hold rows (none after a failure). */
+        int fill(List<? extends Block> blocks) {
+            int n = 0;
+            try {
+                while (failure == null && n < blocks.size() && rows.next(blocks.get(n), chunkRows, BLOCK_BYTES)) {
+                    n++;
+                }
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+            return n;
+        }
+
+        void rethrow() throws IOException {
+            switch (failure) {
+                case null -> {}
+                case IOException e -> throw e;
+                case RuntimeException e -> throw e;
+                default -> throw new IllegalStateException(failure);
+            }
+        }
     }
 
     private static ParallelRun start(List<? extends Block> blocks, int n, Executor pool, int threads) {
