@@ -57,16 +57,18 @@ meridian_cpus() {
 }
 
 # Whether what a batch command will read is known to be short: standard input is not a pipe or a socket (whose
-# length nobody knows beforehand), and the regular files named on its command line (its input, a reference set,
-# an output an earlier run left) and standard input when it is a file come to less than 96 MiB together. One
-# stat for all of them, none when no argument names a file.
+# length nobody knows beforehand), and the regular files named on its command line (its input, a reference set;
+# not the output, -o/--out, which is written, not read) and standard input when it is a file come to less than
+# 96 MiB together. One stat for all of them, none when no argument names a file.
 meridian_short_input() {
-  local a s sizes total=0 files=()
+  local a s sizes prev="" total=0 files=()
   if [ -p /dev/stdin ] || [ -S /dev/stdin ]; then
     return 1
   fi
   [ -f /dev/stdin ] && files+=(/dev/stdin)
   for a in "$@"; do
+    case "$prev" in -o | --out) prev=""; continue ;; esac
+    prev=$a
     [ -f "$a" ] && files+=("$a")
   done
   [ ${#files[@]} -eq 0 ] && return 0

@@ -72,9 +72,14 @@ class LauncherCompilerTest {
             f.setLength(LIMIT - small.toFile().length());
         }
         assertThat(options(null, "process", justUnder.toString())).contains(QUICK_ONLY);
-        assertThat(options(null, "process", justUnder.toString(), "--out", small.toString()))
-                .as("every file named counts: together at the limit")
+        assertThat(options(null, "process", justUnder.toString(), "--refs", small.toString()))
+                .as("every file read counts: together at the limit")
                 .doesNotContain(QUICK_ONLY);
+        for (String out : new String[] {"-o", "--out"}) {
+            assertThat(options(null, "process", small.toString(), out, large.toString()))
+                    .as("the output an earlier run left is written, not read")
+                    .contains(QUICK_ONLY);
+        }
         assertThat(options(PIPE, "process", small.toString()))
                 .as("standard input a pipe: its length is unknown")
                 .doesNotContain(QUICK_ONLY);
