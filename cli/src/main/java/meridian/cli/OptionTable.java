@@ -88,6 +88,11 @@ final class OptionTable<C> {
         return this;
     }
 
+    /** The option called {@code name} (any of its names), or null. */
+    Opt<C> named(String name) {
+        return byName.get(name);
+    }
+
     /** The {@code --refs} option of the commands that read a reference set ({@link References}). */
     OptionTable<C> refs(Setter<C> setter) {
         return option("--refs", "FILE|cities", String.class, "cities", References.DESCRIPTION, setter);
