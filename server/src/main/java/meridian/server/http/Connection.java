@@ -80,6 +80,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private PooledPieces pieces; // a body that comes in several reads, copied
     private long startNanos;
     private boolean keepAlive;
+    private boolean takesEncoded; // keep-alive HTTP/1.1, not HEAD: an answer encoded once goes out as it is
     private boolean discarding; // answered early (413, refusal, bad framing): drop the rest, then close
     private Exchange current;
     private long taken; // body bytes counted against the budget for the request being read (reserved or arrived)
@@ -263,6 +264,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
         enter(BODY, bodyTimeoutNanos, now);
         head = req;
         keepAlive = HttpUtil.isKeepAlive(req);
+        takesEncoded =
+                keepAlive && req.protocolVersion() == HttpVersion.HTTP_1_1 && !HttpMethod.HEAD.equals(req.method());
         target = api.route(req);
         try {
             api.admitHead(req, target);
@@ -464,6 +467,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             ch.writeAndFlush(last).addListener(afterAnswer);
         }
+    }
+
+    /** Whether the request being answered takes an answer encoded once ({@link Exchange#send(EncodedAnswer)}). */
+    boolean takesEncoded() {
+        return takesEncoded;
+    }
+
+    /** Sends an answer encoded once, whole; the connection then reads the next request. */
+    void finish(Exchange ex, EncodedAnswer answer) {
+        ch.writeAndFlush(new ResponseEncoder.Encoded(answer.bytes())).addListener(afterAnswer);
     }
 
     /** On the event loop once an answer is written: back to reading requests. */

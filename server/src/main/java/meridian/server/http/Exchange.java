@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -186,6 +187,20 @@ final class Exchange {
         conn.finish(this, res);
     }
 
+    /**
+     * Sends an answer encoded once: its bytes as they are when the connection takes them (keep-alive HTTP/1.1,
+     * not {@code HEAD}) and nothing was set on this answer, else the same answer the usual way.
+     */
+    void send(EncodedAnswer a) {
+        if (headers == null && status == 200 && conn.takesEncoded()) {
+            started = true;
+            conn.finish(this, a);
+        } else {
+            header(HttpHeaderNames.CONTENT_TYPE, a.contentType());
+            send(a.body());
+        }
+    }
+
     /** Starts a streamed answer (chunked unless it turns out to fit one buffer). */
     ChannelOutput output() {
         started = true;
@@ -193,7 +208,11 @@ final class Exchange {
     }
 
     HttpHeaders responseHeaders() {
-        HttpHeaders h = headers == null ? new DefaultHttpHeaders(false) : headers;
+        return withCommonHeaders(headers == null ? new DefaultHttpHeaders(false) : headers);
+    }
+
+    /** Adds the headers every answer has to an answer's own ({@code h}, returned). */
+    static HttpHeaders withCommonHeaders(HttpHeaders h) {
         h.set(CONTENT_TYPE_OPTIONS, NOSNIFF);
         return h;
     }

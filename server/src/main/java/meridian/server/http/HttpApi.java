@@ -88,8 +88,8 @@ public final class HttpApi {
     private final UsersApi users; // null when the store is off
     private final StoreAccess store;
     private final RequestGate gate;
-    /** The text of {@code GET /}, shared by every answer (never released; each answer reads a duplicate). */
-    private final ByteBuf hello;
+    /** The answer to {@code GET /}, encoded once. */
+    private final EncodedAnswer hello;
 
     private final StaticAssets assets = new StaticAssets();
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -122,9 +122,10 @@ public final class HttpApi {
         this.smallBodyBytes = config.smallBodyBytes();
         this.scratch = new BodyScratch(config.cpuPermits(), BodyBudget.SLOT_BYTES);
         this.users = store == null ? null : new UsersApi(store, registry, service, config.maxBodyBytes());
-        this.hello = Unpooled.unreleasableBuffer(
-                Unpooled.wrappedBuffer(("Meridian " + version + ": nearest-place enrichment. POST /enrich\n")
-                        .getBytes(StandardCharsets.UTF_8)));
+        this.hello = new EncodedAnswer(
+                "text/plain; charset=utf-8",
+                ("Meridian " + version + ": nearest-place enrichment. POST /enrich\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @FunctionalInterface
@@ -471,8 +472,7 @@ public final class HttpApi {
     private final BodyScratch scratch;
 
     private void root(Exchange ex) {
-        ex.header(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        ex.send(hello.duplicate());
+        ex.send(hello);
     }
 
     private void enrich(Exchange ex) throws IOException {

@@ -1,6 +1,7 @@
 package meridian.server.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -32,12 +33,17 @@ final class ResponseEncoder extends HttpResponseEncoder {
         this.head = isHead;
     }
 
+    /** An answer already encoded ({@link EncodedAnswer}): its bytes go out as they are. */
+    record Encoded(ByteBuf bytes) {}
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof FullHttpResponse res && wholeAnswer(res)) {
+        if (msg instanceof Encoded e) {
+            ctx.write(e.bytes(), promise);
+        } else if (msg instanceof FullHttpResponse res && wholeAnswer(res)) {
             ByteBuf out;
             try {
-                out = encode(ctx, res);
+                out = encode(ctx.alloc(), res, head);
             } finally {
                 res.release();
             }
@@ -56,10 +62,11 @@ final class ResponseEncoder extends HttpResponseEncoder {
         return code >= 200 && code != 204 && code != 304 && res.protocolVersion() == HttpVersion.HTTP_1_1;
     }
 
-    private ByteBuf encode(ChannelHandlerContext ctx, FullHttpResponse res) {
+    /** The bytes of a whole answer (without its body for a {@code HEAD} request), in a buffer of {@code alloc}. */
+    static ByteBuf encode(ByteBufAllocator alloc, FullHttpResponse res, boolean head) {
         ByteBuf content = res.content();
         int length = head ? 0 : content.readableBytes();
-        ByteBuf out = ctx.alloc().buffer(256 + length);
+        ByteBuf out = alloc.buffer(256 + length);
         out.writeBytes(statusLine(res.status().code(), res.status().reasonPhrase()));
         for (Iterator<Map.Entry<CharSequence, CharSequence>> i = res.headers().iteratorCharSequence(); i.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> h = i.next();

@@ -122,6 +122,34 @@ class TransportAttackTest {
         }
     }
 
+    /**
+     * {@code GET /} on a kept-alive connection is answered with bytes encoded once; on a connection that closes
+     * after it, the usual way: the two answers are the same but for the {@code connection: close} line, and both
+     * are counted.
+     */
+    @Test
+    void theAnswerEncodedOnceIsTheUsualAnswer() throws Exception {
+        try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
+            String both = answer(
+                    s,
+                    "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                            + "GET /?x=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            int second = both.indexOf("HTTP/1.1 200 OK\r\n", 1);
+            assertThat(second).isPositive();
+            String kept = both.substring(0, second);
+            String closing = both.substring(second);
+            assertThat(kept)
+                    .startsWith("HTTP/1.1 200 OK\r\n")
+                    .containsIgnoringCase("content-type: text/plain; charset=utf-8\r\n")
+                    .containsIgnoringCase("x-content-type-options: nosniff\r\n")
+                    .endsWith("\r\n\r\n" + "Meridian " + MeridianServer.version()
+                            + ": nearest-place enrichment. POST /enrich\n");
+            assertThat(closing).containsIgnoringCase("connection: close\r\n");
+            assertThat(closing.replaceFirst("(?i)connection: close\r\n", "")).isEqualTo(kept);
+            assertThat(s.metrics().requests(Metrics.Route.ROOT, 200)).isEqualTo(2);
+        }
+    }
+
     @Test
     void stalledBodiesHoldNoSlotAndGet408WhileOthersAreServed() throws Exception {
         try (MeridianServer s = start(config(5_000, 5_000, 60_000, 4096))) {
