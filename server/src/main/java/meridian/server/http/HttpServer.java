@@ -20,7 +20,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -115,7 +114,7 @@ public final class HttpServer {
                                 config.maxBodyBytes(),
                                 budget,
                                 encoder);
-                        ch.pipeline().addLast(conn.new Arrival(), new HttpRequestDecoder(decoder), encoder, conn);
+                        ch.pipeline().addLast(conn.new Decoder(decoder), encoder, conn);
                     }
                 });
         var bound = b.bind(new InetSocketAddress(config.host(), config.port())).awaitUninterruptibly();
