@@ -111,7 +111,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     /**
      * Netty's request decoder, which sees the raw bytes before it decodes them, so that the header clock starts
-     * at the first one. (It was a handler of its own before the decoder: one pipeline hop more per read.)
+     * at the first one. Being the decoder rather than a handler before it saves a pipeline hop per read.
      */
     final class Decoder extends HttpRequestDecoder {
         Decoder(HttpDecoderConfig config) {
@@ -273,8 +273,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         enter(BODY, bodyTimeoutNanos, now);
         head = req;
         keepAlive = HttpUtil.isKeepAlive(req);
-        takesEncoded =
-                keepAlive && req.protocolVersion() == HttpVersion.HTTP_1_1 && !HttpMethod.HEAD.equals(req.method());
+        takesEncoded = keepAlive
+                && HttpVersion.HTTP_1_1.equals(req.protocolVersion())
+                && !HttpMethod.HEAD.equals(req.method());
         target = api.route(req);
         try {
             api.admitHead(req, target);
