@@ -48,7 +48,7 @@ public final class AggregateCommand implements Callable<Integer> {
                     "Key column (default: ${DEFAULT-VALUE}).",
                     (c, v) -> c.by = (String) v)
             .option(
-                    "--out",
+                    "-o --out",
                     "FILE",
                     Path.class,
                     null,

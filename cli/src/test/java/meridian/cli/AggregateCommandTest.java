@@ -118,6 +118,11 @@ class AggregateCommandTest {
             }
             assertThat(Double.parseDouble(r.get(11))).as(why).isCloseTo(want.stddev(), within(1e-9));
         }
+        Path shortOut = tmp.resolve("rollup-o.csv");
+        assertThat(Main.run("aggregate", EVENTS.toString(), "-o", shortOut.toString()))
+                .as("-o, as for process")
+                .isZero();
+        assertThat(Files.readAllBytes(shortOut)).isEqualTo(Files.readAllBytes(out));
     }
 
     @Test
