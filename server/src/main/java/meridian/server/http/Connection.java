@@ -261,7 +261,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         startNanos = now;
         discarding = false;
-        encoder.answering(HttpMethod.HEAD.equals(req.method()));
+        boolean isHead = HttpMethod.HEAD.equals(req.method());
+        encoder.answering(isHead);
         if (((HttpObject) req).decoderResult().isFailure()) {
             malformed(req.decoderResult().cause());
             return;
@@ -273,9 +274,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         enter(BODY, bodyTimeoutNanos, now);
         head = req;
         keepAlive = HttpUtil.isKeepAlive(req);
-        takesEncoded = keepAlive
-                && HttpVersion.HTTP_1_1.equals(req.protocolVersion())
-                && !HttpMethod.HEAD.equals(req.method());
+        takesEncoded = keepAlive && !isHead && HttpVersion.HTTP_1_1.equals(req.protocolVersion());
         target = api.route(req);
         try {
             api.admitHead(req, target);
@@ -485,7 +484,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     /** Sends an answer encoded once, whole; the connection then reads the next request. */
-    void finish(Exchange ex, EncodedAnswer answer) {
+    void finish(EncodedAnswer answer) {
         ch.writeAndFlush(new ResponseEncoder.Encoded(answer.bytes())).addListener(afterAnswer);
     }
 

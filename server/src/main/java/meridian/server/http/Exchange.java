@@ -194,7 +194,7 @@ final class Exchange {
     void send(EncodedAnswer a) {
         if (headers == null && status == 200 && conn.takesEncoded()) {
             started = true;
-            conn.finish(this, a);
+            conn.finish(a);
         } else {
             header(HttpHeaderNames.CONTENT_TYPE, a.contentType());
             send(a.body());
