@@ -92,13 +92,17 @@ public final class RowBlocks {
             len = fill(b, len, b.length);
             int i = scanned;
             while (i < len && rows < maxRows) {
-                // eight bytes at a time: most words hold neither a quote nor a line end
+                // eight bytes at a time: most words hold neither a quote nor a line end, and in one that does the
+                // scan goes straight to the first such byte instead of stepping to it byte by byte
                 if (i + 8 <= len) {
                     long w = (long) LONGS.get(b, i);
-                    if (!hasByte(w, NEWLINES) && !(quotes && (hasByte(w, QUOTES) || hasByte(w, RETURNS)))) {
+                    long found =
+                            quotes ? marks(w, NEWLINES) | marks(w, QUOTES) | marks(w, RETURNS) : marks(w, NEWLINES);
+                    if (found == 0) {
                         i += 8;
                         continue;
                     }
+                    i += Long.numberOfTrailingZeros(found) >>> 3;
                 }
                 byte c = b[i++];
                 if (c == '"') {
@@ -168,10 +172,14 @@ public final class RowBlocks {
         return previous == ',' || previous == '\n' || previous == '\r';
     }
 
-    /** True when one of the eight bytes of {@code word} equals the byte repeated in {@code pattern}. */
-    private static boolean hasByte(long word, long pattern) {
+    /**
+     * Nonzero when one of the eight bytes of {@code word} (little-endian) equals the byte repeated in
+     * {@code pattern}; then its lowest set bit is the high bit of the first such byte (a borrow can mark bytes
+     * after it, never one before).
+     */
+    private static long marks(long word, long pattern) {
         long x = word ^ pattern;
-        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
+        return (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
     }
 
     /** Reads into b[len..want) until it is filled or the input ends; returns the new length. */
