@@ -13,6 +13,7 @@ public final class ByteSink {
     private byte[] a = new byte[1 << 16];
     private int n;
     private StringBuilder digits; // putDouble's scratch: StringBuilder.append(double) makes no String
+    private char[] chars; // the digits taken out of it
 
     /** A sink that writes to {@code out}; null for one that only collects bytes in memory. */
     public ByteSink(OutputStream out) {
@@ -85,14 +86,25 @@ public final class ByteSink {
         return sb;
     }
 
+    /**
+     * The builder's characters taken out in one bulk copy, then narrowed in a plain loop: a {@code charAt} call
+     * per digit (a bounds check and the builder's coder test each) was a quarter of the distance's formatting
+     * in {@code process} under the quick compiler (async-profiler, 1 M rows near the cities).
+     */
     private void putDigits(StringBuilder sb) {
         int len = sb.length();
         if (n + len > a.length) {
             grow(len);
         }
-        for (int i = 0; i < len; i++) {
-            a[n++] = (byte) sb.charAt(i);
+        char[] c = chars;
+        if (c == null || c.length < len) {
+            c = chars = new char[Math.max(32, len)];
         }
+        sb.getChars(0, len, c, 0);
+        for (int i = 0; i < len; i++) {
+            a[n + i] = (byte) c[i];
+        }
+        n += len;
     }
 
     /** Drops everything after {@code size}; used to roll back a record that turned out to be bad. */
