@@ -566,13 +566,22 @@ public final class Searcher {
 
     /** Squared distance from the query to the box stored at {@code nodes[at..at + 6)} (0 inside it). */
     private double boxDistance(int at) {
-        double dx =
-                Math.max(0.0, Math.max(Float.intBitsToFloat(nodes[at]) - qx, qx - Float.intBitsToFloat(nodes[at + 3])));
-        double dy = Math.max(
-                0.0, Math.max(Float.intBitsToFloat(nodes[at + 1]) - qy, qy - Float.intBitsToFloat(nodes[at + 4])));
-        double dz = Math.max(
-                0.0, Math.max(Float.intBitsToFloat(nodes[at + 2]) - qz, qz - Float.intBitsToFloat(nodes[at + 5])));
+        double dx = outside(Float.intBitsToFloat(nodes[at]) - qx, qx - Float.intBitsToFloat(nodes[at + 3]));
+        double dy = outside(Float.intBitsToFloat(nodes[at + 1]) - qy, qy - Float.intBitsToFloat(nodes[at + 4]));
+        double dz = outside(Float.intBitsToFloat(nodes[at + 2]) - qz, qz - Float.intBitsToFloat(nodes[at + 5]));
         return dx * dx + dy * dy + dz * dz;
+    }
+
+    /**
+     * {@code max(0, below, above)}, for {@code below = lo - q} and {@code above = q - hi} of a box with
+     * {@code lo <= hi}, of which at most one is positive (a rounded difference has the sign of the exact one):
+     * {@code (v + |v|) / 2} is {@code v} when positive and 0 otherwise, exactly, and adding that 0 is exact, so
+     * this is the very value the two {@code Math.max} gave, without them. The quick compiler calls
+     * {@code Math.max} (it has no intrinsic for it): 8% of {@code process}'s worker samples on 1 M rows near
+     * the cities; {@code Math.abs} is one instruction under both compilers.
+     */
+    static double outside(double below, double above) {
+        return ((below + Math.abs(below)) + (above + Math.abs(above))) * 0.5;
     }
 
     /** Max-heap of the k best so far; {@code best} is the admission bound. */
