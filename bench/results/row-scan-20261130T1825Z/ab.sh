@@ -15,8 +15,9 @@ pair() { # label, input, command...
   local bytes; bytes=$(wc -c < "$in")
   for r in $(seq "$PAIRS"); do for w in new old; do
     d=$ROOT; [ $w = old ] && d=$BASE
-    (cd "$d" && env $XMX /usr/bin/time -f "%e %U %S" ./meridian "$@" 2>&1 >/dev/null </dev/null | grep -v Picked | tail -1) \
-      | awk -v l="$label" -v w=$w -v b="$bytes" '{ printf "%s %s %.2f s %.2f u %.2f s %.1f MB/s\n", l, w, $1, $2, $3, b / 1e6 / $1 }'
+    (cd "$d" && env $XMX /usr/bin/time -f "%e %U %S" ./meridian "$@" 2>&1 >/dev/null </dev/null | grep -v Picked | tail -2) \
+      | awk -v l="$label" -v w=$w -v b="$bytes" '/MB\/s/ { sub(/.* s: /, ""); sub(/ \(.*/, ""); p = " (printed: " $0 ")"; next }
+          { printf "%s %s %.2f s %.2f u %.2f s %.1f MB/s%s\n", l, w, $1, $2, $3, b / 1e6 / $1, p }'
   done; done
 }
 for d in "$ROOT" "$BASE"; do # the caches made before measuring
