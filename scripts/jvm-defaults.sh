@@ -5,7 +5,8 @@
 #
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
 # then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (an AOT cache per command:
-# serve, process, search, aggregate, with process --country, process -k N and aggregate --no-places apart); when
+# serve, process, search, aggregate, with serve --db off, process --country, process -k N and aggregate --no-places
+# apart); when
 # it is not writable, runs go without them: slower to start, the same otherwise.
 #
 # Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
@@ -88,18 +89,26 @@ meridian_thp() {
 }
 
 meridian_jvm_defaults() {
-  local cache=$1 jar=$2 slots base prev a cmd aot record native modes m k recording=""
+  local cache=$1 jar=$2 slots base db prev a cmd aot record native modes m k recording=""
   shift 2
   if [ -z "${MERIDIAN_JAVA_OPTS+x}" ]; then
     MERIDIAN_JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
     [ "$(meridian_cpus)" -le 2 ] && MERIDIAN_JAVA_OPTS="$MERIDIAN_JAVA_OPTS -XX:+UseSerialGC"
     if [ "${1:-}" = serve ]; then
-      slots=${MERIDIAN_MAX_IN_FLIGHT:-8}; base=128
+      slots=${MERIDIAN_MAX_IN_FLIGHT:-8}; base=128; db=${MERIDIAN_DB:-embedded}
       [ -n "${MERIDIAN_REFS:-}" ] && [ "${MERIDIAN_REFS}" != cities ] && base=64
       prev=""
       for a in "$@"; do
-        case "$prev" in --max-in-flight) slots=$a ;; --refs) [ "$a" = cities ] && base=128 || base=64 ;; esac
-        case "$a" in --max-in-flight=*) slots=${a#*=} ;; --refs=*) [ "${a#*=}" = cities ] && base=128 || base=64 ;; esac
+        case "$prev" in
+          --max-in-flight) slots=$a ;;
+          --refs) [ "$a" = cities ] && base=128 || base=64 ;;
+          --db) db=$a ;;
+        esac
+        case "$a" in
+          --max-in-flight=*) slots=${a#*=} ;;
+          --refs=*) [ "${a#*=}" = cities ] && base=128 || base=64 ;;
+          --db=*) db=${a#*=} ;;
+        esac
         prev=$a
       done
       case "$slots" in '' | *[!0-9]*) slots=8 ;; esac
@@ -122,6 +131,11 @@ meridian_jvm_defaults() {
     fi
     cmd=${1:-main}
     cmd=${cmd//[^a-z]/_}
+    # serve without users and events (--db off) keeps a cache of its own: a cache recorded by a start with a
+    # database holds the store's classes (its driver, pool and migrations: 37 MB against 24 MB), which every later
+    # start maps; with --db off such a cache left 68.8-69.0 MB idle and ready in 626-632 ms, against 55.5-55.6 MB
+    # and 495-503 ms with one recorded by a start with --db off (two places; BENCHMARKS.md).
+    [ "$cmd" = serve ] && [ "${db:-}" = off ] && cmd=serve_no_db
     # The options that send a command down other code keep a cache of their own, so that a first run of one kind
     # does not leave the other kind a cache without its methods (the cache's compiles are those of the run that
     # recorded it). 1 M rows or events with the cities, alternated, the cache swapped in before each run:

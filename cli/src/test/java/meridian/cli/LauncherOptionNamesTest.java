@@ -38,5 +38,14 @@ class LauncherOptionNamesTest {
         assertThat(script).contains("--max-in-flight) slots=$a").contains("--refs) [ \"$a\" = cities ]");
         assertThat(ServerConfig.MAX_IN_FLIGHT.option()).isEqualTo("--max-in-flight");
         assertThat(ServerConfig.REFS.option()).isEqualTo("--refs");
+        // serve without a database: a cache of its own
+        assertThat(script)
+                .contains("--db) db=$a ;;")
+                .contains("--db=*) db=${a#*=} ;;")
+                .contains("db=${MERIDIAN_DB:-embedded}")
+                .contains("[ \"${db:-}\" = off ] && cmd=serve_no_db");
+        assertThat(ServerConfig.DB.option()).isEqualTo("--db");
+        assertThat(ServerConfig.DB.env()).isEqualTo("MERIDIAN_DB");
+        assertThat(ServerConfig.DB.defaultText()).isEqualTo("embedded");
     }
 }

@@ -116,10 +116,13 @@ class RuntimeImageTest {
         String out = Files.readString(log);
         assertThat(serve.exitValue()).as(out).isZero();
         assertThat(out).doesNotContain("Exception");
-        assertThat(image.resolve("meridian/meridian-serve.aot"))
-                .as("the AOT cache the first serve records when it stops, for the later starts")
+        assertThat(image.resolve("meridian/meridian-serve_no_db.aot"))
+                .as("the AOT cache the first serve without a database records when it stops, for the later ones")
                 .isRegularFile();
-        assertThat(image.resolve("meridian/meridian-serve.aot.served"))
+        assertThat(image.resolve("meridian/meridian-serve.aot"))
+                .as("a start with a database keeps a cache of its own")
+                .doesNotExist();
+        assertThat(image.resolve("meridian/meridian-serve_no_db.aot.served"))
                 .as("the mark that the recording run served, without which later starts record anew")
                 .isRegularFile();
     }
