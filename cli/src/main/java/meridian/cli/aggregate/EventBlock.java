@@ -77,6 +77,10 @@ final class EventBlock extends Block {
             boolean plain = true;
             // one row: field bounds while the row is plain, its end in any case
             while (true) {
+                // the bytes stopped at ('"', ',', CR, LF) are all at or below ','; most of a field's are above
+                while (p < len && b[p] > ',') {
+                    p++;
+                }
                 if (p >= len) {
                     break;
                 }
