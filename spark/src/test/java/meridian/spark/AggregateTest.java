@@ -127,6 +127,56 @@ class AggregateTest {
         System.out.printf(Locale.ROOT, "largest sum difference: %.3g of the sum of |values|%n", worst);
     }
 
+    /**
+     * An event whose coordinates are not a point on Earth (text that is not a plain decimal, NaN, out of range,
+     * missing) is left out: Spark on the whole file against the CLI on the same file without those rows.
+     */
+    @Test
+    void eventsWithoutAPointAreLeftOutAndTheRestPlacedAsTheCliPlacesThem(@TempDir Path dir) throws IOException {
+        var random = new Random(3);
+        String[] badLat = {"abc", "NaN", "91", "-90.0001", "", "1e3", "0x10", "12.5.3"};
+        String[] badLon = {"abc", "NaN", "180.5", "-180.0001", "", "1e3", "0x10", "12.5.3"};
+        var all = new StringBuilder("id,user_id,lat,lon,value,ts\n");
+        var good = new StringBuilder("id,user_id,lat,lon,value,ts\n");
+        for (int i = 1; i <= 4000; i++) {
+            String lat = String.format(Locale.ROOT, "%.5f", random.nextDouble() * 180 - 90);
+            String lon = String.format(Locale.ROOT, "%.5f", random.nextDouble() * 360 - 180);
+            if (i % 50 == 0) {
+                lat = " " + lat + " "; // blanks around a decimal are allowed
+            }
+            boolean ok = i % 7 != 0;
+            if (!ok) {
+                if (random.nextBoolean()) {
+                    lat = badLat[random.nextInt(badLat.length)];
+                } else {
+                    lon = badLon[random.nextInt(badLon.length)];
+                }
+            }
+            String row = String.format(
+                    Locale.ROOT,
+                    "%d,u%d,\"%s\",\"%s\",%d,2024-01-01T00:%02d:%02dZ%n",
+                    i,
+                    random.nextInt(30),
+                    lat,
+                    lon,
+                    random.nextInt(1000),
+                    i / 60 % 60,
+                    i % 60);
+            all.append(row);
+            if (ok) {
+                good.append(row);
+            }
+        }
+        Path allFile = dir.resolve("all.csv");
+        Path goodFile = dir.resolve("good.csv");
+        Files.writeString(allFile, all, StandardCharsets.UTF_8);
+        Files.writeString(goodFile, good, StandardCharsets.UTF_8);
+        Dataset<Row> events = JobIo.csvReader(spark).csv(allFile.toString());
+        Dataset<Row> rollups = MeridianSpark.aggregate(events, "user_id", "value", "ts", cities);
+        Dataset<Row> goodEvents = JobIo.csvReader(spark).csv(goodFile.toString());
+        compare(rollups, cli(goodFile, cities, "user_id"), values(goodEvents, "value"));
+    }
+
     @Test
     void withoutPlacesTheLastPlaceIsNull() throws IOException {
         Dataset<Row> events = JobIo.csvReader(spark).csv(TestSpark.events().toString());
