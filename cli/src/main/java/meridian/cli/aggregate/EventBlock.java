@@ -77,7 +77,9 @@ final class EventBlock extends Block {
             boolean plain = true;
             // one row: field bounds while the row is plain, its end in any case
             while (true) {
-                // the bytes stopped at ('"', ',', CR, LF) are all at or below ','; most of a field's are above
+                // the bytes stopped at ('"', ',', CR, LF) are all at or below ','; most of a field's are above, and
+                // are skipped with two tests a byte instead of five: aggregate --no-places on 1 M events, six
+                // alternated pairs, 0.58-0.67 s against 0.61-0.71 s, less CPU in every pair (BENCHMARKS.md)
                 while (p < len && b[p] > ',') {
                     p++;
                 }
