@@ -6,8 +6,7 @@
 # Sets MERIDIAN_JAVA_OPTS (and the malloc settings) for COMMAND unless MERIDIAN_JAVA_OPTS is already set, which
 # then replaces all of them. CACHE_DIR keeps what a first run makes for the later ones (an AOT cache per command:
 # serve, process, search, aggregate, with serve --db off, process --country, process -k N and aggregate --no-places
-# apart); when
-# it is not writable, runs go without them: slower to start, the same otherwise.
+# apart); when it is not writable, runs go without them: slower to start, the same otherwise.
 #
 # Defaults when MERIDIAN_JAVA_OPTS is unset (see BENCHMARKS.md for each figure):
 # - the serial collector on two cores or fewer (no GC threads competing with request threads; measured best
