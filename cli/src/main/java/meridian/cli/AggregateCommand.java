@@ -34,8 +34,8 @@ public final class AggregateCommand implements Callable<Integer> {
                     "",
                     "Columns used: the --by column, value, ts (ISO-8601, UTC when it has no offset, or epoch seconds or "
                             + "milliseconds as a number), and "
-                            + "optionally id (else the line number) and lat,lon (to tag each event with its nearest "
-                            + "place).",
+                            + "optionally id (else the line number) and lat|latitude, lon|longitude|lng (to tag each event "
+                            + "with its nearest place; in CSV these are found as process finds them, case ignored).",
                     "",
                     "Output: CSV, one row per key in key order: KEY," + RollupCsv.COLUMNS + ".",
                     "")

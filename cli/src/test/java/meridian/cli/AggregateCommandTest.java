@@ -296,6 +296,73 @@ class AggregateCommandTest {
         assertThat(r.err()).contains("line 1").contains("ts").contains(Timestamps.RULE);
     }
 
+    @Test
+    void findsIdAndCoordinateColumnsAsProcessDoes() throws IOException {
+        // the same events under the header names process accepts: every place, distance and tie-break the same
+        String rows = "7,u1,37.7,-122.4,3,2024-01-01T00:00:00Z\n"
+                + "8,u2,34.0,-118.2,5,2024-01-01T00:00:00Z\n"
+                + "6,u2,37.0,-122.0,1,2024-01-01T00:00:00Z\n";
+        Path plain = tmp.resolve("plain.csv");
+        Files.writeString(plain, "id,user_id,lat,lon,value,ts\n" + rows);
+        Path other = tmp.resolve("other.csv");
+        Files.writeString(other, " ID ,user_id,Latitude,LNG,value,ts\n" + rows);
+        Path refsFile = tmp.resolve("refs.csv");
+        Files.writeString(
+                refsFile, "id,name,lat,lon\n1,San Francisco,37.7749,-122.4194\n2,Los Angeles,34.0522,-118.2437\n");
+        String refs = refsFile.toString();
+        Cli.Result expected = run("aggregate", plain.toString(), "--refs", refs);
+        assertThat(expected.code()).as(expected.err()).isZero();
+        assertThat(expected.out()).contains(",San Francisco,").contains(",Los Angeles,");
+        Cli.Result r = run("aggregate", other.toString(), "--refs", refs);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(expected.out());
+    }
+
+    @Test
+    void aLongRowIsReadWholeAndItsErrorsNameItsLine() throws IOException {
+        // a quoted field of 1.5 M characters: the row goes through the full CSV parser, which used to refuse
+        // it as "line 1" (its own count) above 1 M characters though the block reader had taken it
+        String note = "\"" + "x".repeat(1_500_000) + "\"";
+        Path in = tmp.resolve("long.csv");
+        Files.writeString(
+                in, "user_id,note,value,ts\nu,a,1,2001-01-01\nu,b,2,2001-01-02\nu," + note + ",3,2001-01-03\n");
+        Cli.Result r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList().get(1)).startsWith("u,3,6,1,3,2,2001-01-01,2001-01-03,");
+
+        Files.writeString(
+                in, "user_id,note,value,ts\nu,a,1,2001-01-01\nu,b,2,2001-01-02\nu," + note + ",five,2001-01-03\n");
+        r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("line 4").contains("value").contains("'five'");
+    }
+
+    @Test
+    void aHugeBadValueIsQuotedShort() throws IOException {
+        String huge = "9".repeat(2_000_000);
+        Path in = tmp.resolve("huge.csv");
+        Files.writeString(in, "user_id,value,ts\nu,1,2001-01-01\nu," + huge + "x,2001-01-01\n");
+        Cli.Result r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("line 3")
+                .contains("value")
+                .contains("'9999")
+                .hasSizeLessThan(300);
+
+        StringBuilder header = new StringBuilder("user_id,ts");
+        for (int c = 0; c < 100_000; c++) {
+            header.append(",c").append(c);
+        }
+        Files.writeString(in, header + "\n");
+        r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("no column 'value'")
+                .contains("(100002 columns)")
+                .hasSizeLessThan(400);
+    }
+
     /** The command as {@code meridian} runs it (its streams the caller's: {@link Cli}). */
     private static Cli.Result run(String... args) {
         return Cli.run(args);

@@ -190,4 +190,17 @@ class RecordCodecTest {
                             .contains("line 3");
                 });
     }
+
+    @Test
+    void aHugeStringWhereANumberBelongsIsQuotedShort() {
+        String body = "[{\"id\":1,\"point\":{\"lat\":\"" + "7".repeat(1_000_000) + "\",\"lon\":2}}]";
+        assertThatThrownBy(() -> codec.readArray(
+                        new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
+                        new RecordBatch(),
+                        codec.fields()))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+                        .contains("point.lat")
+                        .contains("\"7777")
+                        .hasSizeLessThan(300));
+    }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import meridian.cli.aggregate.RollupCsv;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvHeader;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -125,7 +126,9 @@ final class Rollups {
         for (String c : new String[] {by, value, ts}) {
             if (!names.contains(c)) {
                 throw new InvalidInputException(
-                        "missing_column", "no column '" + c + "' among the columns " + names, Map.of("field", c));
+                        "missing_column",
+                        "no column '" + c + "' among the columns " + Excerpt.ofList(names),
+                        Map.of("field", c));
             }
         }
     }

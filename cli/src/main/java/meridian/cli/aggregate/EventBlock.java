@@ -227,11 +227,14 @@ final class EventBlock extends Block {
      * (throws on a bad row); returns the physical lines it spans, its line end included.
      */
     private long slow(int start, int end, long line) {
+        // numbered from the row's own line, and as long as the block cutter let it be (it bounded the row)
         var parser = new CsvParser(
                 new InputStreamReader(new ByteArrayInputStream(buf, start, end - start), StandardCharsets.UTF_8),
-                csv.source);
+                csv.source,
+                line,
+                Integer.MAX_VALUE);
         while (parser.next()) {
-            csv.putRow(chunk, parser.fields(), line + parser.line() - 1, parser.unterminatedQuote());
+            csv.putRow(chunk, parser.fields(), parser.line(), parser.unterminatedQuote());
         }
         return (end == rowEndAt ? rowLines : 0) + 1;
     }

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import meridian.core.aggregate.Timestamps;
+import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.io.Input;
@@ -86,7 +88,7 @@ abstract sealed class EventReader implements AutoCloseable {
             try {
                 c.id[i] = Long.parseLong(id.strip());
             } catch (NumberFormatException e) {
-                throw bad(line, "id", "must be an integer, got '" + id + "'");
+                throw bad(line, "id", "must be an integer, got '" + Excerpt.of(id) + "'");
             }
         }
         if (key == null || key.isEmpty()) {
@@ -97,17 +99,17 @@ abstract sealed class EventReader implements AutoCloseable {
             double la = number(line, "lat", lat);
             double lo = number(line, "lon", lon);
             if (!Earth.isValidLatitude(la)) {
-                throw bad(line, "lat", "must be in [-90, 90], got " + lat);
+                throw bad(line, "lat", "must be in [-90, 90], got " + Excerpt.of(lat));
             }
             if (!Earth.isValidLongitude(lo)) {
-                throw bad(line, "lon", "must be in [-180, 180], got " + lon);
+                throw bad(line, "lon", "must be in [-180, 180], got " + Excerpt.of(lon));
             }
             c.lat[i] = la;
             c.lon[i] = lo;
         }
         double v = number(line, "value", value);
         if (!Double.isFinite(v)) {
-            throw bad(line, "value", "must be a finite number, got '" + value + "'");
+            throw bad(line, "value", "must be a finite number, got '" + Excerpt.of(value) + "'");
         }
         c.value[i] = v;
         if (ts == null) {
@@ -115,7 +117,7 @@ abstract sealed class EventReader implements AutoCloseable {
         }
         long micros = Timestamps.tryParseMicros(ts);
         if (micros == Timestamps.INVALID) {
-            throw bad(line, "ts", Timestamps.RULE + ", got '" + ts + "'");
+            throw bad(line, "ts", Timestamps.RULE + ", got '" + Excerpt.of(ts) + "'");
         }
         c.tsMicros[i] = micros;
         c.ts[i] = ts;
@@ -129,7 +131,7 @@ abstract sealed class EventReader implements AutoCloseable {
         try {
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw bad(line, field, "must be a number, got '" + text + "'");
+            throw bad(line, field, "must be a number, got '" + Excerpt.of(text) + "'");
         }
     }
 
@@ -205,12 +207,14 @@ abstract sealed class EventReader implements AutoCloseable {
                 header.set(i, header.get(i).strip());
             }
             width = header.size();
-            idCol = header.indexOf("id");
+            // id, lat and lon found as process and the Spark job find them (case, blanks and the other names of
+            // the coordinates ignored); the key, value and ts columns are named exactly
+            idCol = CsvHeader.column(header, "id");
             keyCol = required(header, keyColumn);
             valueCol = required(header, "value");
             tsCol = required(header, "ts");
-            latCol = header.indexOf("lat");
-            lonCol = header.indexOf("lon");
+            latCol = CsvHeader.column(header, CsvHeader.LAT);
+            lonCol = CsvHeader.column(header, CsvHeader.LON);
             hasCoordinates = latCol >= 0 && lonCol >= 0;
         }
 
@@ -219,7 +223,7 @@ abstract sealed class EventReader implements AutoCloseable {
             if (i < 0) {
                 throw new InvalidInputException(
                         "missing_column",
-                        source + " line 1: no column '" + column + "' in the header " + header,
+                        source + " line 1: no column '" + column + "' in the header " + Excerpt.ofList(header),
                         Map.of("file", source, "line", 1, "field", column));
             }
             return i;

@@ -8,6 +8,7 @@ import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.error.Excerpt;
 import meridian.core.geo.Earth;
 import meridian.core.refs.RowError;
 import meridian.server.json.Decimals;
@@ -209,11 +210,11 @@ final class CsvChunk extends OutputBlock {
             if (text.isEmpty()) {
                 return "value is missing";
             }
-            return "'" + (text.length() <= 40 ? text : text.substring(0, 37) + "...") + "' is not a decimal number";
+            return "'" + Excerpt.of(text) + "' is not a decimal number";
         }
         return latitude
-                ? "latitude " + text + " is out of range [-90, 90]"
-                : "longitude " + text + " is out of range [-180, 180]";
+                ? "latitude " + Excerpt.of(text) + " is out of range [-90, 90]"
+                : "longitude " + Excerpt.of(text) + " is out of range [-180, 180]";
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import meridian.core.csv.CsvHeader;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 
 /**
@@ -266,7 +267,7 @@ public final class RowBlocks {
             throw new InvalidInputException(
                     "missing_columns",
                     source + " line " + (nextLine - 1) + ": missing required column(s) " + String.join(", ", missing)
-                            + " (header is: " + String.join(",", names) + ")",
+                            + " (header is: " + Excerpt.ofList(names) + ")",
                     Map.of("file", source, "line", nextLine - 1, "missing", missing));
         }
         return new CsvLayout(

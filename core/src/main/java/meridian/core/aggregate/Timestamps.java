@@ -2,6 +2,7 @@ package meridian.core.aggregate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 
 /**
@@ -42,8 +43,8 @@ public final class Timestamps {
         if (v == INVALID) {
             throw new InvalidInputException(
                     "invalid_timestamp",
-                    "ts " + RULE + ", got '" + s + "'",
-                    Map.of("field", "ts", "value", String.valueOf(s)));
+                    "ts " + RULE + ", got '" + Excerpt.of(String.valueOf(s)) + "'",
+                    Map.of("field", "ts", "value", Excerpt.of(String.valueOf(s))));
         }
         return v;
     }

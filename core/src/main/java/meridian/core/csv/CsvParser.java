@@ -23,19 +23,30 @@ public final class CsvParser implements AutoCloseable {
 
     private final Reader in;
     private final String source;
+    private final int maxRowChars;
     private final char[] buf = new char[1 << 16];
     private int pos;
     private int limit;
     private boolean eof;
-    private long nextLine = 1;
+    private long nextLine;
     private long rowLine;
     private final List<String> fields = new ArrayList<>();
     private final StringBuilder field = new StringBuilder();
     private boolean unterminatedQuote;
 
     public CsvParser(Reader in, String source) {
+        this(in, source, 1, MAX_ROW_CHARS);
+    }
+
+    /**
+     * A parser of text that starts on line {@code firstLine} of {@code source} (a row cut out of a larger
+     * input, whose errors then name the line the user sees) and refuses rows above {@code maxRowChars}.
+     */
+    public CsvParser(Reader in, String source, long firstLine, int maxRowChars) {
         this.in = in;
         this.source = source;
+        this.nextLine = firstLine;
+        this.maxRowChars = maxRowChars;
     }
 
     /** Physical line number where the current row starts. */
@@ -76,10 +87,10 @@ public final class CsvParser implements AutoCloseable {
         int rowChars = 0;
         while (fill()) {
             char c = buf[pos++];
-            if (++rowChars > MAX_ROW_CHARS) {
+            if (++rowChars > maxRowChars) {
                 throw new InvalidInputException(
                         "row_too_long",
-                        source + " line " + rowLine + ": row is longer than " + MAX_ROW_CHARS
+                        source + " line " + rowLine + ": row is longer than " + maxRowChars
                                 + " characters (an unclosed quote?)",
                         Map.of("file", source, "line", rowLine));
             }

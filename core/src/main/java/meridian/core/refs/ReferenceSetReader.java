@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.io.Input;
@@ -139,7 +140,7 @@ public final class ReferenceSetReader {
             throw new InvalidInputException(
                     "missing_columns",
                     source + " line 1: missing required column(s) " + String.join(", ", missing) + " (header is: "
-                            + String.join(",", header) + ")",
+                            + Excerpt.ofList(header) + ")",
                     Map.of("file", source, "line", 1, "missing", missing));
         }
         List<Integer> attrCols = new ArrayList<>();

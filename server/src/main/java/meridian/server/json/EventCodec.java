@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import meridian.core.aggregate.Timestamps;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 import meridian.store.Event;
 import meridian.store.Events;
@@ -110,7 +111,7 @@ public final class EventCodec {
                             ? p.getText()
                             : p.getDecimalValue().toPlainString();
                     if (Timestamps.tryParseMicros(ts) == Timestamps.INVALID) {
-                        throw error(p, index, "ts", "ts " + Timestamps.RULE + ", got '" + ts + "'", line);
+                        throw error(p, index, "ts", "ts " + Timestamps.RULE + ", got '" + Excerpt.of(ts) + "'", line);
                     }
                 }
                 case "point" -> {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
+import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.refs.ReferenceSet;
@@ -737,7 +738,7 @@ public final class RecordCodec {
                     p,
                     field,
                     field + " must be a number, found " + describe(t)
-                            + (t == JsonToken.VALUE_STRING ? " \"" + p.getText() + "\"" : ""));
+                            + (t == JsonToken.VALUE_STRING ? " \"" + Excerpt.of(p.getText()) + "\"" : ""));
             return Double.NaN;
         }
 
