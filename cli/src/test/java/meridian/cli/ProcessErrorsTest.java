@@ -54,6 +54,11 @@ class ProcessErrorsTest {
                         "in.ndjson",
                         "{\"id\":1,\"lat\":35,\"lon\":-120}\n{\"id\":2,\"lat\":35,\n",
                         "in.ndjson line 2: malformed JSON"),
+                // an object left open: Jackson's message without its own location (which counts from the line)
+                Arguments.of(
+                        "in.ndjson",
+                        "{\"id\":1,\"lat\":35,\"lon\":-120}\n{\"id\":2,\"point\":{\"lat\":1,\"lon\":2}\n",
+                        "in.ndjson line 2: malformed JSON: Unexpected end-of-input: expected close marker for Object\n"),
                 Arguments.of("in.ndjson", "{\"id\":1}\n", "line 1, field 'point': the record has no coordinates"),
                 Arguments.of(
                         "in.ndjson",

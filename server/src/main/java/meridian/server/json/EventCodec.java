@@ -76,7 +76,7 @@ public final class EventCodec {
             throw new InvalidInputException(
                     "invalid_json",
                     "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-                            + ": " + e.getOriginalMessage(),
+                            + ": " + Json.reason(e),
                     detail);
         }
         return events;

@@ -53,22 +53,36 @@ public final class Json {
         if (e instanceof StreamConstraintsException c) {
             return new InvalidInputException(
                     "json_limit_exceeded",
-                    "the JSON is beyond this service's limits" + where(c.getLocation()) + ": " + c.getOriginalMessage(),
+                    "the JSON is beyond this service's limits" + where(c.getLocation()) + ": " + reason(c),
                     location(c.getLocation()),
                     e);
         }
         if (e instanceof JsonProcessingException j) {
             return new InvalidInputException(
-                    code,
-                    "malformed JSON" + where(j.getLocation()) + ": " + j.getOriginalMessage(),
-                    location(j.getLocation()),
-                    e);
+                    code, "malformed JSON" + where(j.getLocation()) + ": " + reason(j), location(j.getLocation()), e);
         }
         if (e instanceof CharConversionException) {
             return new InvalidInputException(
                     code, "the body is not JSON in UTF-8, UTF-16 or UTF-32: " + e.getMessage(), Map.of(), e);
         }
         return null;
+    }
+
+    /**
+     * What the parser found wrong, in words: Jackson's message without a location of its own that some messages
+     * carry inside them (an unclosed object's start: "(start marker at [Source: REDACTED
+     * (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])"). That location counts
+     * from the start of what the parser was given, one line of NDJSON, so it named line 1 whatever the line;
+     * the caller names the place. Compiled per use: it is the error path.
+     */
+    public static String reason(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m == null) {
+            return "";
+        }
+        return m.contains("[Source: ")
+                ? m.replaceAll("\\s*\\([^()]*\\[Source: [^\\]]*\\]\\)", "").replaceAll("\\s*\\[Source: [^\\]]*\\]", "")
+                : m;
     }
 
     private static String where(JsonLocation at) {

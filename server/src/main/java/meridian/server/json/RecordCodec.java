@@ -218,7 +218,7 @@ public final class RecordCodec {
                     }
                 } catch (JsonProcessingException e) {
                     fields.rollback();
-                    bad.reject(line, null, "malformed JSON: " + e.getOriginalMessage());
+                    bad.reject(line, null, "malformed JSON: " + Json.reason(e));
                 }
             }
             from = nl + 1;
@@ -280,7 +280,7 @@ public final class RecordCodec {
                         bad.reject(line, fields.errField, fields.errReason);
                     }
                 } catch (JsonProcessingException e) {
-                    throw fatal(p.currentLocation().getLineNr(), "malformed JSON: " + e.getOriginalMessage(), e);
+                    throw fatal(p.currentLocation().getLineNr(), "malformed JSON: " + Json.reason(e), e);
                 }
             }
             return any;
@@ -290,7 +290,7 @@ public final class RecordCodec {
             try {
                 return p.nextToken();
             } catch (JsonProcessingException e) {
-                throw fatal(p.currentLocation().getLineNr(), "malformed JSON: " + e.getOriginalMessage(), e);
+                throw fatal(p.currentLocation().getLineNr(), "malformed JSON: " + Json.reason(e), e);
             }
         }
 
