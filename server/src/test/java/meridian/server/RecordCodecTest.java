@@ -203,4 +203,15 @@ class RecordCodecTest {
                         .contains("\"7777")
                         .hasSizeLessThan(300));
     }
+
+    @Test
+    void aNumberBeyondTheDoublesIsNamedAsSuch() {
+        String body = "[{\"id\":1,\"point\":{\"lat\":1,\"lon\":-1e999}}]";
+        assertThatThrownBy(() -> codec.readArray(
+                        new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
+                        new RecordBatch(),
+                        codec.fields()))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+                        .contains("point.lon must be a finite number, got -1e999"));
+    }
 }

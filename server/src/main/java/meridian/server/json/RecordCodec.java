@@ -733,6 +733,9 @@ public final class RecordCodec {
                 if (Double.isFinite(v)) {
                     return v;
                 }
+                // a number beyond the doubles (1e999): not "found a number"
+                fail(p, field, field + " must be a finite number, got " + Excerpt.of(p.getText()));
+                return Double.NaN;
             }
             fail(
                     p,
