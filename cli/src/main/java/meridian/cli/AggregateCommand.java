@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import meridian.cli.aggregate.FileAggregation;
 import meridian.cli.aggregate.RollupCsv;
+import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.error.InvalidInputException;
@@ -62,6 +63,7 @@ public final class AggregateCommand implements Callable<Integer> {
                     "Reference places (CSV or GeoJSON); default: the bundled GeoNames cities.",
                     (c, v) -> c.refs = (Path) v)
             .flag("--no-places", "Do not tag events with their nearest place.", (c, v) -> c.noPlaces = (Boolean) v)
+            .flag("--skip-bad", BadRows.SKIP_HELP, (c, v) -> c.skipBad = (Boolean) v)
             .option(
                     "--threads",
                     "N",
@@ -86,6 +88,7 @@ public final class AggregateCommand implements Callable<Integer> {
     private Path out;
     private Path refs;
     private boolean noPlaces;
+    private boolean skipBad;
     private int threads = Runtime.getRuntime().availableProcessors();
     private int chunk;
 
@@ -105,12 +108,14 @@ public final class AggregateCommand implements Callable<Integer> {
         try {
             var aggregation = new FileAggregation(places, workers, threads, chunk);
             Aggregator result;
+            String source = "-".equals(input) ? "<stdin>" : input;
+            var bad = new BadRows(source, skipBad);
             if ("-".equals(input)) {
-                result = aggregation.aggregate(main.stdin, "<stdin>", by);
+                result = aggregation.aggregate(main.stdin, source, by, bad);
             } else {
                 Path file = Path.of(input);
                 try (InputStream in = Files.newInputStream(file)) {
-                    result = aggregation.aggregate(in, input, by);
+                    result = aggregation.aggregate(in, input, by, bad);
                 } catch (NoSuchFileException e) {
                     throw new NotFoundException("file_not_found", "no such file: " + input, Map.of("file", input));
                 } catch (IOException e) {
@@ -130,6 +135,7 @@ public final class AggregateCommand implements Callable<Integer> {
                     throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
                 }
             }
+            bad.report(main.stderr);
             if (AotTraining.recording() && result.events() < TrainingRows.ROWS) {
                 train(places, workers);
             }

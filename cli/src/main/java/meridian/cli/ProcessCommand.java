@@ -29,7 +29,6 @@ import meridian.core.enrich.RegionLookup;
 import meridian.core.error.NotFoundException;
 import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
-import meridian.core.refs.RowError;
 import meridian.core.region.RegionIndex;
 import meridian.core.region.Regions;
 import meridian.server.AotTraining;
@@ -91,10 +90,7 @@ final class ProcessCommand implements Callable<Integer> {
                             + " to the border within the territorial sea; empty or null when none)",
                     (c, v) -> c.country = (Boolean) v)
             .regions("--country", (c, v) -> c.regions = (Path) v, (c, v) -> c.seaKm = (Double) v)
-            .flag(
-                    "--skip-bad",
-                    "skip bad rows (count and report them) instead of stopping at the first",
-                    (c, v) -> c.skipBad = (Boolean) v)
+            .flag("--skip-bad", BadRows.SKIP_HELP, (c, v) -> c.skipBad = (Boolean) v)
             .option(
                     "--chunk",
                     "ROWS",
@@ -248,16 +244,7 @@ final class ProcessCommand implements Callable<Integer> {
                     set.size(),
                     loadSeconds);
         }
-        if (bad.count() > 0) {
-            err.printf(
-                    Locale.ROOT,
-                    "meridian: skipped %,d bad row(s)%s%n",
-                    bad.count(),
-                    bad.count() > BadRows.REPORTED ? ", the first " + BadRows.REPORTED + ":" : ":");
-            for (RowError e : bad.first()) {
-                err.println("  " + e);
-            }
-        }
+        bad.report(err);
         err.flush();
         if (AotTraining.recording() && rows < TrainingRows.ROWS) {
             train(set, options, f);

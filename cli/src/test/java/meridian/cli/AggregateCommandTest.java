@@ -363,6 +363,72 @@ class AggregateCommandTest {
                 .hasSizeLessThan(400);
     }
 
+    @Test
+    void skipBadLeavesOutBadRowsAndReportsTheFirst() throws IOException {
+        Path in = tmp.resolve("skip.csv");
+        Files.writeString(
+                in,
+                "user_id,value,ts\nu,1,2001-01-01\nu,five,2001-01-01\nv,\"2\",2001-01-02\n\nw,3,yesterday\n"
+                        + "u,\"x\ny\",2001-01-03\nu,4,2001-01-04\n");
+        Cli.Result r = run("aggregate", in.toString(), "--skip-bad", "--no-places");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .isEqualTo("user_id,"
+                        + "count,sum,min,max,mean,first_ts,last_ts,last_place_id,last_place_name,last_place_km,stddev\n"
+                        + "u,2,5,1,4,2.5,2001-01-01,2001-01-04,,,,1.5\n"
+                        + "v,1,2,2,2,2,2001-01-02,2001-01-02,,,,0\n");
+        assertThat(r.err())
+                .contains("skipped 3 bad row(s):")
+                .contains(in + " line 3, field 'value': must be a number, got 'five'")
+                .contains(in + " line 6, field 'ts': ")
+                .contains(in + " line 7, field 'value': must be a number, got 'x");
+
+        Path json = tmp.resolve("skip.ndjson");
+        Files.writeString(
+                json,
+                "{\"user_id\":\"u\",\"value\":1,\"ts\":\"2001-01-01\"}\nnot json\n"
+                        + "{\"user_id\":\"u\",\"value\":\"z\",\"ts\":\"2001-01-01\"}\n"
+                        + "{\"user_id\":\"u\",\"value\":2,\"ts\":\"2001-01-02\"}\n");
+        r = run("aggregate", json.toString(), "--skip-bad", "--no-places");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\nu,2,3,1,2,1.5,2001-01-01,2001-01-02,,,,0.5\n");
+        assertThat(r.err())
+                .contains("skipped 2 bad row(s):")
+                .contains(json + " line 2, field 'record': is not valid JSON: ")
+                .doesNotContain("line 2 line")
+                .contains(json + " line 3, field 'value': must be a number, got 'z'");
+    }
+
+    @Test
+    void skipBadOverManyBlocksCountsAllAndListsTheFirstTenInFileOrder() throws IOException {
+        // 60 rows, every other one bad, in blocks of 7 rows: the rollup is that of the good rows alone
+        StringBuilder all = new StringBuilder("id,user_id,lat,lon,value,ts\n");
+        StringBuilder good = new StringBuilder("id,user_id,lat,lon,value,ts\n");
+        for (int i = 0; i < 60; i++) {
+            String row = i + ",u" + (i % 4) + "," + (i % 50) + "," + i + "," + (i % 2 == 0 ? i * 1.5 : "bad")
+                    + ",2001-01-01T00:00:" + (10 + i % 40) + "Z\n";
+            all.append(row);
+            if (i % 2 == 0) {
+                good.append(row);
+            }
+        }
+        Path in = tmp.resolve("every-other.csv");
+        Files.writeString(in, all);
+        Path clean = tmp.resolve("good.csv");
+        Files.writeString(clean, good);
+        Cli.Result expected = run("aggregate", clean.toString());
+        assertThat(expected.code()).as(expected.err()).isZero();
+        Cli.Result r = run("aggregate", in.toString(), "--skip-bad", "--chunk", "7");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(expected.out());
+        List<String> listed = r.err().lines().filter(l -> l.startsWith("  ")).toList();
+        assertThat(r.err()).contains("skipped 30 bad row(s), the first 10:");
+        assertThat(listed).hasSize(10);
+        for (int k = 0; k < 10; k++) {
+            assertThat(listed.get(k)).startsWith("  " + in + " line " + (3 + 2 * k) + ", field 'value'");
+        }
+    }
+
     /** The command as {@code meridian} runs it (its streams the caller's: {@link Cli}). */
     private static Cli.Result run(String... args) {
         return Cli.run(args);

@@ -3,11 +3,15 @@ package meridian.cli.aggregate;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import meridian.cli.io.BadRows;
 import meridian.cli.io.Block;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
+import meridian.core.refs.RowError;
 import meridian.server.json.Decimals;
 
 /**
@@ -21,7 +25,9 @@ import meridian.server.json.Decimals;
  * checks, the path every row took before, so values and error messages stay those of that path.
  *
  * <p>A bad row does not throw on the worker: it ends the block and is kept as {@link #failure}, which the
- * calling thread rethrows when the block's turn comes, so the first bad row of the file is reported.
+ * calling thread rethrows when the block's turn comes, so the first bad row of the file is reported. With
+ * {@code --skip-bad} it is left out instead and listed in {@link #skipped}, which the calling thread hands to
+ * the run's {@link BadRows} in file order.
  * Reused from block to block; owned by one thread at a time.
  */
 final class EventBlock extends Block {
@@ -35,9 +41,15 @@ final class EventBlock extends Block {
 
     /** The first bad row of the block, or null. */
     InvalidInputException failure;
+    /** With --skip-bad, the bad rows this block left out (the first {@link BadRows#REPORTED}); else null. */
+    final List<RowError> skipped;
+    /** How many bad rows this block left out. */
+    long skippedCount;
 
-    EventBlock(EventReader.Csv csv, int chunkRows) {
+    /** {@code skipBad}: bad rows are left out and listed in {@link #skipped} rather than ending the block. */
+    EventBlock(EventReader.Csv csv, int chunkRows, boolean skipBad) {
         this.csv = csv;
+        this.skipped = skipBad ? new ArrayList<>() : null;
         this.chunk = new EventChunk(Math.max(16, chunkRows));
         this.fieldStart = new int[csv.width];
         this.fieldEnd = new int[csv.width];
@@ -47,6 +59,10 @@ final class EventBlock extends Block {
     protected void process() {
         chunk.clear();
         failure = null;
+        if (skipped != null) {
+            skipped.clear();
+            skippedCount = 0;
+        }
         rowEndAt = -1;
         try {
             scan();
@@ -118,9 +134,24 @@ final class EventBlock extends Block {
                 line++;
             } else if (plain && rowEnd == start) {
                 line++; // a blank line
-            } else {
+            } else if (skipped == null) {
                 line += slow(start, end, line);
+            } else {
+                try {
+                    line += slow(start, end, line);
+                } catch (InvalidInputException e) {
+                    skip(EventReader.rowError(e));
+                    line += (end == rowEndAt ? rowLines : 0) + 1; // as slow() counts the row's lines
+                }
             }
+        }
+    }
+
+    /** A bad row left out (with --skip-bad): counted, and kept when among the block's first. */
+    private void skip(RowError e) {
+        skippedCount++;
+        if (skipped.size() < BadRows.REPORTED) {
+            skipped.add(e);
         }
     }
 

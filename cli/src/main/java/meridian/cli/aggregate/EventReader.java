@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meridian.cli.io.BadRows;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvHeader;
 import meridian.core.csv.CsvParser;
@@ -18,6 +19,7 @@ import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.io.Input;
 import meridian.core.json.JsonTree;
+import meridian.core.refs.RowError;
 
 /**
  * Streams events out of a CSV (with a header row), NDJSON or JSON-array file into {@link EventChunk}s,
@@ -31,6 +33,7 @@ abstract sealed class EventReader implements AutoCloseable {
     final String source;
     final String keyColumn;
     boolean hasCoordinates = true;
+    private BadRows bad; // null: a bad row stops the run
 
     EventReader(String source, String keyColumn) {
         this.source = source;
@@ -70,11 +73,37 @@ abstract sealed class EventReader implements AutoCloseable {
                 "unreadable_file", "cannot read " + source + ": " + e.getMessage(), Map.of("file", source), e);
     }
 
+    /** With {@code --skip-bad}: bad rows are counted and left out ({@link #skipOrThrow}) instead of stopping the run. */
+    EventReader skipping(BadRows rows) {
+        this.bad = rows;
+        return this;
+    }
+
+    /** A bad row's error: thrown, or (skipping) counted and the row left out. */
+    void skipOrThrow(InvalidInputException e) {
+        if (bad == null || !bad.skipping()) {
+            throw e;
+        }
+        RowError row = rowError(e);
+        bad.reject(row.line(), row.field(), row.reason());
+    }
+
+    /** Where and why a bad row failed, from its error ({@link #bad}'s detail). */
+    static RowError rowError(InvalidInputException e) {
+        Map<String, Object> d = e.detail();
+        return new RowError(
+                String.valueOf(d.get("file")),
+                d.get("line") instanceof Long line ? line : 0,
+                d.get("field") instanceof String field ? field : null,
+                d.get("reason") instanceof String reason ? reason : e.getMessage());
+    }
+
     InvalidInputException bad(long line, String field, String why) {
         var detail = new LinkedHashMap<String, Object>();
         detail.put("file", source);
         detail.put("line", line);
         detail.put("field", field);
+        detail.put("reason", why);
         return new InvalidInputException("invalid_event", source + " line " + line + ": " + field + " " + why, detail);
     }
 
@@ -233,7 +262,11 @@ abstract sealed class EventReader implements AutoCloseable {
         boolean fill(EventChunk chunk) {
             int before = chunk.size;
             while (!chunk.isFull() && parser.next()) {
-                putRow(chunk, parser.fields(), parser.line(), parser.unterminatedQuote());
+                try {
+                    putRow(chunk, parser.fields(), parser.line(), parser.unterminatedQuote());
+                } catch (InvalidInputException e) {
+                    skipOrThrow(e);
+                }
             }
             return chunk.size > before;
         }
@@ -286,13 +319,21 @@ abstract sealed class EventReader implements AutoCloseable {
                     if (text.isBlank()) {
                         continue;
                     }
-                    Object parsed;
                     try {
-                        parsed = JsonTree.parse(text, source + " line " + line);
+                        Object parsed;
+                        try {
+                            parsed = JsonTree.parse(text, source);
+                        } catch (InvalidInputException e) {
+                            // the parser counts lines from this one: its reason alone, with the file's line
+                            throw bad(
+                                    line,
+                                    "record",
+                                    "is not valid JSON: " + e.detail().get("reason"));
+                        }
+                        putJson(chunk, line, parsed);
                     } catch (InvalidInputException e) {
-                        throw bad(line, "record", "is not valid JSON: " + e.getMessage());
+                        skipOrThrow(e);
                     }
-                    putJson(chunk, line, parsed);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -334,7 +375,11 @@ abstract sealed class EventReader implements AutoCloseable {
             int before = chunk.size;
             while (!chunk.isFull() && events.hasNext()) {
                 Object e = events.next();
-                putJson(chunk, e instanceof JsonTree.JsonObject o ? o.line() : 0, e);
+                try {
+                    putJson(chunk, e instanceof JsonTree.JsonObject o ? o.line() : 0, e);
+                } catch (InvalidInputException x) {
+                    skipOrThrow(x);
+                }
             }
             return chunk.size > before;
         }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.ExecutorService;
+import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
 import meridian.cli.io.RowBlocks;
 import meridian.core.aggregate.Aggregator;
@@ -55,8 +56,16 @@ public final class FileAggregation {
         this.chunkSize = Math.max(1, chunkSize);
     }
 
-    /** Reads {@code in} to the end and returns the rollup per value of {@code keyColumn}. */
+    /** Reads {@code in} to the end and returns the rollup per value of {@code keyColumn}; a bad row stops the run. */
     public Aggregator aggregate(InputStream in, String source, String keyColumn) {
+        return aggregate(in, source, keyColumn, new BadRows(source, false));
+    }
+
+    /**
+     * Reads {@code in} to the end and returns the rollup per value of {@code keyColumn}. A bad row stops the
+     * run, or (when {@code bad} is skipping) is counted in {@code bad} and left out.
+     */
+    public Aggregator aggregate(InputStream in, String source, String keyColumn, BadRows bad) {
         Input input;
         try {
             input = Input.of(in, source);
@@ -64,15 +73,15 @@ public final class FileAggregation {
             throw EventReader.unreadable(source, e);
         }
         return input.format() == Input.Format.CSV
-                ? aggregateCsv(input, source, keyColumn)
-                : aggregateRecords(input, source, keyColumn);
+                ? aggregateCsv(input, source, keyColumn, bad)
+                : aggregateRecords(input, source, keyColumn, bad);
     }
 
     /**
      * CSV: the block-scanning path of {@code process} ({@link BlockPipeline}), blocks of at most
      * {@code chunkSize} rows, scanned on the workers, folded here in file order.
      */
-    private Aggregator aggregateCsv(Input input, String source, String keyColumn) {
+    private Aggregator aggregateCsv(Input input, String source, String keyColumn, BadRows bad) {
         Aggregator total = new Aggregator(1024);
         try {
             RowBlocks rows = RowBlocks.csvRows(input.stream(), source);
@@ -81,9 +90,13 @@ public final class FileAggregation {
                     new InputStreamReader(new ByteArrayInputStream(header), StandardCharsets.UTF_8), source, keyColumn);
             boolean withPlaces = enricher != null && csv.hasCoordinates;
             var keys = new KeyTable(total);
-            BlockPipeline.stream(rows, () -> new EventBlock(csv, chunkSize), chunkSize, pool, threads, b -> {
+            boolean skip = bad.skipping();
+            BlockPipeline.stream(rows, () -> new EventBlock(csv, chunkSize, skip), chunkSize, pool, threads, b -> {
                 if (b.failure != null) {
                     throw b.failure;
+                }
+                if (skip) {
+                    bad.skipped(b.skipped, b.skippedCount);
                 }
                 fold(total, keys, b.bytes(), b.events(), withPlaces);
             });
@@ -97,9 +110,9 @@ public final class FileAggregation {
     }
 
     /** NDJSON and JSON arrays: parsed into chunks and folded on the reading thread. */
-    private Aggregator aggregateRecords(Input input, String source, String keyColumn) {
+    private Aggregator aggregateRecords(Input input, String source, String keyColumn, BadRows bad) {
         Aggregator total = new Aggregator(1024);
-        try (EventReader reader = EventReader.open(input, source, keyColumn)) {
+        try (EventReader reader = EventReader.open(input, source, keyColumn).skipping(bad)) {
             EventChunk c = new EventChunk(chunkSize);
             while (reader.fill(c)) {
                 fold(total, null, null, c, enricher != null && reader.hasCoordinates);

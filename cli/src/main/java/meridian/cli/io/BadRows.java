@@ -1,8 +1,10 @@
 package meridian.cli.io;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import meridian.core.error.InvalidInputException;
 import meridian.core.refs.RowError;
@@ -15,6 +17,9 @@ import meridian.core.refs.RowError;
 public final class BadRows {
     /** How many skipped rows are described in the final report. */
     public static final int REPORTED = 10;
+
+    /** The {@code --skip-bad} flag's help, the same for every command that has it. */
+    public static final String SKIP_HELP = "skip bad rows (count and report them) instead of stopping at the first";
 
     private final String source;
     private final boolean skip;
@@ -50,6 +55,32 @@ public final class BadRows {
         count++;
         if (first.size() < REPORTED) {
             first.add(e);
+        }
+    }
+
+    /**
+     * Takes the bad rows a worker skipped in one block, in file order: {@code listed} are the first of them
+     * (at most {@link #REPORTED}), {@code total} how many there were.
+     */
+    public void skipped(List<RowError> listed, long total) {
+        for (RowError e : listed) {
+            reject(e.line(), e.field(), e.reason());
+        }
+        countUnlisted(total - listed.size());
+    }
+
+    /** The final report on standard error: how many rows were skipped and the first of them. Nothing if none. */
+    public void report(PrintStream err) {
+        if (count == 0) {
+            return;
+        }
+        err.printf(
+                Locale.ROOT,
+                "meridian: skipped %,d bad row(s)%s%n",
+                count,
+                count > REPORTED ? ", the first " + REPORTED + ":" : ":");
+        for (RowError e : first) {
+            err.println("  " + e);
         }
     }
 

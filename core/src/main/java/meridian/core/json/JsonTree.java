@@ -232,6 +232,8 @@ public final class JsonTree {
 
     private InvalidInputException error(String reason) {
         return new InvalidInputException(
-                "invalid_json", source + " line " + line + ": " + reason, Map.of("file", source, "line", line));
+                "invalid_json",
+                source + " line " + line + ": " + reason,
+                Map.of("file", source, "line", line, "reason", reason));
     }
 }
