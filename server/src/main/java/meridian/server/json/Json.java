@@ -86,13 +86,16 @@ public final class Json {
     }
 
     private static String where(JsonLocation at) {
-        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return at == null || at.getLineNr() <= 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
+    /** Where the parser was, or nothing when it did not say (its limits' errors do not): never "line 0". */
     private static Map<String, Object> location(JsonLocation at) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("line", at == null ? 0 : at.getLineNr());
-        m.put("column", at == null ? 0 : at.getColumnNr());
+        if (at != null && at.getLineNr() > 0) {
+            m.put("line", at.getLineNr());
+            m.put("column", at.getColumnNr());
+        }
         return m;
     }
 
