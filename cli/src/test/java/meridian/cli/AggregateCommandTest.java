@@ -316,6 +316,12 @@ class AggregateCommandTest {
         Cli.Result r = run("aggregate", other.toString(), "--refs", refs);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo(expected.out());
+
+        // and a bad coordinate is named as the header names it
+        Files.writeString(other, "user_id,Latitude,LNG,value,ts\nu1,37.7,-222.4,3,2024-01-01T00:00:00Z\n");
+        r = run("aggregate", other.toString(), "--refs", refs);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("line 2: LNG must be in [-180, 180], got -222.4");
     }
 
     @Test

@@ -33,6 +33,8 @@ abstract sealed class EventReader implements AutoCloseable {
     final String source;
     final String keyColumn;
     boolean hasCoordinates = true;
+    String latField = "lat"; // the coordinates' names in errors: a CSV header's own (Latitude, lng, ...)
+    String lonField = "lon";
     private BadRows bad; // null: a bad row stops the run
 
     EventReader(String source, String keyColumn) {
@@ -125,13 +127,13 @@ abstract sealed class EventReader implements AutoCloseable {
         }
         c.key[i] = key;
         if (hasCoordinates) {
-            double la = number(line, "lat", lat);
-            double lo = number(line, "lon", lon);
+            double la = number(line, latField, lat);
+            double lo = number(line, lonField, lon);
             if (!Earth.isValidLatitude(la)) {
-                throw bad(line, "lat", "must be in [-90, 90], got " + Excerpt.of(lat));
+                throw bad(line, latField, "must be in [-90, 90], got " + Excerpt.of(lat));
             }
             if (!Earth.isValidLongitude(lo)) {
-                throw bad(line, "lon", "must be in [-180, 180], got " + Excerpt.of(lon));
+                throw bad(line, lonField, "must be in [-180, 180], got " + Excerpt.of(lon));
             }
             c.lat[i] = la;
             c.lon[i] = lo;
@@ -244,6 +246,10 @@ abstract sealed class EventReader implements AutoCloseable {
             tsCol = required(header, "ts");
             latCol = CsvHeader.column(header, CsvHeader.LAT);
             lonCol = CsvHeader.column(header, CsvHeader.LON);
+            if (latCol >= 0 && lonCol >= 0) {
+                latField = header.get(latCol);
+                lonField = header.get(lonCol);
+            }
             hasCoordinates = latCol >= 0 && lonCol >= 0;
         }
 
