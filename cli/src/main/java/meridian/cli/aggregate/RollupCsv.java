@@ -132,7 +132,10 @@ public final class RollupCsv {
         }
         double abs = Math.abs(v);
         if (abs >= 1e-3 && abs < 1e7) {
-            out.putDouble(v); // Double.toString's characters, as number() returns them in this range
+            // Double.toString's characters, as number() returns them in this range
+            if (!out.putShortest(v)) {
+                out.putDouble(v);
+            }
             return;
         }
         out.putAscii(number(v));

@@ -72,6 +72,26 @@ public final class ByteSink {
         putDigits(scratch().append(v));
     }
 
+    /**
+     * Appends {@link Double#toString}'s text of {@code v} if {@link ShortestDecimal} writes it (a magnitude
+     * from 0.001 to 32768, not a power of two) and returns true; else appends nothing and returns false.
+     */
+    public boolean putShortest(double v) {
+        if (n + 1 + ShortestDecimal.MAX_CHARS > a.length) {
+            grow(1 + ShortestDecimal.MAX_CHARS);
+        }
+        int at = n;
+        if (v < 0) {
+            a[at++] = '-';
+        }
+        int end = ShortestDecimal.format(Math.abs(v), a, at);
+        if (end < 0) {
+            return false;
+        }
+        n = end;
+        return true;
+    }
+
     /** Appends {@link Long#toString}'s text of {@code v} without making the string, as {@link #putDouble}. */
     public void putLong(long v) {
         putDigits(scratch().append(v));
