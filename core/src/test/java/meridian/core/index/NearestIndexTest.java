@@ -268,6 +268,52 @@ class NearestIndexTest {
         }
     }
 
+    /**
+     * Real point files repeat coordinates (the shared event file: 20,000 events at 220 points): a batch of
+     * points met again and again, in runs and scattered, signed zeros and the edges among them, gathered
+     * (from 65,536 queries on) and not; every answer the one-by-one search's place and km, exactly.
+     */
+    @Test
+    void batchOfRepeatedPointsEqualsOneByOne() {
+        ReferenceSet cities = ReferenceSetReader.bundled();
+        Random r = new Random(SEED + 4);
+        double[][] distinct = QueryPoints.nearPlaces(r, cities, 200);
+        double[][] edges = {
+            {0.0, 0.0},
+            {-0.0, -0.0},
+            {-0.0, 0.0},
+            {90, 180},
+            {-90, -180},
+            {12.5, 180},
+            {12.5, -180},
+            // one coordinate shared, within one cell of the batch's curve: met next to each other, not equal
+            {48.85, 2.35},
+            {48.85, 2.351},
+            {48.851, 2.35}
+        };
+        for (int queries : new int[] {5_000, 100_000}) {
+            double[] lat = new double[queries];
+            double[] lon = new double[queries];
+            for (int i = 0; i < queries; ) {
+                int run = 1 + r.nextInt(5);
+                int k = r.nextInt(200 + edges.length);
+                for (int j = 0; j < run && i < queries; j++, i++) {
+                    lat[i] = k < 200 ? distinct[0][k] : edges[k - 200][0];
+                    lon[i] = k < 200 ? distinct[1][k] : edges[k - 200][1];
+                }
+            }
+            int[] places = new int[queries];
+            double[] km = new double[queries];
+            cities.index().searcher().nearest(lat, lon, 0, queries, places, km);
+            Searcher one = cities.index().searcher();
+            for (int i = 0; i < queries; i++) {
+                int expected = one.nearest(lat[i], lon[i]);
+                assertThat(places[i]).as("(%s, %s)", lat[i], lon[i]).isEqualTo(expected);
+                assertThat(km[i]).as("(%s, %s)", lat[i], lon[i]).isEqualTo(one.distanceKm(expected));
+            }
+        }
+    }
+
     @Test
     void batchWithAnOutOfRangeQueryAnswersNothing() {
         NearestIndex index = NearestIndex.build(new double[] {1, 2}, new double[] {3, 4});
