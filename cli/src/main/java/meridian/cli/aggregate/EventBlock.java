@@ -141,7 +141,7 @@ final class EventBlock extends Block {
                     line += slow(start, end, line);
                 } catch (InvalidInputException e) {
                     skip(EventReader.rowError(e));
-                    line += (end == rowEndAt ? rowLines : 0) + 1; // as slow() counts the row's lines
+                    line += linesOf(end);
                 }
             }
         }
@@ -267,6 +267,11 @@ final class EventBlock extends Block {
         while (parser.next()) {
             csv.putRow(chunk, parser.fields(), parser.line(), parser.unterminatedQuote());
         }
+        return linesOf(end);
+    }
+
+    /** The physical lines of the row that ends at {@code end}, its line end included. */
+    private long linesOf(int end) {
         return (end == rowEndAt ? rowLines : 0) + 1;
     }
 

@@ -35,7 +35,7 @@ abstract sealed class EventReader implements AutoCloseable {
     boolean hasCoordinates = true;
     String latField = "lat"; // the coordinates' names in errors: a CSV header's own (Latitude, lng, ...)
     String lonField = "lon";
-    private BadRows bad; // null: a bad row stops the run
+    private BadRows badRows; // null: a bad row stops the run
 
     EventReader(String source, String keyColumn) {
         this.source = source;
@@ -77,17 +77,17 @@ abstract sealed class EventReader implements AutoCloseable {
 
     /** With {@code --skip-bad}: bad rows are counted and left out ({@link #skipOrThrow}) instead of stopping the run. */
     EventReader skipping(BadRows rows) {
-        this.bad = rows;
+        this.badRows = rows;
         return this;
     }
 
     /** A bad row's error: thrown, or (skipping) counted and the row left out. */
     void skipOrThrow(InvalidInputException e) {
-        if (bad == null || !bad.skipping()) {
+        if (badRows == null || !badRows.skipping()) {
             throw e;
         }
         RowError row = rowError(e);
-        bad.reject(row.line(), row.field(), row.reason());
+        badRows.reject(row.line(), row.field(), row.reason());
     }
 
     /** Where and why a bad row failed, from its error ({@link #bad}'s detail). */
