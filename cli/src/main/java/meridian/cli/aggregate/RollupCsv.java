@@ -132,10 +132,7 @@ public final class RollupCsv {
         }
         double abs = Math.abs(v);
         if (abs >= 1e-3 && abs < 1e7) {
-            // Double.toString's characters, as number() returns them in this range
-            if (!out.putShortest(v)) {
-                out.putDouble(v);
-            }
+            out.putDouble(v); // Double.toString's characters, as number() returns them in this range
             return;
         }
         out.putAscii(number(v));

@@ -64,19 +64,22 @@ public final class ByteSink {
     }
 
     /**
-     * Appends {@link Double#toString}'s text of {@code v} without making the string: the JDK writes the
-     * digits straight into a reused builder's array. Per distance of {@code process} this saves a String
-     * and its array (~64 bytes, the largest allocation per row) and the copy out of it.
+     * Appends {@link Double#toString}'s text of {@code v} without making the string: written in place by
+     * {@link ShortestDecimal} where it can (every distance in km from a metre on), else by the JDK into a
+     * reused builder's array. Per distance of {@code process} this saves a String and its array (~64 bytes,
+     * the largest allocation per row) and the copy out of it.
      */
     public void putDouble(double v) {
-        putDigits(scratch().append(v));
+        if (!putShortest(v)) {
+            putDigits(scratch().append(v));
+        }
     }
 
     /**
      * Appends {@link Double#toString}'s text of {@code v} if {@link ShortestDecimal} writes it (a magnitude
      * from 0.001 to 32768, not a power of two) and returns true; else appends nothing and returns false.
      */
-    public boolean putShortest(double v) {
+    boolean putShortest(double v) {
         if (n + 1 + ShortestDecimal.MAX_CHARS > a.length) {
             grow(1 + ShortestDecimal.MAX_CHARS);
         }

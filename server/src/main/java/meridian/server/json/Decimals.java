@@ -163,18 +163,6 @@ public final class Decimals {
      */
     public static void appendDistance(ByteSink out, double km) {
         int at = out.size();
-        if (out.putShortest(km)) { // every distance from a metre on
-            byte[] a = out.array();
-            int end = out.size();
-            int dot = at;
-            while (a[dot] != '.') {
-                dot++;
-            }
-            for (int d = end - dot - 1; d < 6; d++) {
-                out.put((byte) '0');
-            }
-            return;
-        }
         out.putDouble(km); // Double.toString's digits, written in place
         byte[] a = out.array();
         int end = out.size();

@@ -88,5 +88,14 @@ class ShortestDecimalTest {
         assertThat(sink.putShortest(0.1)).isTrue();
         assertThat(new String(sink.array(), 0, sink.size(), StandardCharsets.US_ASCII))
                 .isEqualTo("-192.33342767127510.1");
+
+        // putDouble: the same text whichever way it is written
+        var both = new ByteSink(null);
+        for (double v : new double[] {-192.3334276712751, -1024.0, 1e-4, 0.1, 1e300, 3.0}) {
+            both.putDouble(v);
+            both.put((byte) ' ');
+        }
+        assertThat(new String(both.array(), 0, both.size(), StandardCharsets.US_ASCII))
+                .isEqualTo("-192.3334276712751 -1024.0 1.0E-4 0.1 1.0E300 3.0 ");
     }
 }
