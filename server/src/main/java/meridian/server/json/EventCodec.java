@@ -1,7 +1,6 @@
 package meridian.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -60,24 +59,12 @@ public final class EventCodec {
             if (array && p.nextToken() != null) {
                 throw error(p, events.size(), null, "unexpected content after the JSON array");
             }
-        } catch (java.io.CharConversionException | com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (java.io.CharConversionException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the one mapping of a parser's complaint (Json.inputError), with the event it was reading
             InvalidInputException bad = Json.inputError(e, "invalid_json");
             Map<String, Object> detail = new LinkedHashMap<>(bad.detail());
             detail.put("index", events.size());
             throw new InvalidInputException(bad.code(), bad.getMessage(), detail, e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("index", events.size());
-            if (at != null) {
-                detail.put("line", at.getLineNr());
-                detail.put("column", at.getColumnNr());
-            }
-            throw new InvalidInputException(
-                    "invalid_json",
-                    "malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-                            + ": " + Json.reason(e),
-                    detail);
         }
         return events;
     }
