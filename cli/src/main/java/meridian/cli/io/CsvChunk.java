@@ -29,7 +29,7 @@ import meridian.server.json.RegionText;
 final class CsvChunk extends OutputBlock {
     private final CsvLayout layout;
     private final String source;
-    private final Enricher enricher;
+    private final Enricher.Cursor enricher; // the block's own: its scratch kept from block to block
     private final EnrichOptions options;
     private final PlaceText places;
     private final boolean stopAtFirstError;
@@ -64,7 +64,7 @@ final class CsvChunk extends OutputBlock {
             boolean stopAtFirstError) {
         this.layout = layout;
         this.source = source;
-        this.enricher = enricher;
+        this.enricher = enricher.cursor();
         this.options = options;
         this.places = places;
         this.stopAtFirstError = stopAtFirstError;

@@ -19,7 +19,7 @@ import meridian.server.json.RecordCodec;
 final class JsonChunk extends OutputBlock {
     private final String source;
     private final RecordCodec codec;
-    private final Enricher enricher;
+    private final Enricher.Cursor enricher; // the block's own: its scratch kept from block to block
     private final EnrichOptions options;
     private final PlaceText places;
     private final RecordBatch batch = new RecordBatch(4096);
@@ -31,7 +31,7 @@ final class JsonChunk extends OutputBlock {
     JsonChunk(String source, RecordCodec codec, Enricher enricher, EnrichOptions options, PlaceText places) {
         this.source = source;
         this.codec = codec;
-        this.enricher = enricher;
+        this.enricher = enricher.cursor();
         this.options = options;
         this.places = places;
         this.fields = codec.fields();

@@ -82,6 +82,16 @@ public final class Matches {
         return km[record * k + j];
     }
 
+    /** The places' column, slot {@code record * k + j}: with k = 1, a record's place at its own position. */
+    int[] places() {
+        return place;
+    }
+
+    /** The distances' column, as {@link #places()}. */
+    double[] distances() {
+        return km;
+    }
+
     void set(int record, int j, int placeIndex, double distanceKm) {
         place[record * k + j] = placeIndex;
         km[record * k + j] = distanceKm;

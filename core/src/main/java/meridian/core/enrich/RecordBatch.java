@@ -76,6 +76,16 @@ public final class RecordBatch {
         return lon[i];
     }
 
+    /** The latitude column, record {@code i} at {@code i} (its length is the capacity, not the size). */
+    double[] lats() {
+        return lat;
+    }
+
+    /** The longitude column, as {@link #lats()}. */
+    double[] lons() {
+        return lon;
+    }
+
     public boolean hasPayload(int i) {
         return hasPayload[i];
     }
