@@ -37,7 +37,8 @@ class AggregateTest {
     static Aggregator cli(Path file, ReferenceSet places, String by) throws IOException {
         ExecutorService pool = BlockPipeline.workers(2);
         try (InputStream in = Files.newInputStream(file)) {
-            return new FileAggregation(places, pool, 2, 1000).aggregate(in, file.toString(), by);
+            return new FileAggregation(places == null ? null : () -> places, pool, 2, 1000)
+                    .aggregate(in, file.toString(), by);
         } finally {
             pool.shutdownNow();
         }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import meridian.cli.io.BadRows;
 import meridian.cli.io.BlockPipeline;
 import meridian.cli.io.RowBlocks;
@@ -38,19 +39,18 @@ import meridian.core.refs.ReferenceSet;
  * for 1 M events over 50,000 keys with chunks of 8,192, the reading thread's hash lookups included.)
  */
 public final class FileAggregation {
-    private final ReferenceSet places;
-    private final Enricher enricher;
+    private final Supplier<ReferenceSet> places;
     private final ExecutorService pool;
     private final int threads;
     private final int chunkSize;
 
     /**
-     * {@code places} may be null: then no nearest place is computed. {@code pool} has {@code threads} workers
-     * ({@link BlockPipeline#workers}); the caller owns it and shuts it down.
+     * {@code places} may be null: then no nearest place is computed. They are asked for only once the file is
+     * folded, when the keys' last events are placed, so they may still be loading until then. {@code pool} has
+     * {@code threads} workers ({@link BlockPipeline#workers}); the caller owns it and shuts it down.
      */
-    public FileAggregation(ReferenceSet places, ExecutorService pool, int threads, int chunkSize) {
+    public FileAggregation(Supplier<ReferenceSet> places, ExecutorService pool, int threads, int chunkSize) {
         this.places = places;
-        this.enricher = places == null ? null : new Enricher(places.index());
         this.pool = pool;
         this.threads = Math.max(1, threads);
         this.chunkSize = Math.max(1, chunkSize);
@@ -88,7 +88,7 @@ public final class FileAggregation {
             byte[] header = rows.header() == null ? new byte[0] : rows.header();
             var csv = new EventReader.Csv(
                     new InputStreamReader(new ByteArrayInputStream(header), StandardCharsets.UTF_8), source, keyColumn);
-            boolean withPlaces = enricher != null && csv.hasCoordinates;
+            boolean withPlaces = places != null && csv.hasCoordinates;
             var keys = new KeyTable(total);
             boolean skip = bad.skipping();
             BlockPipeline.stream(rows, () -> new EventBlock(csv, chunkSize, skip), chunkSize, pool, threads, b -> {
@@ -115,10 +115,10 @@ public final class FileAggregation {
         try (EventReader reader = EventReader.open(input, source, keyColumn).skipping(bad)) {
             EventChunk c = new EventChunk(chunkSize);
             while (reader.fill(c)) {
-                fold(total, null, null, c, enricher != null && reader.hasCoordinates);
+                fold(total, null, null, c, places != null && reader.hasCoordinates);
                 c.clear();
             }
-            if (enricher != null && reader.hasCoordinates) {
+            if (places != null && reader.hasCoordinates) {
                 placeLastEvents(total);
             }
             return total;
@@ -130,6 +130,8 @@ public final class FileAggregation {
      * workers and the calling thread.
      */
     private void placeLastEvents(Aggregator total) {
+        ReferenceSet set = places.get();
+        var enricher = new Enricher(set.index());
         var last = new ArrayList<UserAggregate>(total.size());
         for (UserAggregate a : total.aggregates()) {
             if (!Double.isNaN(a.lastLat())) {
@@ -150,7 +152,7 @@ public final class FileAggregation {
                 boolean found = matches.count(m) > 0;
                 last.get(i)
                         .placeLast(
-                                found ? places : null,
+                                found ? set : null,
                                 found ? matches.place(m, 0) : -1,
                                 found ? matches.distanceKm(m, 0) : Double.NaN);
             }
