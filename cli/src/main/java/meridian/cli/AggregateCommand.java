@@ -10,9 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import meridian.cli.aggregate.FileAggregation;
 import meridian.cli.aggregate.RollupCsv;
@@ -21,6 +19,7 @@ import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.error.InvalidInputException;
 import meridian.core.error.NotFoundException;
+import meridian.core.exec.Background;
 import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
@@ -180,23 +179,6 @@ public final class AggregateCommand implements Callable<Integer> {
                     ReferenceSetReader.load(refs, ErrorPolicy.FAIL_FAST).set();
             return () -> set;
         }
-        var loading = new FutureTask<>(ReferenceSetReader::bundled);
-        Thread.ofPlatform().name("meridian-places").daemon(true).start(loading);
-        return () -> {
-            try {
-                return loading.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error r) {
-                    throw r; // out of memory among them, which the command reports as such
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while loading the bundled places", e);
-            }
-        };
+        return Background.start("meridian-places", ReferenceSetReader::bundled);
     }
 }

@@ -6,10 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import meridian.core.error.InvalidInputException;
+import meridian.core.exec.Background;
 import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
@@ -65,8 +64,7 @@ public final class MeridianServer implements AutoCloseable {
         CountryRegions regions =
                 config.tcpCountry() ? CountryRegions.load(config.regions()) : CountryRegions.lazy(config.regions());
         // Load the default set while the listeners start: both take a few hundred ms of one core each.
-        FutureTask<ReferenceSet> loading = new FutureTask<>(loader);
-        Thread.ofPlatform().name("meridian-refs-load").start(loading);
+        Background<ReferenceSet> loading = Background.start("meridian-refs-load", loader);
         this.pool = new CpuPool(config.cpuPermits(), config.cpuPermits());
         RecordCodec codec = new RecordCodec();
         this.service = new EnrichService(
@@ -120,16 +118,6 @@ public final class MeridianServer implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             abort(t);
             throw e;
-        } catch (ExecutionException e) {
-            abort(t);
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("loading the reference set failed", e.getCause());
-        } catch (InterruptedException e) {
-            abort(t);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading the reference set", e);
         }
         this.tcp = t;
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
@@ -31,7 +32,7 @@ final class CsvChunk extends OutputBlock {
     private final String source;
     private final Enricher.Cursor enricher; // the block's own: its scratch kept from block to block
     private final EnrichOptions options;
-    private final PlaceText places;
+    private final Supplier<PlaceText> places; // may still be in the making until the first block is written
     private final boolean stopAtFirstError;
 
     private final RecordBatch batch = new RecordBatch(4096);
@@ -60,7 +61,7 @@ final class CsvChunk extends OutputBlock {
             String source,
             Enricher enricher,
             EnrichOptions options,
-            PlaceText places,
+            Supplier<PlaceText> places,
             boolean stopAtFirstError) {
         this.layout = layout;
         this.source = source;
@@ -150,7 +151,7 @@ final class CsvChunk extends OutputBlock {
         enricher.enrichRange(batch, 0, rows, options, matches);
         write(
                 options.k(),
-                places,
+                places.get(),
                 options.regions() == null
                         ? null
                         : RegionText.csv(options.regions().index()));
