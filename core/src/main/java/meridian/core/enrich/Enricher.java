@@ -74,7 +74,7 @@ public final class Enricher {
     /**
      * Enriches ranges on one thread at a time, keeping its search state and scratch arrays from one range to
      * the next: a new searcher and copies of each range's coordinates and answers were 42 bytes a row of
-     * short-lived garbage in {@code process} (async-profiler's allocation count, 1 M rows in blocks of 4,096),
+     * short-lived garbage in {@code process} (async-profiler's allocation count, 1 M rows in blocks of 16,384),
      * 42 MB a million rows for the young collections to sweep and, at the start, for the kernel to zero.
      */
     public final class Cursor {
