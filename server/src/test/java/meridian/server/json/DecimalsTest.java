@@ -36,6 +36,29 @@ class DecimalsTest {
     }
 
     @Test
+    void parsesLikeTheJdkOnLongMantissas() {
+        // 15 to 19 digits with the point anywhere: mantissas on both sides of 2^53, where the fast path ends
+        long seed = Seeds.seed();
+        var rnd = new Random(seed);
+        for (int i = 0; i < 200_000; i++) {
+            int n = 15 + rnd.nextInt(5);
+            var t = new StringBuilder(rnd.nextBoolean() ? "-" : "");
+            long lead = 1 + rnd.nextInt(9);
+            t.append(rnd.nextInt(4) == 0 ? "9007199254740" : Long.toString(lead));
+            while (t.length() < n) {
+                t.append((char) ('0' + rnd.nextInt(10)));
+            }
+            t.insert(t.charAt(0) == '-' ? 1 + rnd.nextInt(n) : rnd.nextInt(n + 1), '.');
+            String text = t.toString();
+            assertThat(parse(text)).as("%s (seed %d)", text, seed).isEqualTo(Double.parseDouble(text));
+        }
+        assertThat(parse("9007199254740992")).isEqualTo(9007199254740992.0);
+        assertThat(parse("9007199254740993")).isEqualTo(9007199254740992.0);
+        assertThat(parse("0.9007199254740993")).isEqualTo(Double.parseDouble("0.9007199254740993"));
+        assertThat(parse("000000000000000000001.5")).isEqualTo(1.5);
+    }
+
+    @Test
     void edgeCases() {
         assertThat(parse("0")).isEqualTo(0.0);
         assertThat(parse("-0.0")).isEqualTo(-0.0);
