@@ -348,6 +348,19 @@ class AggregateCommandTest {
     }
 
     @Test
+    void aColumnNamedTwiceIsRefused() throws IOException {
+        Path in = tmp.resolve("twice.csv");
+        Files.writeString(in, "user_id,value,ts,value\nu1,1,2026-01-01T00:00:00Z,2\n");
+        var r = run("aggregate", in.toString(), "--no-places");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("line 1: the header names column 'value' twice (columns 2 and 4)");
+        Files.writeString(in, "user_id,value,ts,lat,lon,LAT\nu1,1,2026-01-01T00:00:00Z,1,2,3\n");
+        r = run("aggregate", in.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("the header names column 'lat' twice (columns 4 and 6)");
+    }
+
+    @Test
     void aHugeBadValueIsQuotedShort() throws IOException {
         String huge = "9".repeat(2_000_000);
         Path in = tmp.resolve("huge.csv");

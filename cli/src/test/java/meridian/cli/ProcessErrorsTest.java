@@ -51,6 +51,10 @@ class ProcessErrorsTest {
                         "line 5, field 'lon': 'x' is not a decimal number"),
                 Arguments.of("in.csv", "id,x,y\n1,2,3\n", "line 1: missing required column(s) lat, lon"),
                 Arguments.of(
+                        "in.csv",
+                        "id,lat,lon,LON \n1,35,-120,3\n",
+                        "in.csv line 1: the header names column 'lon' twice (columns 3 and 4)"),
+                Arguments.of(
                         "in.ndjson",
                         "{\"id\":1,\"lat\":35,\"lon\":-120}\n{\"id\":2,\"lat\":35,\n",
                         "in.ndjson line 2: malformed JSON"),

@@ -251,6 +251,7 @@ abstract sealed class EventReader implements AutoCloseable {
                 lonField = header.get(lonCol);
             }
             hasCoordinates = latCol >= 0 && lonCol >= 0;
+            CsvHeader.requireDistinct(header, source, 1, idCol, latCol, lonCol);
         }
 
         private int required(List<String> header, String column) {
@@ -260,6 +261,10 @@ abstract sealed class EventReader implements AutoCloseable {
                         "missing_column",
                         source + " line 1: no column '" + column + "' in the header " + Excerpt.ofList(header),
                         Map.of("file", source, "line", 1, "field", column));
+            }
+            int last = header.lastIndexOf(column);
+            if (last != i) {
+                throw CsvHeader.twice(source, 1, column, i, last);
             }
             return i;
         }

@@ -280,6 +280,7 @@ public final class RowBlocks {
                             + " (header is: " + Excerpt.ofList(names) + ")",
                     Map.of("file", source, "line", nextLine - 1, "missing", missing));
         }
+        CsvHeader.requireDistinct(names, source, nextLine - 1, idCol, latCol, lonCol);
         return new CsvLayout(
                 header,
                 names.size(),

@@ -143,6 +143,7 @@ public final class ReferenceSetReader {
                             + Excerpt.ofList(header) + ")",
                     Map.of("file", source, "line", 1, "missing", missing));
         }
+        CsvHeader.requireDistinct(header, source, 1, idCol, nameCol, latCol, lonCol);
         List<Integer> attrCols = new ArrayList<>();
         List<String> attrNames = new ArrayList<>();
         for (int c = 0; c < header.size(); c++) {

@@ -90,6 +90,18 @@ class ReferenceSetReaderTest {
     }
 
     @Test
+    void aColumnNamedTwiceIsRefusedNotTakenFirst() throws IOException {
+        assertThatThrownBy(() -> csv("id,name,lat,lon,Lat\n1,A,1,2,3\n", ErrorPolicy.SKIP))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("line 1: the header names column 'lat' twice (columns 3 and 5)");
+        // two accepted names of one value are not a clash: the first in the order of preference is taken
+        assertThat(csv("id,name,latitude,lat,lon\n1,A,5,1,2\n", ErrorPolicy.SKIP)
+                        .set()
+                        .lat(0))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void allRowsBadIsAnEmptySetError() {
         assertThatThrownBy(() -> csv("id,name,lat,lon\n1,A,100,0\n", ErrorPolicy.SKIP))
                 .isInstanceOf(InvalidInputException.class)
