@@ -9,12 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import meridian.core.error.ConflictException;
+import meridian.core.error.ExitCode;
 import meridian.core.error.InvalidInputException;
-import meridian.core.error.MeridianException;
-import meridian.core.error.NotFoundException;
-import meridian.core.error.RefusedException;
-import meridian.core.error.UnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -212,21 +208,7 @@ public final class Main implements Runnable {
 
     /** The exit code for an exception that escaped a command. */
     static int exitCode(Throwable ex) {
-        return switch (ex) {
-            case CommandLine.ParameterException p -> ExitCode.USAGE;
-            case NotFoundException n -> ExitCode.IO;
-            case InvalidInputException i when i.code().equals("invalid_option") -> ExitCode.USAGE;
-            case InvalidInputException i when i.code().endsWith("_setting") -> ExitCode.USAGE; // serve's settings
-            case InvalidInputException i when i.code().equals("unreadable_file") -> ExitCode.IO;
-            case InvalidInputException i -> ExitCode.BAD_DATA;
-            case ConflictException c -> ExitCode.BAD_DATA;
-            case RefusedException r -> ExitCode.USAGE;
-            case UnavailableException u -> ExitCode.IO;
-            case UncheckedIOException u -> ExitCode.IO;
-            case java.io.IOException i -> ExitCode.IO;
-            case MeridianException m -> ExitCode.INTERNAL;
-            default -> ExitCode.INTERNAL;
-        };
+        return ex instanceof CommandLine.ParameterException ? ExitCode.USAGE : ExitCode.of(ex);
     }
 
     @Override

@@ -26,13 +26,14 @@ import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.enrich.RegionLookup;
+import meridian.core.error.ExitCode;
 import meridian.core.error.NotFoundException;
 import meridian.core.io.Input;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.region.RegionIndex;
 import meridian.core.region.Regions;
+import meridian.core.text.ByteSink;
 import meridian.server.AotTraining;
-import meridian.server.json.ByteSink;
 import meridian.server.json.RecordCodec;
 
 /**

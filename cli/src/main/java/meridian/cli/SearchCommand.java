@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import meridian.cli.io.Ascii;
+import meridian.core.error.ExitCode;
 import meridian.core.index.Neighbors;
 import meridian.core.index.Searcher;
 import meridian.core.refs.ReferenceSet;
@@ -18,7 +18,8 @@ import meridian.core.region.Region;
 import meridian.core.region.RegionIndex;
 import meridian.core.region.RegionLocator;
 import meridian.core.region.Regions;
-import meridian.server.json.Decimals;
+import meridian.core.text.Ascii;
+import meridian.core.text.Decimals;
 
 /**
  * {@code meridian search}: places of a reference set by name (case- and accent-insensitive substring, or

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import meridian.core.error.ExitCode;
 import meridian.server.ServerConfig;
 import meridian.server.Setting;
 import org.junit.jupiter.api.Test;

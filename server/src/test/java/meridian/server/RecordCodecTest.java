@@ -17,7 +17,7 @@ import meridian.core.enrich.Matches;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
-import meridian.server.json.Decimals;
+import meridian.core.text.Decimals;
 import meridian.server.json.RecordCodec;
 import meridian.testkit.Seeds;
 import meridian.testkit.TwoCities;

@@ -1,7 +1,7 @@
 package meridian.spark;
 
 import meridian.core.geo.Earth;
-import meridian.server.json.Decimals;
+import meridian.core.text.Decimals;
 
 /**
  * Coordinates as Spark hands them over: numbers from typed sources (Parquet, a cast column), text from

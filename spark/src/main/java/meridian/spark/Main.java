@@ -2,13 +2,8 @@ package meridian.spark;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import meridian.cli.ExitCode;
-import meridian.core.error.ConflictException;
-import meridian.core.error.InvalidInputException;
+import meridian.core.error.ExitCode;
 import meridian.core.error.MeridianException;
-import meridian.core.error.NotFoundException;
-import meridian.core.error.RefusedException;
-import meridian.core.error.UnavailableException;
 import org.apache.spark.sql.AnalysisException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,18 +73,9 @@ public final class Main implements Runnable {
     static int exitCode(Throwable ex) {
         return switch (ex) {
             case CommandLine.ParameterException p -> ExitCode.USAGE;
-            case RefusedException r -> ExitCode.USAGE;
-            case NotFoundException n -> ExitCode.IO;
-            case InvalidInputException i when i.code().equals("invalid_option") -> ExitCode.USAGE;
-            case InvalidInputException i when i.code().equals("unreadable_file") -> ExitCode.IO;
-            case InvalidInputException i -> ExitCode.BAD_DATA;
-            case ConflictException c -> ExitCode.BAD_DATA;
-            case UnavailableException u -> ExitCode.IO;
             case AnalysisException a when isPathProblem(a) -> ExitCode.IO;
             case AnalysisException a -> ExitCode.BAD_DATA;
-            case java.io.IOException i -> ExitCode.IO;
-            case java.io.UncheckedIOException u -> ExitCode.IO;
-            default -> ExitCode.INTERNAL;
+            default -> ExitCode.of(ex);
         };
     }
 

@@ -20,7 +20,7 @@ import static org.apache.spark.sql.functions.unix_micros;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import meridian.cli.aggregate.RollupCsv;
+import meridian.core.aggregate.RollupCsv;
 import meridian.core.aggregate.Timestamps;
 import meridian.core.csv.CsvHeader;
 import meridian.core.error.Excerpt;

@@ -14,7 +14,7 @@ import meridian.core.refs.ErrorPolicy;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
-import meridian.server.json.Decimals;
+import meridian.core.text.Decimals;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

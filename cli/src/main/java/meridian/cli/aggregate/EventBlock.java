@@ -12,7 +12,7 @@ import meridian.core.csv.CsvParser;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.refs.RowError;
-import meridian.server.json.Decimals;
+import meridian.core.text.Decimals;
 
 /**
  * One block of whole CSV event rows, scanned in place on one worker ({@code aggregate}'s streaming path;

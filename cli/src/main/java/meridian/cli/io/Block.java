@@ -1,6 +1,6 @@
 package meridian.cli.io;
 
-import meridian.server.json.ByteSink;
+import meridian.core.text.ByteSink;
 
 /**
  * A block of whole input rows and the work that turns it into output on one thread. {@link RowBlocks}

@@ -16,7 +16,7 @@ import meridian.core.exec.Background;
 import meridian.core.exec.ParallelRun;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.RowError;
-import meridian.server.json.ByteSink;
+import meridian.core.text.ByteSink;
 import meridian.server.json.PlaceText;
 import meridian.server.json.RecordCodec;
 

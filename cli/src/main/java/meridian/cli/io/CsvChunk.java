@@ -12,7 +12,7 @@ import meridian.core.enrich.RecordBatch;
 import meridian.core.error.Excerpt;
 import meridian.core.geo.Earth;
 import meridian.core.refs.RowError;
-import meridian.server.json.Decimals;
+import meridian.core.text.Decimals;
 import meridian.server.json.PlaceText;
 import meridian.server.json.RegionText;
 

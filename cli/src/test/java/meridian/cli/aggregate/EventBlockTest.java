@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
+import meridian.core.aggregate.RollupCsv;
 import meridian.core.error.InvalidInputException;
 import org.junit.jupiter.api.Test;
 

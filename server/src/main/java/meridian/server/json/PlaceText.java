@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import meridian.core.refs.ReferenceSet;
+import meridian.core.text.ByteSink;
 
 /**
  * The encoded text every output row repeats for its nearest place, for all places of a set, built once

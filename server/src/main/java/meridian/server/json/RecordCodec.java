@@ -28,6 +28,8 @@ import meridian.core.error.Excerpt;
 import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.refs.ReferenceSet;
+import meridian.core.text.ByteSink;
+import meridian.core.text.Decimals;
 
 /**
  * The record contract of every face ({@code POST /enrich}, the TCP endpoint, {@code meridian process} on
@@ -721,7 +723,7 @@ public final class RecordCodec {
                 if (n == payload.length) {
                     payload = Arrays.copyOf(payload, n * 2);
                 }
-                payload[n++] = Decimals.jsonNumber(p);
+                payload[n++] = jsonNumber(p);
             }
             payloadLength = n;
             payloadPos = data.size();
@@ -729,7 +731,7 @@ public final class RecordCodec {
 
         private double number(JsonParser p, JsonToken t, String field) throws IOException {
             if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-                double v = Decimals.jsonNumber(p);
+                double v = jsonNumber(p);
                 if (Double.isFinite(v)) {
                     return v;
                 }
@@ -889,5 +891,42 @@ public final class RecordCodec {
                 .append("): ")
                 .append(why);
         return new InvalidInputException(field == null ? "invalid_record" : "invalid_field", msg.toString(), detail);
+    }
+
+    /**
+     * The current JSON number token as a double. Short plain decimals ({@code -12.5}, {@code 1.0}: at most
+     * 15 digits, no exponent) take the same fast path as {@link Decimals#parse(byte[], int, int)} on the parser's
+     * characters; anything else goes to Jackson's parser.
+     */
+    private static double jsonNumber(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int i = p.getTextOffset();
+        int end = i + p.getTextLength();
+        boolean negative = i < end && c[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int fraction = -1; // digits after the point, -1 before a point
+        for (; i < end; i++) {
+            char ch = c[i];
+            if (ch >= '0' && ch <= '9') {
+                mantissa = mantissa * 10 + (ch - '0');
+                digits++;
+                if (fraction >= 0) {
+                    fraction++;
+                }
+            } else if (ch == '.' && fraction < 0) {
+                fraction = 0;
+            } else {
+                return p.getDoubleValue(); // exponent or anything unusual
+            }
+        }
+        if (digits == 0 || digits > 15) {
+            return p.getDoubleValue();
+        }
+        double v = Decimals.scaled(mantissa, Math.max(0, fraction));
+        return negative ? -v : v;
     }
 }

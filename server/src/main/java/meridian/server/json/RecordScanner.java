@@ -3,6 +3,8 @@ package meridian.server.json;
 import java.util.Arrays;
 import meridian.core.enrich.RecordBatch;
 import meridian.core.geo.Earth;
+import meridian.core.text.ByteSink;
+import meridian.core.text.Decimals;
 
 /**
  * The fast path of {@link RecordCodec}'s reading: well-formed, valid records scanned straight from their

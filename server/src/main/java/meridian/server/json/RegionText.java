@@ -6,6 +6,8 @@ import java.util.WeakHashMap;
 import meridian.core.enrich.Matches;
 import meridian.core.region.Region;
 import meridian.core.region.RegionIndex;
+import meridian.core.text.ByteSink;
+import meridian.core.text.Decimals;
 
 /**
  * The encoded country text every output row repeats, per unit of a region index, built once per index (255

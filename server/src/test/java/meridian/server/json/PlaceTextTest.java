@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
+import meridian.core.text.ByteSink;
 import org.junit.jupiter.api.Test;
 
 class PlaceTextTest {

@@ -1,4 +1,4 @@
-package meridian.server.json;
+package meridian.core.text;
 
 /**
  * {@link Double#toString}'s text of a double between 0.001 and 32768 (every distance on Earth in km from a

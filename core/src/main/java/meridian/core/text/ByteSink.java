@@ -1,4 +1,4 @@
-package meridian.server.json;
+package meridian.core.text;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
-package meridian.cli;
+package meridian.core.error;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +23,7 @@ public final class ExitCode {
     public static final int INTERNAL = 4;
 
     /** The list every command's {@code --help} ends with. */
-    static final Map<String, String> LIST = listed();
+    public static final Map<String, String> LIST = listed();
 
     private static Map<String, String> listed() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -31,6 +33,26 @@ public final class ExitCode {
         m.put(String.valueOf(IO), "file not found, unreadable or unwritable (I/O error)");
         m.put(String.valueOf(INTERNAL), "internal error (a bug; the stack trace is printed)");
         return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The exit code for an exception that escaped a command: the error family's own, the same for every command
+     * line (a face's own exceptions, such as its option parser's, are its to map first).
+     */
+    public static int of(Throwable ex) {
+        return switch (ex) {
+            case NotFoundException n -> IO;
+            case InvalidInputException i when i.code().equals("invalid_option") -> USAGE;
+            case InvalidInputException i when i.code().endsWith("_setting") -> USAGE; // serve's settings
+            case InvalidInputException i when i.code().equals("unreadable_file") -> IO;
+            case InvalidInputException i -> BAD_DATA;
+            case ConflictException c -> BAD_DATA;
+            case RefusedException r -> USAGE;
+            case UnavailableException u -> IO;
+            case UncheckedIOException u -> IO;
+            case IOException i -> IO;
+            default -> INTERNAL;
+        };
     }
 
     private ExitCode() {}

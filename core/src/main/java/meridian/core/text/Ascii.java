@@ -1,4 +1,4 @@
-package meridian.cli.io;
+package meridian.core.text;
 
 /** Whether text is plain ASCII: such text needs no UTF-8 encoding and folds to lower case char by char. */
 public final class Ascii {

@@ -1,4 +1,4 @@
-package meridian.cli.aggregate;
+package meridian.core.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,10 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
-import meridian.cli.io.BlockPipeline;
-import meridian.core.aggregate.Aggregator;
-import meridian.core.aggregate.UserAggregate;
-import meridian.server.json.ByteSink;
+import java.util.concurrent.Executors;
+import meridian.core.text.ByteSink;
 import org.junit.jupiter.api.Test;
 
 class RollupCsvTest {
@@ -104,7 +102,7 @@ class RollupCsvTest {
         }
         for (int threads : new int[] {1, 2, 3, 8}) {
             var out = new ByteArrayOutputStream();
-            ExecutorService pool = BlockPipeline.workers(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 RollupCsv.write(agg, "user_id", out, pool, threads);
             } finally {

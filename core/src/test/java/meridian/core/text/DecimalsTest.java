@@ -1,4 +1,4 @@
-package meridian.server.json;
+package meridian.core.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

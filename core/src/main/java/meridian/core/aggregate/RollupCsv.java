@@ -1,4 +1,4 @@
-package meridian.cli.aggregate;
+package meridian.core.aggregate;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,11 +7,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import meridian.cli.io.Ascii;
-import meridian.core.aggregate.Aggregator;
-import meridian.core.aggregate.UserAggregate;
 import meridian.core.exec.ParallelRun;
-import meridian.server.json.ByteSink;
+import meridian.core.text.Ascii;
+import meridian.core.text.ByteSink;
 
 /**
  * Writes rollups as CSV, one row per key in key order: the key column, then {@link #COLUMNS}. Numbers are

@@ -1,7 +1,5 @@
-package meridian.server.json;
+package meridian.core.text;
 
-import com.fasterxml.jackson.core.JsonParser;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
@@ -79,8 +77,7 @@ public final class Decimals {
             return slow(b, from, to);
         }
         if (exact && digits <= 15 && exp >= -22) {
-            double v = mant;
-            v = exp < 0 ? v / POW10[-exp] : v;
+            double v = scaled(mant, -exp);
             return neg ? -v : v;
         }
         return slow(b, from, to);
@@ -106,40 +103,12 @@ public final class Decimals {
     }
 
     /**
-     * The current JSON number token as a double. Short plain decimals ({@code -12.5}, {@code 1.0}: at most
-     * 15 digits, no exponent) take the same fast path as {@link #parse(byte[], int, int)} on the parser's
-     * characters; anything else goes to Jackson's parser.
+     * {@code mantissa / 10^fractionDigits}, correctly rounded when the mantissa is at most 2^53 and
+     * {@code fractionDigits} at most 22 (Clinger's fast path: both are exact doubles, so one IEEE division
+     * rounds once).
      */
-    public static double jsonNumber(JsonParser p) throws IOException {
-        char[] c = p.getTextCharacters();
-        int i = p.getTextOffset();
-        int end = i + p.getTextLength();
-        boolean negative = i < end && c[i] == '-';
-        if (negative) {
-            i++;
-        }
-        long mantissa = 0;
-        int digits = 0;
-        int fraction = -1; // digits after the point, -1 before a point
-        for (; i < end; i++) {
-            char ch = c[i];
-            if (ch >= '0' && ch <= '9') {
-                mantissa = mantissa * 10 + (ch - '0');
-                digits++;
-                if (fraction >= 0) {
-                    fraction++;
-                }
-            } else if (ch == '.' && fraction < 0) {
-                fraction = 0;
-            } else {
-                return p.getDoubleValue(); // exponent or anything unusual
-            }
-        }
-        if (digits == 0 || digits > 15) {
-            return p.getDoubleValue();
-        }
-        double v = fraction > 0 ? mantissa / POW10[fraction] : (double) mantissa;
-        return negative ? -v : v;
+    public static double scaled(long mantissa, int fractionDigits) {
+        return fractionDigits > 0 ? mantissa / POW10[fractionDigits] : (double) mantissa;
     }
 
     /**
