@@ -50,16 +50,27 @@ public final class Json {
      * body raises) is {@code code}.
      */
     public static InvalidInputException inputError(IOException e, String code) {
+        return inputError(e, code, false);
+    }
+
+    /**
+     * As {@link #inputError(IOException, String)} for a document that is one line of a stream ({@code oneLine}):
+     * the parser's line is then always 1, so only its column is given, and the caller names the stream's line.
+     */
+    public static InvalidInputException inputError(IOException e, String code, boolean oneLine) {
         if (e instanceof StreamConstraintsException c) {
             return new InvalidInputException(
                     "json_limit_exceeded",
-                    "the JSON is beyond this service's limits" + where(c.getLocation()) + ": " + reason(c),
-                    location(c.getLocation()),
+                    "the JSON is beyond this service's limits" + where(c.getLocation(), oneLine) + ": " + reason(c),
+                    location(c.getLocation(), oneLine),
                     e);
         }
         if (e instanceof JsonProcessingException j) {
             return new InvalidInputException(
-                    code, "malformed JSON" + where(j.getLocation()) + ": " + reason(j), location(j.getLocation()), e);
+                    code,
+                    "malformed JSON" + where(j.getLocation(), oneLine) + ": " + reason(j),
+                    location(j.getLocation(), oneLine),
+                    e);
         }
         if (e instanceof CharConversionException) {
             return new InvalidInputException(
@@ -85,15 +96,22 @@ public final class Json {
                 : m;
     }
 
-    private static String where(JsonLocation at) {
-        return at == null || at.getLineNr() <= 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    private static String where(JsonLocation at, boolean oneLine) {
+        if (at == null || at.getLineNr() <= 0) {
+            return "";
+        }
+        return oneLine
+                ? " at column " + at.getColumnNr()
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     /** Where the parser was, or nothing when it did not say (its limits' errors do not): never "line 0". */
-    private static Map<String, Object> location(JsonLocation at) {
+    private static Map<String, Object> location(JsonLocation at, boolean oneLine) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (at != null && at.getLineNr() > 0) {
-            m.put("line", at.getLineNr());
+            if (!oneLine) {
+                m.put("line", at.getLineNr());
+            }
             m.put("column", at.getColumnNr());
         }
         return m;

@@ -181,7 +181,7 @@ public final class RecordCodec {
             fields.commit(batch);
         } catch (JsonProcessingException | CharConversionException e) {
             fields.rollback();
-            throw Json.inputError(e, "malformed_json");
+            throw Json.inputError(e, "malformed_json", true);
         }
     }
 
