@@ -5,9 +5,10 @@
 # after two untimed runs of each to make their caches. Prints per run: which build, wall s, user s, sys s, and
 # the MB/s that `process` prints.
 #
-#   bench/batch-ab.sh BASE [PAIRS=10] [proc|uniform|k3|agg|aggp]
+#   bench/batch-ab.sh BASE [PAIRS=10] [proc|uniform|k3|ndjson|agg|aggp]
 #
-# proc: `process` on 1 M rows near the cities; uniform: 1 M uniform points; k3: `process -k 3`; agg:
+# proc: `process` on 1 M rows near the cities; uniform: 1 M uniform points; k3: `process -k 3`; ndjson: the
+# rows near the cities as NDJSON records (`{"id":..,"point":{"lat":..,"lon":..},"user_id":..,"value":..}`); agg:
 # `aggregate --no-places` on 1 M events; aggp: `aggregate` with the bundled cities. Inputs are made once under
 # bench/results/tmp/ (ignored by git); the output goes to /dev/shm so that disk writeback is not measured.
 set -euo pipefail
@@ -20,13 +21,20 @@ mkdir -p "$T"
 OUT=/dev/shm/meridian-batch-ab-$$.csv
 trap 'rm -f "$OUT"' EXIT
 case $WHAT in
-  proc | k3) KIND=near; . "$ROOT/bench/points_file.sh" ;;
+  proc | k3 | ndjson) KIND=near; . "$ROOT/bench/points_file.sh" ;;
   uniform) KIND=uniform; . "$ROOT/bench/points_file.sh" ;;
   agg | aggp) IN="$T/events-1000000.csv"; [ -f "$IN" ] || "$ROOT/bench/gen_events.sh" 1000000 > "$IN" ;;
   *) echo "unknown kind: $WHAT" >&2; exit 2 ;;
 esac
+if [ "$WHAT" = ndjson ]; then
+  CSV=$IN
+  IN="${CSV%.csv}.ndjson"
+  [ -f "$IN" ] && [ "$IN" -nt "$CSV" ] || awk -F, 'NR > 1 {
+      printf "{\"id\":%s,\"point\":{\"lat\":%s,\"lon\":%s},\"user_id\":\"%s\",\"value\":%s}\n", $1, $2, $3, $4, $6
+    }' "$CSV" > "$IN"
+fi
 case $WHAT in
-  proc | uniform) ARGS=(process "$IN" --refs cities --out "$OUT") ;;
+  proc | uniform | ndjson) ARGS=(process "$IN" --refs cities --out "$OUT") ;;
   k3) ARGS=(process "$IN" --refs cities -k 3 --out "$OUT") ;;
   agg) ARGS=(aggregate "$IN" --no-places --out "$OUT") ;;
   aggp) ARGS=(aggregate "$IN" --out "$OUT") ;;

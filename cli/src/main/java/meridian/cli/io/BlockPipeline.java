@@ -199,7 +199,10 @@ public final class BlockPipeline {
         } else {
             blocks = RowBlocks.lines(in, bad.source());
             var codec = RecordCodec.forPlatformThreads();
-            var places = codec.places(refs);
+            // as for CSV, the places' JSON text made on a worker while the first blocks are read: with that text
+            // written from bytes (PlaceText.buildJson), 1 M NDJSON rows near the cities, 10 alternated pairs: wall
+            // median 0.84 s against 0.95 s, printed 113-127 MB/s against 88-113 (BENCHMARKS.md)
+            Supplier<PlaceText> places = Background.start(pool, () -> codec.places(refs));
             newBlock = () -> new JsonChunk(bad.source(), codec, enricher, options, places);
         }
         long[] rows = {0};

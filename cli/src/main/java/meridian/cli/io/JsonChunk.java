@@ -3,6 +3,7 @@ package meridian.cli.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Supplier;
 import meridian.core.enrich.EnrichOptions;
 import meridian.core.enrich.Enricher;
 import meridian.core.enrich.Matches;
@@ -21,14 +22,14 @@ final class JsonChunk extends OutputBlock {
     private final RecordCodec codec;
     private final Enricher.Cursor enricher; // the block's own: its scratch kept from block to block
     private final EnrichOptions options;
-    private final PlaceText places;
+    private final Supplier<PlaceText> places; // may still be in the making until the first block is written
     private final RecordBatch batch = new RecordBatch(4096);
     private final RecordCodec.Fields fields;
     private final Matches matches = new Matches();
     private BadRows bad;
     private int good;
 
-    JsonChunk(String source, RecordCodec codec, Enricher enricher, EnrichOptions options, PlaceText places) {
+    JsonChunk(String source, RecordCodec codec, Enricher enricher, EnrichOptions options, Supplier<PlaceText> places) {
         this.source = source;
         this.codec = codec;
         this.enricher = enricher.cursor();
@@ -47,7 +48,7 @@ final class JsonChunk extends OutputBlock {
             int n = batch.size();
             matches.reset(n, options);
             enricher.enrichRange(batch, 0, n, options, matches);
-            codec.writeRecords(out, fields, batch, matches, places, options.k() > 1, null);
+            codec.writeRecords(out, fields, batch, matches, places.get(), options.k() > 1, null);
             good = n;
         } catch (IOException e) {
             throw new UncheckedIOException(e); // reading from memory: not expected

@@ -42,6 +42,52 @@ class PlaceTextTest {
         }
     }
 
+    /**
+     * The JSON text written from bytes against its string twin, Jackson's escaping of each field: every control
+     * character, the quote, the backslash, DEL, non-ASCII letters and a character outside the BMP.
+     */
+    @Test
+    void jsonTextMatchesJacksonsEscaping() {
+        long seed = new Random().nextLong();
+        System.out.println("PlaceTextTest seed " + seed);
+        var rnd = new Random(seed);
+        var alphabet = new StringBuilder("ab\"\\/\u007fé ü中😀 x");
+        for (char c = 0; c < 0x20; c++) {
+            alphabet.append(c);
+        }
+        List<Place> places = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            places.add(new Place(
+                    text(rnd, alphabet.toString()) + i,
+                    text(rnd, alphabet.toString()),
+                    rnd.nextDouble() * 180 - 90,
+                    rnd.nextDouble() * 360 - 180,
+                    i % 3 == 0 ? Map.of("country", text(rnd, alphabet.toString())) : Map.of()));
+        }
+        var refs = ReferenceSet.of("t", places);
+        var plain = PlaceText.json(refs);
+        var full = PlaceText.jsonFull(refs);
+        var sink = new ByteSink(null);
+        for (int i = 0; i < refs.size(); i++) {
+            String head = "{\"id\":" + PlaceText.jsonString(refs.id(i)) + ",\"name\":"
+                    + PlaceText.jsonString(refs.placeName(i));
+            String end = ",\"distance_km\":";
+            var lat = ",\"lat\":" + refs.lat(i) + ",\"lon\":" + refs.lon(i);
+            String country = refs.attribute(i, 0);
+            String tail = lat + (country == null ? "" : ",\"country\":" + PlaceText.jsonString(country));
+            sink.truncate(0);
+            plain.put(sink, i);
+            assertThat(new String(sink.array(), 0, sink.size(), StandardCharsets.UTF_8))
+                    .as("place %d, seed %d", i, seed)
+                    .isEqualTo(head + end);
+            sink.truncate(0);
+            full.put(sink, i);
+            assertThat(new String(sink.array(), 0, sink.size(), StandardCharsets.UTF_8))
+                    .as("place %d in full, seed %d", i, seed)
+                    .isEqualTo(head + tail + end);
+        }
+    }
+
     private static String text(Random rnd, String alphabet) {
         var b = new StringBuilder();
         int n = rnd.nextInt(8);
