@@ -185,6 +185,27 @@ class ProcessErrorsTest {
         assertThat(bad.err()).contains("bad-refs.csv line 2, field 'lat'");
     }
 
+    /**
+     * A device that takes no bytes: the write error ends the run with the I/O code in every format, the JSON
+     * array's included, whose chunks are written on a worker while the next one is read.
+     */
+    @Test
+    void aFullDeviceIsAnIoError() throws IOException {
+        var json = new StringBuilder("[");
+        for (int i = 0; i < 40_000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"lat\":35,\"lon\":-120}");
+        }
+        var csv = new StringBuilder("id,lat,lon\n");
+        for (int i = 0; i < 40_000; i++) {
+            csv.append(i).append(",35,-120\n");
+        }
+        for (String[] input : new String[][] {{"in.json", json + "]"}, {"in.csv", csv.toString()}}) {
+            var r = process(input[0], input[1], "--out", "/dev/full", "--chunk", "1000");
+            assertThat(r.code()).as(input[0]).isEqualTo(ExitCode.IO);
+            assertThat(r.err()).as(input[0]).contains("No space left on device").doesNotContain("\tat ");
+        }
+    }
+
     @Test
     void failedRunLeavesNoPartialOutput() throws IOException {
         Path out = dir.resolve("out.csv");
