@@ -284,11 +284,12 @@ final class ProcessCommand implements Callable<Integer> {
     }
 
     /**
-     * The JSON-array path: read a chunk, enrich it (in parallel when large), write it, repeat. An array is
-     * one JSON value, so it cannot be cut into independent blocks like CSV and NDJSON; but a chunk's writing
-     * runs on a worker while the next chunk is read and enriched, in two slots used in turn (the reading and the
-     * writing were each a third of the calling thread's time, the workers mostly idle: 300,000 records near the
-     * cities, 8 alternated pairs, 0.37-0.50 s of work, median 0.40, against 0.50-0.62, median 0.52, BENCHMARKS.md).
+     * The JSON-array path: read a chunk on the calling thread, enrich it (in parallel when large), write it, repeat;
+     * a chunk's writing runs on a worker while the next chunk is read and enriched, in two slots used in turn (the
+     * reading and the writing were each a third of the calling thread's time, the workers mostly idle: 300,000
+     * records near the cities, 8 alternated pairs, 0.37-0.50 s of work, median 0.40, against 0.50-0.62, median
+     * 0.52). The array cut into blocks of whole elements for the workers to read, as CSV and NDJSON are, ran no
+     * faster on two cores, which this keeps busy already (BENCHMARKS.md).
      */
     private long streamJson(
             InputStream in,
