@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Number text without detours through {@code String}: a correctly rounded decimal parser for the common
  * case (at most 15 significant digits, no exponent: every GPS coordinate), falling back to
- * {@link Double#parseDouble} otherwise, for CSV bytes and JSON number tokens alike; and the number formats
- * of the output contract (distances, payload values).
+ * {@link Double#parseDouble} otherwise, for CSV bytes (and, through {@link #scaled}, the service's JSON number
+ * tokens); and the number formats of the output contract (distances, payload values).
  */
 public final class Decimals {
     private static final double[] POW10 = {
