@@ -15,6 +15,7 @@ import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
 import meridian.core.text.Decimals;
+import meridian.testkit.Seeds;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -23,7 +24,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class EnrichTest {
     static SparkSession spark;
     static ReferenceSet cities;
@@ -169,8 +172,7 @@ class EnrichTest {
 
     @Test
     void kNearestAreBruteForceInDistanceOrderWithNothingWithinMaxKmAsNull() {
-        long seed = new Random().nextLong();
-        System.out.println("kNearest seed " + seed);
+        long seed = Seeds.seed();
         var random = new Random(seed);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 60; i++) {

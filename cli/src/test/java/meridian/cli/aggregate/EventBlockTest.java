@@ -12,7 +12,9 @@ import meridian.cli.io.BlockPipeline;
 import meridian.core.aggregate.Aggregator;
 import meridian.core.aggregate.RollupCsv;
 import meridian.core.error.InvalidInputException;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The block-scanning CSV path of {@code aggregate} against its twin, the row-by-row path through core's
@@ -21,11 +23,11 @@ import org.junit.jupiter.api.Test;
  * blank lines, numbers with spaces, exponents or Java suffixes, epoch and ISO timestamps, non-ASCII keys,
  * and a bad row somewhere. Output text and error messages must be the same.
  */
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class EventBlockTest {
     @Test
     void blocksGiveWhatTheParserGivesOnRandomFiles() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("EventBlockTest seed " + seed);
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         for (int round = 0; round < 60; round++) {
             boolean withBad = round % 3 == 2;

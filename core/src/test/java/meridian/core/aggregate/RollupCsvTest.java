@@ -11,8 +11,11 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import meridian.core.text.ByteSink;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class RollupCsvTest {
     /**
      * {@link RollupCsv#number} against its twin, the BigDecimal form it used for every non-integer value, and the
@@ -20,8 +23,7 @@ class RollupCsvTest {
      */
     @Test
     void numbersMatchThePlainDecimalForm() {
-        long seed = new Random().nextLong();
-        System.out.println("RollupCsvTest seed " + seed);
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         for (int i = 0; i < 200_000; i++) {
             double v =
@@ -62,7 +64,7 @@ class RollupCsvTest {
      */
     @Test
     void rowsWrittenInParallelAreTheRowsInKeyOrder() {
-        long seed = new Random().nextLong();
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         var agg = new Aggregator();
         String[] odd = {"a,b", "q\"uote", "São Paulo", "line\nbreak", "東京", "plain"};

@@ -15,8 +15,11 @@ import meridian.core.index.QueryPoints;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class EnricherTest {
     static final ReferenceSet SF_LA = ReferenceSet.of(
             "sf-la",
@@ -164,7 +167,7 @@ class EnricherTest {
      */
     @Test
     void countryRidesAlongInTheSameCall() {
-        long seed = new Random().nextLong();
+        long seed = Seeds.seed();
         Random rng = new Random(seed);
         RecordBatch batch = new RecordBatch();
         int n = 10_000;

@@ -11,9 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class ParallelRunTest {
     private final ThreadPoolExecutor pool =
             new ThreadPoolExecutor(3, 3, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64));
@@ -25,8 +28,7 @@ class ParallelRunTest {
 
     @Test
     void everyRecordRunsExactlyOnceWhoeverClaimsIt() throws Exception {
-        long seed = new Random().nextLong();
-        System.out.println("ParallelRunTest seed " + seed);
+        long seed = Seeds.seed();
         Random rnd = new Random(seed);
         for (int round = 0; round < 200; round++) {
             int n = rnd.nextInt(5000);

@@ -10,15 +10,14 @@ import meridian.core.error.InvalidInputException;
 import meridian.core.geo.Earth;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class NearestIndexTest {
     private static final double EPS_KM = 1e-9;
-    private static final long SEED = Long.getLong("meridian.seed", System.nanoTime());
-
-    static {
-        System.out.println("NearestIndexTest seed = " + SEED + " (rerun with -Dmeridian.seed=" + SEED + ")");
-    }
+    private static final long SEED = Seeds.seed();
 
     /** Uniform on the sphere (not uniform in lat/lon, which would crowd the poles). */
     static double[] randomPoint(Random r) {

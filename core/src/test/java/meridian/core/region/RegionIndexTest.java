@@ -8,9 +8,12 @@ import java.util.SplittableRandom;
 import meridian.core.error.InvalidInputException;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.refs.ReferenceSetReader;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class RegionIndexTest {
     private static RegionIndex countries;
     private static BruteForceRegions brute;
@@ -22,9 +25,7 @@ class RegionIndexTest {
     }
 
     private static long seed() {
-        long seed = Long.getLong("meridian.seed", System.nanoTime());
-        System.out.println("RegionIndexTest seed " + seed + " (replay with -Dmeridian.seed=" + seed + ")");
-        return seed;
+        return Seeds.seed();
     }
 
     private static String alpha2(RegionLocator locator, double lat, double lon) {

@@ -10,14 +10,16 @@ import java.util.Random;
 import meridian.core.refs.Place;
 import meridian.core.refs.ReferenceSet;
 import meridian.core.text.ByteSink;
+import meridian.testkit.Seeds;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(Seeds.class) // -Dmeridian.seed=N replays; a failure prints the command
 class PlaceTextTest {
     /** The CSV text written from bytes against its string twin: {@code csvField(id) + "," + csvField(name) + ","}. */
     @Test
     void csvTextMatchesTheStringFormat() {
-        long seed = new Random().nextLong();
-        System.out.println("PlaceTextTest seed " + seed);
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         String alphabet = "ab,\"\n\ré ü中😀 x";
         List<Place> places = new ArrayList<>();
@@ -48,8 +50,7 @@ class PlaceTextTest {
      */
     @Test
     void jsonTextMatchesJacksonsEscaping() {
-        long seed = new Random().nextLong();
-        System.out.println("PlaceTextTest seed " + seed);
+        long seed = Seeds.seed();
         var rnd = new Random(seed);
         var alphabet = new StringBuilder("ab\"\\/\u007fé ü中😀 x");
         for (char c = 0; c < 0x20; c++) {
