@@ -359,43 +359,172 @@ abstract sealed class EventReader implements AutoCloseable {
     }
 
     /**
-     * A JSON array of event objects. The array is parsed whole (core's tree parser, which keeps each
-     * object's line): fine for files that fit in memory; NDJSON streams.
+     * A JSON array of event objects, read element by element: each element's text is cut out of the stream (its
+     * strings, escapes and nesting followed) and parsed alone by core's tree parser, so that memory holds one
+     * element, not the file. Parsed whole, 120 MB of events (a million) ran out of a 256 MB heap; read so, they
+     * take 2.7-3.4 s with at most 165-198 MB resident at {@code -Xmx256m} (BENCHMARKS.md). JSON that cannot be
+     * read stops the run, as it did when the file was parsed at once, at the file's line.
      */
     static final class JsonArray extends EventReader {
-        private final java.util.Iterator<?> events;
+        /** An element longer than this is refused rather than held without bound. */
+        static final int MAX_ELEMENT_CHARS = 16 << 20;
+
+        private final java.io.Reader in;
+        private final char[] buf = new char[1 << 16]; // read here, not a character at a time from a locked reader
+        private int pos;
+        private int lim;
+        private final StringBuilder element = new StringBuilder();
+        private long line = 1; // of the next character read
+        private long elementLine;
+        private boolean opened;
+        private boolean ended;
 
         JsonArray(java.io.Reader reader, String source, String keyColumn) {
             super(source, keyColumn);
-            Object root;
-            try (reader) {
-                var text = new java.io.StringWriter();
-                reader.transferTo(text);
-                root = JsonTree.parse(text.toString(), source);
-            } catch (IOException e) {
-                throw unreadable(source, e);
-            }
-            if (!(root instanceof List<?> list)) {
-                throw bad(1, "record", "the file must hold one JSON array of events");
-            }
-            events = list.iterator();
+            this.in = reader;
         }
 
         @Override
         boolean fill(EventChunk chunk) {
             int before = chunk.size;
-            while (!chunk.isFull() && events.hasNext()) {
-                Object e = events.next();
-                try {
-                    putJson(chunk, e instanceof JsonTree.JsonObject o ? o.line() : 0, e);
-                } catch (InvalidInputException x) {
-                    skipOrThrow(x);
+            try {
+                String text;
+                while (!chunk.isFull() && (text = nextElement()) != null) {
+                    Object e;
+                    try {
+                        e = JsonTree.parse(text, source);
+                    } catch (InvalidInputException x) {
+                        long at = elementLine + (x.detail().get("line") instanceof Number n ? n.longValue() : 1) - 1;
+                        throw malformed(at, String.valueOf(x.detail().get("reason")));
+                    }
+                    try {
+                        putJson(
+                                chunk,
+                                e instanceof JsonTree.JsonObject o ? elementLine + o.line() - 1 : elementLine,
+                                e);
+                    } catch (InvalidInputException x) {
+                        skipOrThrow(x);
+                    }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             return chunk.size > before;
         }
 
+        /** The next element's text (its first line in {@link #elementLine}), or null after the array's end. */
+        private String nextElement() throws IOException {
+            if (!opened) {
+                opened = true;
+                int c = skipSpace();
+                if (c != '[') {
+                    throw bad(line, "record", "the file must hold one JSON array of events");
+                }
+                read();
+                if (skipSpace() == ']') {
+                    read();
+                    end();
+                    return null;
+                }
+            }
+            if (ended) {
+                return null;
+            }
+            skipSpace();
+            elementLine = line;
+            element.setLength(0);
+            int depth = 0;
+            boolean inString = false;
+            boolean escaped = false;
+            while (true) {
+                int c = read();
+                if (c < 0) {
+                    throw malformed(line, "unexpected end of input: the array is not closed");
+                }
+                if (inString) {
+                    if (escaped) {
+                        escaped = false;
+                    } else if (c == '\\') {
+                        escaped = true;
+                    } else if (c == '"') {
+                        inString = false;
+                    }
+                } else if (depth == 0 && (c == ',' || c == ']')) {
+                    if (element.toString().isBlank()) {
+                        throw malformed(
+                                line,
+                                c == ',' ? "an element is missing before ','" : "an element is missing before ']'");
+                    }
+                    if (c == ']') {
+                        end();
+                    }
+                    return element.toString();
+                } else if (c == '"') {
+                    inString = true;
+                } else if (c == '{' || c == '[') {
+                    depth++;
+                } else if (c == '}' || c == ']') {
+                    depth--;
+                }
+                element.append((char) c);
+                if (element.length() > MAX_ELEMENT_CHARS) {
+                    throw malformed(elementLine, "an element longer than " + MAX_ELEMENT_CHARS + " characters");
+                }
+            }
+        }
+
+        /** After the array's {@code ]}: nothing but blanks may follow. */
+        private void end() throws IOException {
+            ended = true;
+            if (skipSpace() >= 0) {
+                throw malformed(line, "unexpected text after the JSON value");
+            }
+        }
+
+        /** Skips blanks; returns the next character without taking it, -1 at the end. */
+        private int skipSpace() throws IOException {
+            while (true) {
+                int c = peek();
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    return c;
+                }
+                read();
+            }
+        }
+
+        private int peek() throws IOException {
+            while (pos == lim) {
+                int n = in.read(buf, 0, buf.length);
+                if (n < 0) {
+                    return -1;
+                }
+                pos = 0;
+                lim = n;
+            }
+            return buf[pos];
+        }
+
+        private int read() throws IOException {
+            int c = peek();
+            if (c >= 0) {
+                pos++;
+                if (c == '\n') {
+                    line++;
+                }
+            }
+            return c;
+        }
+
+        private InvalidInputException malformed(long at, String reason) {
+            return new InvalidInputException(
+                    "invalid_json",
+                    source + " line " + at + ": " + reason,
+                    Map.of("file", source, "line", at, "reason", reason));
+        }
+
         @Override
-        public void close() {}
+        public void close() {
+            Input.closeUnchecked(in);
+        }
     }
 }
