@@ -37,9 +37,14 @@ abstract sealed class EventReader implements AutoCloseable {
     String lonField = "lon";
     private BadRows badRows; // null: a bad row stops the run
 
+    // JSON events of the usual kind, read without a tree (a key column named "point" is read from the tree: the
+    // flat reading keeps a point apart)
+    private final FlatEvent flat;
+
     EventReader(String source, String keyColumn) {
         this.source = source;
         this.keyColumn = keyColumn;
+        this.flat = keyColumn.equals("point") ? null : new FlatEvent(keyColumn);
     }
 
     /**
@@ -179,19 +184,33 @@ abstract sealed class EventReader implements AutoCloseable {
             lat = point.get("lat");
             lon = point.get("lon");
         }
+        putEvent(c, line, record.get("id"), record.get(keyColumn), lat, lon, record.get("value"), record.get("ts"));
+    }
+
+    /** The JSON event in {@code text} into {@code c} when {@link FlatEvent} reads it; false when it does not. */
+    boolean putFlat(EventChunk c, long line, String text) {
+        if (flat == null || !flat.read(text)) {
+            return false;
+        }
+        putEvent(
+                c,
+                line,
+                flat.id,
+                flat.key,
+                flat.point ? flat.pointLat : flat.lat,
+                flat.point ? flat.pointLon : flat.lon,
+                flat.value,
+                flat.ts);
+        return true;
+    }
+
+    /** One JSON event's members, as the tree parser gives them, into {@code c}. */
+    void putEvent(EventChunk c, long line, Object id, Object key, Object lat, Object lon, Object value, Object ts) {
         if (!coordinatesDecided) {
             hasCoordinates = lat != null || lon != null;
             coordinatesDecided = true;
         }
-        put(
-                c,
-                line,
-                scalar(record.get("id")),
-                scalar(record.get(keyColumn)),
-                scalar(lat),
-                scalar(lon),
-                scalar(record.get("value")),
-                tsText(record.get("ts")));
+        put(c, line, scalar(id), scalar(key), scalar(lat), scalar(lon), scalar(value), tsText(ts));
     }
 
     /** A JSON ts as text: a string as is, a number in plain digits (never 1.7E9) for core's epoch rule. */
@@ -331,6 +350,9 @@ abstract sealed class EventReader implements AutoCloseable {
                         continue;
                     }
                     try {
+                        if (putFlat(chunk, line, text)) {
+                            continue;
+                        }
                         Object parsed;
                         try {
                             parsed = JsonTree.parse(text, source);
@@ -361,9 +383,10 @@ abstract sealed class EventReader implements AutoCloseable {
     /**
      * A JSON array of event objects, read element by element: each element's text is cut out of the stream (its
      * strings, escapes and nesting followed) and parsed alone by core's tree parser, so that memory holds one
-     * element, not the file. Parsed whole, 120 MB of events (a million) ran out of a 256 MB heap; read so, they
-     * take 2.7-3.4 s with at most 165-198 MB resident at {@code -Xmx256m} (BENCHMARKS.md). JSON that cannot be
-     * read stops the run, as it did when the file was parsed at once, at the file's line.
+     * element, not the file; an element of the usual kind is read without a tree ({@link FlatEvent}). Parsed
+     * whole, 120 MB of events (a million) ran out of a 256 MB heap; read so, they take 1.9-2.4 s with at most 165
+     * MB resident at {@code -Xmx256m} (BENCHMARKS.md). JSON that cannot be read stops the run, as it did when the
+     * file was parsed at once, at the file's line.
      */
     static final class JsonArray extends EventReader {
         /** An element longer than this is refused rather than held without bound. */
@@ -390,6 +413,14 @@ abstract sealed class EventReader implements AutoCloseable {
             try {
                 String text;
                 while (!chunk.isFull() && (text = nextElement()) != null) {
+                    try {
+                        if (putFlat(chunk, elementLine, text)) {
+                            continue;
+                        }
+                    } catch (InvalidInputException x) {
+                        skipOrThrow(x);
+                        continue;
+                    }
                     Object e;
                     try {
                         e = JsonTree.parse(text, source);
