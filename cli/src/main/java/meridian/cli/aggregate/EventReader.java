@@ -336,7 +336,7 @@ abstract sealed class EventReader implements AutoCloseable {
 
         Ndjson(java.io.Reader reader, String source, String keyColumn) {
             super(source, keyColumn);
-            this.in = new BufferedReader(reader, 1 << 16);
+            this.in = reader == null ? null : new BufferedReader(reader, 1 << 16);
         }
 
         @Override
@@ -374,9 +374,42 @@ abstract sealed class EventReader implements AutoCloseable {
             return chunk.size > before;
         }
 
+        /**
+         * Line {@code i} of {@code block}, as a worker read it, into {@code c} (in file order): a bad line is thrown
+         * or skipped, with the same words as a line read here.
+         */
+        void putRead(EventChunk c, NdjsonBlock block, int i) {
+            long at = block.line(i);
+            try {
+                switch (block.kind(i)) {
+                    case NdjsonBlock.BLANK -> {}
+                    case NdjsonBlock.FLAT ->
+                        putEvent(
+                                c,
+                                at,
+                                block.id(i),
+                                block.key(i),
+                                block.lat(i),
+                                block.lon(i),
+                                block.value(i),
+                                block.ts(i));
+                    default -> {
+                        if (block.tree(i) instanceof NdjsonBlock.Unreadable u) {
+                            throw bad(at, "record", "is not valid JSON: " + u.reason());
+                        }
+                        putJson(c, at, block.tree(i));
+                    }
+                }
+            } catch (InvalidInputException e) {
+                skipOrThrow(e);
+            }
+        }
+
         @Override
         public void close() {
-            Input.closeUnchecked(in);
+            if (in != null) {
+                Input.closeUnchecked(in);
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public final class RowBlocks {
     }
 
     /** NDJSON lines. */
-    static RowBlocks lines(InputStream in, String source) throws IOException {
+    public static RowBlocks lines(InputStream in, String source) throws IOException {
         return new RowBlocks(in, source, false, false);
     }
 

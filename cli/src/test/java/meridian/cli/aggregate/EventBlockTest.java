@@ -72,7 +72,8 @@ class EventBlockTest {
         }
     }
 
-    private static String text(Aggregator a) {
+    /** The rollups' CSV, as {@code aggregate} writes them. */
+    static String text(Aggregator a) {
         var out = new ByteArrayOutputStream();
         ExecutorService pool = BlockPipeline.workers(2);
         try {
