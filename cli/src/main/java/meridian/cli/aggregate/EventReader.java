@@ -353,15 +353,9 @@ abstract sealed class EventReader implements AutoCloseable {
                         if (putFlat(chunk, line, text)) {
                             continue;
                         }
-                        Object parsed;
-                        try {
-                            parsed = JsonTree.parse(text, source);
-                        } catch (InvalidInputException e) {
-                            // the parser counts lines from this one: its reason alone, with the file's line
-                            throw bad(
-                                    line,
-                                    "record",
-                                    "is not valid JSON: " + e.detail().get("reason"));
+                        Object parsed = tree(text, source);
+                        if (parsed instanceof Unreadable u) {
+                            throw notJson(line, u);
                         }
                         putJson(chunk, line, parsed);
                     } catch (InvalidInputException e) {
@@ -372,6 +366,23 @@ abstract sealed class EventReader implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             return chunk.size > before;
+        }
+
+        /** Why a line is not JSON, in the tree parser's words. */
+        record Unreadable(String reason) {}
+
+        /** A line's tree, or why it is not JSON: the part of a line that any thread may read. */
+        static Object tree(String text, String source) {
+            try {
+                return JsonTree.parse(text, source);
+            } catch (InvalidInputException e) {
+                // the parser counts lines from this one: its reason alone, with the file's line
+                return new Unreadable(String.valueOf(e.detail().get("reason")));
+            }
+        }
+
+        private InvalidInputException notJson(long line, Unreadable u) {
+            return bad(line, "record", "is not valid JSON: " + u.reason());
         }
 
         /**
@@ -394,8 +405,8 @@ abstract sealed class EventReader implements AutoCloseable {
                                 block.value(i),
                                 block.ts(i));
                     default -> {
-                        if (block.tree(i) instanceof NdjsonBlock.Unreadable u) {
-                            throw bad(at, "record", "is not valid JSON: " + u.reason());
+                        if (block.tree(i) instanceof Unreadable u) {
+                            throw notJson(at, u);
                         }
                         putJson(c, at, block.tree(i));
                     }
@@ -462,10 +473,7 @@ abstract sealed class EventReader implements AutoCloseable {
                         throw malformed(at, String.valueOf(x.detail().get("reason")));
                     }
                     try {
-                        putJson(
-                                chunk,
-                                e instanceof JsonTree.JsonObject o ? elementLine + o.line() - 1 : elementLine,
-                                e);
+                        putJson(chunk, elementLine, e); // the element's text begins with its value
                     } catch (InvalidInputException x) {
                         skipOrThrow(x);
                     }

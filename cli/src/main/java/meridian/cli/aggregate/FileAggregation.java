@@ -25,7 +25,8 @@ import meridian.core.refs.ReferenceSet;
  * Per-key rollups of an event file, streaming and parallel: the file is cut into chunks of at most
  * {@code chunkSize} events (CSV: blocks of rows scanned on the workers, {@link EventBlock}; NDJSON: blocks of
  * lines read on the workers, {@link NdjsonBlock}; a JSON array: element by element on the reading thread), whose
- * events are folded into the one {@link Aggregator} on the reading thread in file order. Then, with places, the nearest place of each key's last event, in parallel batches.
+ * events are folded into the one {@link Aggregator} on the reading thread in file order. Then, with places, the
+ * nearest place of each key's last event, in parallel batches.
  *
  * <p>Only the last event's place is part of a rollup, so only it is searched for: each aggregate keeps its
  * last event's point while the file is read ({@link UserAggregate#addAt}), and the search runs once per key at

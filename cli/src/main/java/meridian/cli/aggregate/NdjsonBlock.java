@@ -3,12 +3,10 @@ package meridian.cli.aggregate;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import meridian.cli.io.Block;
-import meridian.core.error.InvalidInputException;
-import meridian.core.json.JsonTree;
 
 /**
  * A block of whole NDJSON lines of events, read on a worker: each line's members as {@link FlatEvent} takes them,
- * or else its tree ({@code JsonTree}), or why it is not JSON. The reading thread then puts the lines into chunks
+ * or else its tree, or why it is not JSON ({@link EventReader.Ndjson#tree}). The reading thread then puts the lines into chunks
  * in file order ({@link EventReader.Ndjson#putRead}), where each event is checked: which lines are bad, and which
  * event decides whether the file has coordinates, stay those of a reading line by line. A line ends at
  * {@code \n}, a {@code \r} before it dropped (a lone {@code \r} is JSON's blank, as in {@code process}'s NDJSON).
@@ -17,9 +15,6 @@ final class NdjsonBlock extends Block {
     static final byte BLANK = 0;
     static final byte FLAT = 1;
     static final byte TREE = 2;
-
-    /** Why a line is not JSON, in the parser's words. */
-    record Unreadable(String reason) {}
 
     private final String source;
     private final FlatEvent flat; // null: every line goes to the tree parser
@@ -72,12 +67,7 @@ final class NdjsonBlock extends Block {
             members[at + 5] = flat.ts;
         } else {
             kinds[count++] = TREE;
-            try {
-                members[at] = JsonTree.parse(text, source);
-            } catch (InvalidInputException e) {
-                // the parser counts lines from this one: its reason alone, with the file's line
-                members[at] = new Unreadable(String.valueOf(e.detail().get("reason")));
-            }
+            members[at] = EventReader.Ndjson.tree(text, source);
         }
     }
 

@@ -43,6 +43,12 @@ class EventReaderJsonArrayTest {
                 .isEqualTo("a.json line 3: unexpected character '}'");
         assertThat(failure("[" + ok + ",\n{\"user_id\":\"u\",\"value\":\"z\",\"ts\":1}]"))
                 .isEqualTo("a.json line 2: value must be a number, got 'z'");
+        // an element without end is refused at a bound, not held whole
+        String huge = "[" + ok + ",\n{\"user_id\":\"" + "a".repeat(EventReader.JsonArray.MAX_ELEMENT_CHARS) + "\"}]";
+        assertThat(failure(huge)).isEqualTo("a.json line 2: an element longer than 16777216 characters");
+        // nesting beyond the tree parser's bound, inside an element
+        assertThat(failure("[" + "[".repeat(100) + "]".repeat(100) + "]"))
+                .startsWith("a.json line 1: nesting deeper than");
         // brackets, commas and escaped quotes inside strings are the strings' own
         var chunk = new EventChunk(10);
         try (var reader = new EventReader.JsonArray(
